@@ -1,0 +1,186 @@
+//! Time for the whole mock: the [`Clock`] trait, the wall-clock [`SystemClock`] (the one place the wall
+//! clock is read) and the [`ManualClock`] that tests and `/__admin/clock` move by hand. No axum here.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// A point in mock time: milliseconds since the Unix epoch (UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// The manual clock's default start, `2026-01-01T00:00:00Z`.
+    pub const DEFAULT_START: Timestamp = Timestamp(1_767_225_600_000);
+
+    /// Parses RFC 3339 (`2026-01-01T00:00:00Z`, `2026-01-01T01:00:00.250+01:00`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| Timestamp(t.timestamp_millis()))
+            .map_err(|e| {
+                format!("{text:?} is not an RFC 3339 time such as 2026-01-01T00:00:00Z ({e})")
+            })
+    }
+
+    /// ISO 8601 UTC with milliseconds, as GP tom writes it: `2026-11-24T09:31:16.000Z`.
+    pub fn to_rfc3339(self) -> String {
+        DateTime::<Utc>::from_timestamp_millis(self.0)
+            .unwrap_or_default()
+            .to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+
+    /// Whole seconds since the epoch (JWT `iat`/`exp`).
+    pub fn unix_seconds(self) -> i64 {
+        self.0.div_euclid(1000)
+    }
+
+    /// This time plus `ms` milliseconds (saturating).
+    pub fn plus_ms(self, ms: i64) -> Self {
+        Timestamp(self.0.saturating_add(ms))
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_rfc3339())
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+/// Where the mock reads "now" from. Two implementations: wall time and a hand-moved clock.
+pub trait Clock: Send + Sync + 'static {
+    /// The current mock time.
+    fn now(&self) -> Timestamp;
+    /// Moves the clock forward by `by`.
+    fn advance(&self, by: Duration);
+    /// Jumps to `to`; refuses to go backwards (the error is the current time).
+    fn set(&self, to: Timestamp) -> Result<(), Timestamp>;
+    /// `manual` or `real`.
+    fn kind(&self) -> &'static str;
+}
+
+/// Frozen until moved; clones share one time (tests and `/__admin/clock` hold clones).
+#[derive(Clone, Debug)]
+pub struct ManualClock(Arc<AtomicI64>);
+
+fn millis(by: Duration) -> i64 {
+    i64::try_from(by.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl ManualClock {
+    /// A clock frozen at `start`.
+    pub fn at(start: Timestamp) -> Self {
+        ManualClock(Arc::new(AtomicI64::new(start.0)))
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(self.0.load(Ordering::SeqCst))
+    }
+    fn advance(&self, by: Duration) {
+        self.0.fetch_add(millis(by), Ordering::SeqCst);
+    }
+    fn set(&self, to: Timestamp) -> Result<(), Timestamp> {
+        self.0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |now| {
+                (to.0 >= now).then_some(to.0)
+            })
+            .map(|_| ())
+            .map_err(Timestamp)
+    }
+    fn kind(&self) -> &'static str {
+        "manual"
+    }
+}
+
+/// Wall time, optionally shifted so that it starts at a chosen instant (`--clock real --clock-start …`).
+/// Admin advances add to an offset, so the real clock can also be moved forward.
+#[derive(Debug)]
+pub struct SystemClock {
+    offset_ms: AtomicI64,
+}
+
+impl SystemClock {
+    /// Follows the wall clock from `start` (or from the wall time itself when `None`).
+    pub fn starting_at(start: Option<Timestamp>) -> Self {
+        let offset = start.map_or(0, |s| s.0 - Self::wall().0);
+        SystemClock {
+            offset_ms: AtomicI64::new(offset),
+        }
+    }
+
+    #[allow(clippy::disallowed_methods)] // the one wall-clock read of the crate
+    fn wall() -> Timestamp {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Timestamp(i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Self::wall().plus_ms(self.offset_ms.load(Ordering::SeqCst))
+    }
+    fn advance(&self, by: Duration) {
+        self.offset_ms.fetch_add(millis(by), Ordering::SeqCst);
+    }
+    fn set(&self, to: Timestamp) -> Result<(), Timestamp> {
+        let now = self.now();
+        if to < now {
+            return Err(now);
+        }
+        self.offset_ms.fetch_add(to.0 - now.0, Ordering::SeqCst);
+        Ok(())
+    }
+    fn kind(&self) -> &'static str {
+        "real"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_millis_and_z() {
+        assert_eq!(
+            Timestamp::DEFAULT_START.to_rfc3339(),
+            "2026-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            Timestamp::DEFAULT_START.plus_ms(1_250).to_rfc3339(),
+            "2026-01-01T00:00:01.250Z"
+        );
+    }
+
+    #[test]
+    fn parses_offsets() {
+        let t = Timestamp::parse("2026-01-01T01:00:00+01:00").unwrap();
+        assert_eq!(t, Timestamp::DEFAULT_START);
+        assert!(
+            Timestamp::parse("yesterday")
+                .unwrap_err()
+                .contains("RFC 3339")
+        );
+    }
+
+    #[test]
+    fn manual_clock_moves_only_forward() {
+        let c = ManualClock::at(Timestamp::DEFAULT_START);
+        c.advance(Duration::from_millis(500));
+        assert_eq!(c.now(), Timestamp::DEFAULT_START.plus_ms(500));
+        assert!(c.set(Timestamp::DEFAULT_START).is_err());
+        let shared = c.clone();
+        shared.advance(Duration::from_secs(1));
+        assert_eq!(c.now(), Timestamp::DEFAULT_START.plus_ms(1_500));
+    }
+}

@@ -1,0 +1,273 @@
+//! Tasks and their lifecycle. A task's status is never stored while it runs: it is computed from the clock
+//! (`Schedule::status_at`) from its begin time on the terminal's FIFO queue, its latency profile, its outcome,
+//! `timeToLive` and an operator cancel. No timers, no axum.
+
+use serde::{Deserialize, Serialize};
+
+use super::outcome::Outcome;
+use super::validate::TaskRequest;
+use crate::clock::Timestamp;
+
+/// Durations of each lifecycle step, in milliseconds (`fixtures/latency.yaml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LatencyProfile {
+    /// CREATED → STARTED (push notification to the device).
+    pub push_ms: i64,
+    /// STARTED → INIT_OK.
+    pub started_ms: i64,
+    /// INIT_OK → IN_PROGRESS.
+    pub init_ms: i64,
+    /// IN_PROGRESS → final, card payment.
+    pub card_ms: i64,
+    /// IN_PROGRESS → final, cash payment.
+    pub cash_ms: i64,
+    /// IN_PROGRESS → final, batch close.
+    pub batch_ms: i64,
+    /// How long a timeout outcome stays IN_PROGRESS before ERROR `TIMEOUT`.
+    pub device_timeout_ms: i64,
+}
+
+/// A task's status as GP tom names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskStatus {
+    /// Registered, push not yet delivered.
+    Created,
+    /// Received by the device.
+    Started,
+    /// Payment process initialised.
+    InitOk,
+    /// Payment in progress.
+    InProgress,
+    /// Done; the result is in the transaction (final).
+    Completed,
+    /// Cancelled on the device (final).
+    Cancelled,
+    /// Failed while processing (final).
+    Error,
+    /// Failed to initialise (final).
+    InitError,
+}
+
+impl TaskStatus {
+    /// Whether the status never changes again.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            Self::Completed | Self::Cancelled | Self::Error | Self::InitError
+        )
+    }
+}
+
+/// `TRANSACTION` or `BATCH`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskClass {
+    /// A payment, refund or void.
+    Transaction,
+    /// A batch close.
+    Batch,
+}
+
+/// Why a task ended in ERROR / INIT_ERROR (its `type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The device got no answer in time.
+    Timeout,
+    /// The payment raised an exception.
+    PaymentException,
+    /// `timeToLive` passed before the task started [assumption].
+    TaskExpired,
+    /// The payment process failed to initialise [assumption].
+    InitFailed,
+}
+
+impl Failure {
+    /// The vendor `type`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Failure::Timeout => "TIMEOUT",
+            Failure::PaymentException => "PAYMENT_EXCEPTION",
+            Failure::TaskExpired => "TASK_EXPIRED",
+            Failure::InitFailed => "INIT_FAILED",
+        }
+    }
+    /// The `message`.
+    pub fn message(self) -> &'static str {
+        match self {
+            Failure::Timeout => "payment timed out on the device",
+            Failure::PaymentException => "exception during card payment",
+            Failure::TaskExpired => "task expired before the device started it",
+            Failure::InitFailed => "payment process failed to initialise",
+        }
+    }
+}
+
+/// Values drawn from the RNG when the task was created, so that settling it later draws nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Drawn {
+    /// Transaction UUID (TRANSACTION) or batch id (BATCH): the future `contextId`.
+    pub context_id: String,
+    /// Support id shown if the task fails.
+    pub exception_id: String,
+    /// Index into the card catalogue.
+    pub brand: usize,
+    /// Last four PAN digits.
+    pub last4: String,
+    /// Index into the entry modes.
+    pub entry: usize,
+    /// Whether the PIN was verified.
+    pub pin: bool,
+    /// Issuer authorisation code.
+    pub auth_code: String,
+}
+
+/// One Cloud task.
+#[derive(Clone, Debug)]
+pub struct Task {
+    /// Creation order across the engine (for listings).
+    pub seq: u64,
+    /// 10-character base62 id.
+    pub id: String,
+    /// Terminal.
+    pub tid: String,
+    /// TRANSACTION or BATCH.
+    pub class: TaskClass,
+    /// Creation time.
+    pub created: Timestamp,
+    /// The accepted, normalised request.
+    pub request: TaskRequest,
+    /// What it will end as.
+    pub outcome: Outcome,
+    /// Lifecycle durations (snapshot at creation).
+    pub latency: LatencyProfile,
+    /// VOID: the transaction it cancels.
+    pub void_origin: Option<String>,
+    /// Set by an operator cancel on the device.
+    pub cancel_at: Option<Timestamp>,
+    /// Pre-drawn random values.
+    pub drawn: Drawn,
+    /// Fixed once the final status is reached and its effects are applied.
+    pub settled: Option<Schedule>,
+}
+
+/// A task's timeline: which status holds from when, and how long it holds the terminal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    /// `(from, status)` in time order; the last one is final.
+    pub steps: Vec<(Timestamp, TaskStatus)>,
+    /// Failure behind an ERROR / INIT_ERROR final status.
+    pub failure: Option<Failure>,
+    /// Whether it ran on the device (and so delayed the tasks after it).
+    pub occupies: bool,
+}
+
+impl Schedule {
+    /// Status at `now` (CREATED before anything else happened).
+    pub fn status_at(&self, now: Timestamp) -> TaskStatus {
+        self.steps
+            .iter()
+            .take_while(|(t, _)| *t <= now)
+            .last()
+            .map_or(TaskStatus::Created, |(_, s)| *s)
+    }
+
+    /// When the final status is reached.
+    pub fn final_at(&self) -> Timestamp {
+        self.steps.last().map_or(Timestamp(i64::MAX), |(t, _)| *t)
+    }
+
+    /// The final status.
+    pub fn final_status(&self) -> TaskStatus {
+        self.steps.last().map_or(TaskStatus::Created, |(_, s)| *s)
+    }
+
+    /// Whether the task is final at `now`.
+    pub fn is_final_at(&self, now: Timestamp) -> bool {
+        self.final_at() <= now
+    }
+}
+
+impl Task {
+    /// The timeline of this task if the terminal becomes free for it at `free_at`.
+    /// `ttl_cancelled` selects the `ttl-cancelled` profile (expired → CANCELLED).
+    pub fn plan(&self, free_at: Timestamp, ttl_cancelled: bool) -> Schedule {
+        use TaskStatus::*;
+        let p = &self.latency;
+        let begin = self.created.max(free_at);
+        let mut steps = vec![(self.created, Created)];
+        let started = begin.plus_ms(p.push_ms);
+        if let Some(ttl) = self.request.time_to_live() {
+            let deadline = self.created.plus_ms(ttl.saturating_mul(1000));
+            if started > deadline {
+                let cancel_first = self.cancel_at.filter(|c| *c < deadline);
+                return match cancel_first {
+                    Some(c) => Self::cancelled(steps, c, false),
+                    None if ttl_cancelled => Self::cancelled(steps, deadline, false),
+                    None => {
+                        steps.push((deadline, Error));
+                        Schedule {
+                            steps,
+                            failure: Some(Failure::TaskExpired),
+                            occupies: false,
+                        }
+                    }
+                };
+            }
+        }
+        steps.push((started, Started));
+        let init_ok = started.plus_ms(p.started_ms);
+        let (ending, failure) =
+            if self.outcome == Outcome::InitError && self.class == TaskClass::Transaction {
+                ((init_ok, InitError), Some(Failure::InitFailed))
+            } else {
+                steps.push((init_ok, InitOk));
+                let in_progress = init_ok.plus_ms(p.init_ms);
+                steps.push((in_progress, InProgress));
+                let work = match (self.class, self.request.is_cash()) {
+                    (TaskClass::Batch, _) => p.batch_ms,
+                    (_, true) => p.cash_ms,
+                    (_, false) => p.card_ms,
+                };
+                let done = in_progress.plus_ms(work);
+                match (self.class, self.outcome) {
+                    (TaskClass::Batch, _) => ((done, Completed), None),
+                    (_, Outcome::Timeout) => (
+                        (in_progress.plus_ms(p.device_timeout_ms), Error),
+                        Some(Failure::Timeout),
+                    ),
+                    (_, Outcome::Exception) => ((done, Error), Some(Failure::PaymentException)),
+                    (_, Outcome::CustomerCancel) => ((done, Cancelled), None),
+                    _ => ((done, Completed), None),
+                }
+            };
+        match self.cancel_at {
+            Some(c) if c < ending.0 => {
+                steps.retain(|(t, _)| *t < c || *t == self.created);
+                Self::cancelled(steps, c, c >= begin)
+            }
+            _ => {
+                steps.push(ending);
+                Schedule {
+                    steps,
+                    failure,
+                    occupies: true,
+                }
+            }
+        }
+    }
+
+    fn cancelled(
+        mut steps: Vec<(Timestamp, TaskStatus)>,
+        at: Timestamp,
+        occupies: bool,
+    ) -> Schedule {
+        steps.push((at, TaskStatus::Cancelled));
+        Schedule {
+            steps,
+            failure: None,
+            occupies,
+        }
+    }
+}

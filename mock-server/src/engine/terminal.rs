@@ -1,0 +1,95 @@
+//! Accounts and terminals: who may log in, which TIDs they reach, and each terminal's fixed traits
+//! (API key, merchant, currency, mode, reachability). Plain data; no axum, no I/O.
+
+use std::collections::BTreeMap;
+
+/// How a terminal takes Cloud tasks (cloud-mock.md §8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Tasks queue FIFO and run one at a time.
+    Automatic,
+    /// A new task is refused (406 `TERMINAL_BUSY`) while one is unfinished.
+    SemiIntegrated,
+}
+
+/// One terminal (TID) as configured in `fixtures/accounts.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Terminal {
+    /// Terminal id, e.g. `999888`.
+    pub tid: String,
+    /// The key integrators send as `apiKey`.
+    pub api_key: String,
+    /// Merchant (branch) id printed on card receipts.
+    pub merchant_id: String,
+    /// ISO 4217 alphabetic currency, e.g. `CZK`.
+    pub currency: String,
+    /// Automatic (queueing) or semi-integrated.
+    pub mode: Mode,
+    /// `false` makes every task push fail with 502.
+    pub reachable: bool,
+    /// Whether the device offers tipping.
+    pub tip_enabled: bool,
+    /// Whether a receipt printer is attached.
+    pub printer_available: bool,
+    /// Latency profile for this TID instead of the process-wide one.
+    pub latency: Option<String>,
+}
+
+/// Kind of GP tom login.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountKind {
+    /// Bound to its TIDs; a token names one of them.
+    Terminal,
+    /// Company-wide; the token has `tid: null` and each call names its TID.
+    Master,
+}
+
+/// A GP tom login.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// Login e-mail.
+    pub username: String,
+    /// Password (plain text: this is a mock).
+    pub password: String,
+    /// Terminal or master.
+    pub kind: AccountKind,
+    /// TIDs this login may use.
+    pub tids: Vec<String>,
+}
+
+/// The OAuth client every integrator uses (`atom:ashfuf4e5fa`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OAuthClient {
+    /// Client id (`atom`).
+    pub id: String,
+    /// Client secret.
+    pub secret: String,
+}
+
+/// All logins and terminals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directory {
+    /// The published OAuth client.
+    pub client: OAuthClient,
+    /// Terminals by TID.
+    pub terminals: BTreeMap<String, Terminal>,
+    /// Accounts by username.
+    pub accounts: BTreeMap<String, Account>,
+}
+
+impl Directory {
+    /// The account `username`, if any.
+    pub fn account(&self, username: &str) -> Option<&Account> {
+        self.accounts.get(username)
+    }
+
+    /// Whether `username` (still) exists and may use `tid` (`None` = a master token's null tid).
+    pub fn grants(&self, username: &str, tid: Option<&str>) -> bool {
+        match (self.account(username), tid) {
+            (Some(a), Some(t)) => a.kind == AccountKind::Terminal && a.tids.iter().any(|x| x == t),
+            (Some(a), None) => a.kind == AccountKind::Master,
+            (None, _) => false,
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! OAuth2 for the Cloud API: the password and refresh_token grants, JWT access and refresh tokens (HS256,
+//! `jsonwebtoken`) and their verification. Expiry is judged against the mock clock (`now`), never the wall
+//! clock. Errors here are Spring-OAuth shaped (`error`, `error_description`). No axum.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use super::terminal::{AccountKind, Directory};
+use crate::clock::Timestamp;
+use crate::rng::MockRng;
+
+/// Token lifetimes in seconds (`token.terminal_ttl`, `token.master_ttl`, `token.refresh_ttl`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenTtls {
+    /// Access token of a terminal login (GP tom: 3600).
+    pub terminal: i64,
+    /// Access token of a master login (GP tom: 86399).
+    pub master: i64,
+    /// Refresh token (90 days) [assumption].
+    pub refresh: i64,
+}
+
+impl Default for TokenTtls {
+    fn default() -> Self {
+        TokenTtls {
+            terminal: 3600,
+            master: 86_399,
+            refresh: 90 * 86_400,
+        }
+    }
+}
+
+/// JWT claims of access and refresh tokens (cloud-mock.md §3). A refresh token carries `ati`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// Login e-mail.
+    pub user_name: String,
+    /// Terminal id, `null` for a master login.
+    pub tid: Option<String>,
+    /// Always `atom`.
+    pub client_id: String,
+    /// `["read","write"]`.
+    pub scope: Vec<String>,
+    /// `["ROLE_TERMINAL"]` or `["ROLE_MASTER"]`.
+    pub authorities: Vec<String>,
+    /// Issued at (seconds, mock clock).
+    pub iat: i64,
+    /// Expires at (seconds, mock clock).
+    pub exp: i64,
+    /// Not before (seconds); never issued by the mock, but honoured when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    /// Token id (UUID).
+    pub jti: String,
+    /// Refresh tokens only: the `jti` of the access token issued with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ati: Option<String>,
+}
+
+impl Claims {
+    /// Whether this is a refresh token.
+    pub fn is_refresh(&self) -> bool {
+        self.ati.is_some()
+    }
+}
+
+/// The body of a successful token response, in wire order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TokenGrant {
+    /// The JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// Always `bearer`.
+    pub token_type: &'static str,
+    /// The JWT for the refresh grant.
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Always `read write`.
+    pub scope: &'static str,
+    /// The TID as a string, or `null` for a master login.
+    pub tid: Option<String>,
+    /// The access token's id.
+    pub jti: String,
+}
+
+/// A Spring-OAuth error: HTTP status, `error` and `error_description`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{error}: {description}")]
+pub struct OAuthError {
+    /// 400 or 401.
+    pub status: u16,
+    /// `invalid_client`, `invalid_request`, `invalid_grant`, `unsupported_grant_type`.
+    pub error: &'static str,
+    /// Human-readable reason.
+    pub description: String,
+}
+
+impl OAuthError {
+    fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
+        OAuthError {
+            status: 400,
+            error,
+            description: description.into(),
+        }
+    }
+    /// 401 `invalid_client` (wrong or missing Basic client).
+    pub fn invalid_client() -> Self {
+        OAuthError {
+            status: 401,
+            error: "invalid_client",
+            description: "Bad client credentials".into(),
+        }
+    }
+    /// 400 `invalid_request` (body not form-encoded).
+    pub fn invalid_request(description: impl Into<String>) -> Self {
+        Self::bad_request("invalid_request", description)
+    }
+}
+
+/// Which token path a request came in on (the `strict` profile binds each grant to one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenPath {
+    /// `/cloud/oauth/token` (documented for the password grant).
+    Cloud,
+    /// `/api/oauth/token` (documented for the refresh grant).
+    Api,
+}
+
+/// Why a bearer token was refused (401).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// No `Authorization: Bearer` header.
+    #[error("Full authentication is required to access this resource")]
+    Missing,
+    /// Present but not acceptable; the text says why.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Signs and checks tokens with one HS256 secret.
+pub struct Tokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    /// Lifetimes.
+    pub ttls: TokenTtls,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("ttls", &self.ttls)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tokens {
+    /// Keys from `secret`.
+    pub fn new(secret: &[u8], ttls: TokenTtls) -> Self {
+        Tokens {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            ttls,
+        }
+    }
+
+    /// Handles one token request (form fields already decoded). `strict` binds grants to their documented path.
+    pub fn grant(
+        &self,
+        dir: &Directory,
+        form: &[(String, String)],
+        path: TokenPath,
+        strict: bool,
+        now: Timestamp,
+        rng: &mut MockRng,
+    ) -> Result<TokenGrant, OAuthError> {
+        let field = |name: &str| {
+            form.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let grant_type = match field("grant_type") {
+            None | Some("") => return Err(OAuthError::invalid_request("Missing grant type")),
+            Some(g) => g,
+        };
+        let unsupported = || {
+            OAuthError::bad_request(
+                "unsupported_grant_type",
+                format!("Unsupported grant type: {grant_type}"),
+            )
+        };
+        match grant_type {
+            "password" if strict && path != TokenPath::Cloud => Err(unsupported()),
+            "refresh_token" if strict && path != TokenPath::Api => Err(unsupported()),
+            "password" => self.password_grant(
+                dir,
+                field("username"),
+                field("password"),
+                field("tid"),
+                now,
+                rng,
+            ),
+            "refresh_token" => {
+                self.refresh_grant(dir, field("refresh_token").unwrap_or(""), now, rng)
+            }
+            _ => Err(unsupported()),
+        }
+    }
+
+    fn password_grant(
+        &self,
+        dir: &Directory,
+        username: Option<&str>,
+        password: Option<&str>,
+        tid: Option<&str>,
+        now: Timestamp,
+        rng: &mut MockRng,
+    ) -> Result<TokenGrant, OAuthError> {
+        let bad = || OAuthError::bad_request("invalid_grant", "Bad credentials");
+        let account = dir.account(username.ok_or_else(bad)?).ok_or_else(bad)?;
+        if password != Some(account.password.as_str()) {
+            return Err(bad());
+        }
+        let tid = match account.kind {
+            AccountKind::Master => None,
+            AccountKind::Terminal => {
+                let tid = tid.unwrap_or("");
+                if !account.tids.iter().any(|t| t == tid) {
+                    let shown = if tid.is_empty() { "(missing)" } else { tid };
+                    return Err(OAuthError::bad_request(
+                        "invalid_grant",
+                        format!("TID {shown} is not assigned to this user"),
+                    ));
+                }
+                Some(tid.to_owned())
+            }
+        };
+        self.issue(&account.username, tid, now, rng, None)
+    }
+
+    fn refresh_grant(
+        &self,
+        dir: &Directory,
+        token: &str,
+        now: Timestamp,
+        rng: &mut MockRng,
+    ) -> Result<TokenGrant, OAuthError> {
+        let invalid = || OAuthError::bad_request("invalid_grant", "Invalid refresh token");
+        let claims = self.verify(token, now).map_err(|_| invalid())?;
+        if !claims.is_refresh() || !dir.grants(&claims.user_name, claims.tid.as_deref()) {
+            return Err(invalid());
+        }
+        self.issue(
+            &claims.user_name,
+            claims.tid,
+            now,
+            rng,
+            Some(token.to_owned()),
+        )
+    }
+
+    fn issue(
+        &self,
+        user: &str,
+        tid: Option<String>,
+        now: Timestamp,
+        rng: &mut MockRng,
+        keep_refresh: Option<String>,
+    ) -> Result<TokenGrant, OAuthError> {
+        let (ttl, role) = match tid {
+            Some(_) => (self.ttls.terminal, "ROLE_TERMINAL"),
+            None => (self.ttls.master, "ROLE_MASTER"),
+        };
+        let iat = now.unix_seconds();
+        let access = Claims {
+            user_name: user.to_owned(),
+            tid: tid.clone(),
+            client_id: "atom".into(),
+            scope: vec!["read".into(), "write".into()],
+            authorities: vec![role.into()],
+            iat,
+            exp: iat + ttl,
+            nbf: None,
+            jti: rng.uuid(),
+            ati: None,
+        };
+        let refresh_token = match keep_refresh {
+            Some(t) => t,
+            None => {
+                let refresh = Claims {
+                    exp: iat + self.ttls.refresh,
+                    jti: rng.uuid(),
+                    ati: Some(access.jti.clone()),
+                    ..access.clone()
+                };
+                self.sign(&refresh)?
+            }
+        };
+        Ok(TokenGrant {
+            access_token: self.sign(&access)?,
+            token_type: "bearer",
+            refresh_token,
+            expires_in: ttl,
+            scope: "read write",
+            tid,
+            jti: access.jti,
+        })
+    }
+
+    fn sign(&self, claims: &Claims) -> Result<String, OAuthError> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(|e| {
+            OAuthError {
+                status: 500,
+                error: "server_error",
+                description: format!("could not sign the token: {e}"),
+            }
+        })
+    }
+
+    /// Checks signature (HS256 only, `none` refused), shape and expiry against `now`.
+    pub fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, AuthError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false; // judged below against the mock clock
+        validation.required_spec_claims = ["exp".to_owned()].into_iter().collect();
+        let data =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind as K;
+                AuthError::Invalid(match e.kind() {
+                    K::InvalidSignature => {
+                        "Cannot convert access token to JSON: invalid signature".into()
+                    }
+                    K::InvalidAlgorithm => {
+                        "Cannot convert access token to JSON: algorithm must be HS256".into()
+                    }
+                    K::Json(_) | K::MissingRequiredClaim(_) => {
+                        "Invalid access token: required claims missing".into()
+                    }
+                    _ => "Cannot convert access token to JSON".into(),
+                })
+            })?;
+        let claims = data.claims;
+        let now_s = now.0;
+        if claims.exp.saturating_mul(1000) <= now_s {
+            return Err(AuthError::Invalid(format!(
+                "Access token expired: {}",
+                claims.jti
+            )));
+        }
+        if claims
+            .nbf
+            .is_some_and(|nbf| nbf.saturating_mul(1000) > now_s)
+        {
+            return Err(AuthError::Invalid("Access token is not valid yet".into()));
+        }
+        Ok(claims)
+    }
+
+    /// Verifies a bearer token as an *access* token of an account that still has that TID.
+    pub fn authenticate(
+        &self,
+        dir: &Directory,
+        token: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Claims, AuthError> {
+        let token = token.ok_or(AuthError::Missing)?;
+        let claims = self.verify(token, now)?;
+        if claims.is_refresh() {
+            return Err(AuthError::Invalid(
+                "Invalid access token: a refresh token cannot be used here".into(),
+            ));
+        }
+        if !dir.grants(&claims.user_name, claims.tid.as_deref()) {
+            return Err(AuthError::Invalid(
+                "Invalid access token: the account no longer exists".into(),
+            ));
+        }
+        Ok(claims)
+    }
+}

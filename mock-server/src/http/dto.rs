@@ -1,0 +1,237 @@
+//! Wire shapes with the vendor's exact names, spellings and field order (`contextId`, `transanctionId`,
+//! `merchantID`, `Tid`). Struct field order is the order on the wire. The only file that knows vendor names.
+
+use serde::Serialize;
+
+use crate::engine::TaskView;
+use crate::engine::task::{TaskClass, TaskStatus};
+use crate::engine::transaction::{DccData, Transaction, TxnResult};
+use crate::engine::validate::{
+    BatchRequest, CancelMode, Operation, PayType, TaskRequest, TransactionRequest,
+};
+
+/// `CloudTaskDetailApiResponse`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskDto {
+    title: String,
+    task_id: String,
+    created: String,
+    task_class: TaskClass,
+    status: TaskStatus,
+    initiator: String,
+    context_id: Option<String>,
+    payload: Payload,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exception_id: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<Option<String>>,
+}
+
+impl From<TaskView> for TaskDto {
+    fn from(v: TaskView) -> Self {
+        let (exception_id, failure) = v
+            .failure
+            .map_or((None, None), |(id, f)| (Some(id), Some(f)));
+        TaskDto {
+            title: v.title,
+            task_id: v.task_id,
+            created: v.created.to_rfc3339(),
+            task_class: v.class,
+            status: v.status,
+            initiator: v.initiator,
+            context_id: v.context_id,
+            payload: Payload::from(v.request),
+            exception_id,
+            kind: failure.map(|f| f.kind()),
+            message: failure.map(|f| f.message()),
+            context: failure.map(|_| None),
+        }
+    }
+}
+
+/// The accepted request body, normalised.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Payload {
+    /// TRANSACTION.
+    Transaction(TransactionPayload),
+    /// BATCH.
+    Batch(BatchPayload),
+}
+
+impl From<TaskRequest> for Payload {
+    fn from(r: TaskRequest) -> Self {
+        match r {
+            TaskRequest::Transaction(t) => Payload::Transaction(t.into()),
+            TaskRequest::Batch(b) => Payload::Batch(b.into()),
+        }
+    }
+}
+
+/// `CreateCloudTaskTransactionApiRequest`, as accepted.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionPayload {
+    api_key: String,
+    #[serde(rename = "Tid")]
+    tid: String,
+    initiator: String,
+    title: String,
+    transaction_operation: Operation,
+    transaction_type: PayType,
+    amount: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tip_amount: Option<i64>,
+    currency_code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin_reference_num: Option<String>,
+    print_by_payment_app: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_to_live: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cancel_mode: Option<CancelMode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin_transaction_id: Option<String>,
+}
+
+impl From<TransactionRequest> for TransactionPayload {
+    fn from(t: TransactionRequest) -> Self {
+        TransactionPayload {
+            api_key: t.api_key,
+            tid: t.tid,
+            initiator: t.initiator,
+            title: t.title,
+            transaction_operation: t.operation,
+            transaction_type: t.pay_type,
+            amount: t.amount,
+            tip_amount: t.tip_amount,
+            currency_code: t.currency_code,
+            origin_reference_num: t.origin_reference_num,
+            print_by_payment_app: t.print_by_payment_app,
+            time_to_live: t.time_to_live,
+            cancel_mode: t.cancel_mode,
+            origin_transaction_id: t.origin_transaction_id,
+        }
+    }
+}
+
+/// A BATCH body, as accepted.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchPayload {
+    api_key: String,
+    #[serde(rename = "Tid")]
+    tid: String,
+    initiator: String,
+    title: String,
+}
+
+impl From<BatchRequest> for BatchPayload {
+    fn from(b: BatchRequest) -> Self {
+        BatchPayload {
+            api_key: b.api_key,
+            tid: b.tid,
+            initiator: b.initiator,
+            title: b.title,
+        }
+    }
+}
+
+/// `GET /v1/transactions/{id}`: the documented 17 fields (with their spellings), then the receipt-visual
+/// fields, then `dccData` for DCC outcomes.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionDto {
+    result: TxnResult,
+    response_message: String,
+    #[serde(rename = "transanctionId")]
+    transanction_id: String,
+    transaction_operation: Operation,
+    transaction_type: PayType,
+    #[serde(rename = "merchantID")]
+    merchant_id: Option<String>,
+    #[serde(rename = "Tid")]
+    tid: String,
+    currency_code: String,
+    amount: i64,
+    tip_amount: Option<i64>,
+    card_number: Option<String>,
+    card_data_entry: Option<String>,
+    reference_number: Option<String>,
+    invoice_number: Option<String>,
+    date: String,
+    emv_app_label: Option<String>,
+    sequence_number: String,
+    batch_number: String,
+    receipt_number: String,
+    aid: Option<String>,
+    card_type: Option<String>,
+    masked_pan: Option<String>,
+    pin_message: Option<bool>,
+    authorization_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dcc_data: Option<DccDto>,
+}
+
+impl From<Transaction> for TransactionDto {
+    fn from(t: Transaction) -> Self {
+        let card = t.card;
+        TransactionDto {
+            result: t.result,
+            response_message: t.response_message,
+            transanction_id: t.id,
+            transaction_operation: t.operation,
+            transaction_type: t.pay_type,
+            merchant_id: (t.pay_type == PayType::Card).then_some(t.merchant_id),
+            tid: t.tid,
+            currency_code: t.currency,
+            amount: t.amount,
+            tip_amount: t.tip_amount,
+            card_number: card.as_ref().map(|c| c.last4.clone()),
+            card_data_entry: card.as_ref().map(|c| c.entry.clone()),
+            reference_number: t.reference_number,
+            invoice_number: None,
+            date: t.date.to_rfc3339(),
+            emv_app_label: card.as_ref().map(|c| c.brand.label.clone()),
+            sequence_number: t.sequence_number,
+            batch_number: t.batch_number.to_string(),
+            receipt_number: t.receipt_number,
+            aid: card.as_ref().map(|c| c.brand.aid.clone()),
+            card_type: card.as_ref().map(|c| c.brand.card_type.clone()),
+            masked_pan: card.as_ref().map(|c| format!("************{}", c.last4)),
+            pin_message: card.as_ref().map(|c| c.pin),
+            authorization_code: t.authorization_code,
+            dcc_data: t.dcc.map(DccDto::from),
+        }
+    }
+}
+
+/// `dccData`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DccDto {
+    currency: String,
+    amount: String,
+    markup: String,
+    region_schema_indicator: u8,
+    exchange_rate: String,
+    status: String,
+}
+
+impl From<DccData> for DccDto {
+    fn from(d: DccData) -> Self {
+        DccDto {
+            currency: d.currency,
+            amount: d.amount,
+            markup: d.markup,
+            region_schema_indicator: d.region_schema_indicator,
+            exchange_rate: d.exchange_rate,
+            status: d.status,
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Request extractors that reject in the vendor's shapes: a size-limited body (413 `PAYLOAD_TOO_LARGE`), JSON
+//! that refuses duplicate keys (400 `MALFORMED_REQUEST`), a JSON content type on POSTs (415) and the bearer
+//! token of `/v1/*` (401).
+
+use std::fmt;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{HeaderMap, header, request::Parts};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::engine::token::{AuthError, Claims};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The raw request body, within the configured limit.
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(Body)
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::vendor(
+                        413,
+                        "PAYLOAD_TOO_LARGE",
+                        "request body exceeds the size limit",
+                    )
+                } else {
+                    ApiError::malformed(format!("could not read the request body: {rejection}"))
+                }
+            })
+    }
+}
+
+/// The content type without parameters, lower-cased.
+pub fn content_type(headers: &HeaderMap) -> Option<String> {
+    let raw = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(
+        raw.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase(),
+    )
+}
+
+/// 415 unless the request says it carries JSON.
+pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    match content_type(headers) {
+        Some(ct)
+            if ct == "application/json"
+                || (ct.starts_with("application/") && ct.ends_with("+json")) =>
+        {
+            Ok(())
+        }
+        other => Err(ApiError::vendor(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            format!(
+                "Content-Type {} is not supported; send application/json",
+                other.map_or_else(|| "(missing)".to_owned(), |c| format!("'{c}'"))
+            ),
+        )),
+    }
+}
+
+/// Parses JSON, refusing duplicate object keys anywhere in the document.
+pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = Strict::deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v.0))
+        .map_err(|e| ApiError::malformed(format!("the request body is not valid JSON: {e}")))?;
+    Ok(value)
+}
+
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Strict(v) = map.next_value()?;
+            if out.insert(key.clone(), v).is_some() {
+                return Err(de::Error::custom(format_args!("duplicate key \"{key}\"")));
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// The verified claims of an `Authorization: Bearer` access token.
+pub struct Bearer(pub Claims);
+
+impl FromRequestParts<AppState> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = match parts.headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
+            None => None,
+            Some(Ok(v)) => match v.split_once(' ') {
+                Some((scheme, token))
+                    if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+                {
+                    Some(token.trim().to_owned())
+                }
+                _ => return Err(AuthError::Missing.into()),
+            },
+            Some(Err(_)) => {
+                return Err(AuthError::Invalid("Authorization header is not ASCII".into()).into());
+            }
+        };
+        let claims = app.with_engine(|e, now| e.authenticate(token.as_deref(), now))?;
+        Ok(Bearer(claims))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_are_refused_at_any_depth() {
+        assert!(parse_json(br#"{"a":1,"a":2}"#).is_err());
+        assert!(parse_json(br#"{"x":{"b":1,"b":1}}"#).is_err());
+        assert!(parse_json(br#"[{"c":1},{"c":1}]"#).is_ok());
+        assert_eq!(
+            parse_json(br#" {"amount": 1111} "#).unwrap()["amount"],
+            1111
+        );
+        assert!(parse_json(b"{} x").is_err());
+        assert!(parse_json(b"").is_err());
+    }
+
+    #[test]
+    fn nesting_is_bounded_not_a_stack_overflow() {
+        let deep = "[".repeat(100_000);
+        assert!(parse_json(deep.as_bytes()).is_err());
+    }
+}

@@ -1,0 +1,40 @@
+//! axum adapters: extract → one engine call → DTO. No business rules here.
+
+pub mod admin;
+pub mod dto;
+pub mod extract;
+pub mod oauth;
+pub mod tasks;
+pub mod transactions;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::Response;
+
+use crate::error;
+use crate::state::AppState;
+
+/// The whole HTTP surface: vendor routes, `/__admin`, the 404 fallback and the error envelope.
+pub fn router(state: AppState) -> Router {
+    let vendor = Router::new()
+        .merge(oauth::routes())
+        .merge(tasks::routes())
+        .merge(transactions::routes());
+    Router::new()
+        .merge(vendor)
+        .nest("/__admin", admin::routes())
+        .fallback(error::not_found)
+        .layer(from_fn_with_state(state.clone(), error::envelope))
+        .layer(DefaultBodyLimit::max(state.config().body_limit))
+        .layer(from_fn(log))
+        .with_state(state)
+}
+
+/// One log line per request (`RUST_LOG=mock_server=debug` shows them).
+async fn log(req: Request, next: Next) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    let res = next.run(req).await;
+    tracing::debug!(%method, %path, status = res.status().as_u16(), "request");
+    res
+}

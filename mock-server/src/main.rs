@@ -1,0 +1,70 @@
+//! `gptom-mock`: CLI → Config → tracing → MockServer::start → wait for Ctrl-C/SIGTERM → graceful stop.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use mock_server::MockServer;
+use mock_server::cli::Cli;
+use mock_server::server::clock_for;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Cli::parse().into_config(mock_server::rng::random_seed()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("gptom-mock: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let clock = clock_for(&config);
+    let summary = format!(
+        "seed {}, clock {} at {}, latency {}",
+        config.seed,
+        clock.kind(),
+        clock.now(),
+        config.latency
+    );
+    let mock = match MockServer::start(config, clock).await {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("gptom-mock: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    #[allow(clippy::print_stdout)] // the one line a user (or a script) reads to find the server
+    {
+        println!(
+            "gptom-mock listening on {} ({summary}); login: client atom:ashfuf4e5fa, user jan.novak@example.com / ABCDEFGHIJKL, tid 999888, apiKey 333W212J3",
+            mock.base_url()
+        );
+    }
+    shutdown_signal().await;
+    tracing::info!("stopping: finishing in-flight requests");
+    mock.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}

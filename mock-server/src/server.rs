@@ -1,0 +1,270 @@
+//! Booting a mock: [`MockServer::builder`] → [`MockServer`] handle (`base_url()`, dropped = stopped). Tests,
+//! the conformance runner's embedded target and `main.rs` share this one boot path. Connections are served by
+//! our own hyper accept loop so that a header-read timeout (slowloris) and a bounded graceful drain apply.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::clock::{Clock, ManualClock, SystemClock, Timestamp};
+use crate::config::{ClockMode, Config};
+use crate::engine::{Engine, Profiles, Settings};
+use crate::fixtures::{self, FixtureError};
+use crate::state::AppState;
+
+/// How long a graceful stop waits for in-flight requests.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a mock could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A fixture file is wrong.
+    #[error("bad fixture: {0}")]
+    Fixture(#[from] FixtureError),
+    /// A config value is wrong.
+    #[error("{0}")]
+    Config(String),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// A running mock server. Dropping it stops the server.
+pub struct MockServer {
+    addr: SocketAddr,
+    base_url: String,
+    state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// Configures a [`MockServer`]; defaults to 127.0.0.1 on a free port, seed 0, real clock, realistic latency.
+#[derive(Default)]
+pub struct MockServerBuilder {
+    config: Option<Config>,
+    seed: Option<u64>,
+    clock: Option<Arc<dyn Clock>>,
+    latency: Option<String>,
+    profiles: Option<Profiles>,
+    fixtures: Option<PathBuf>,
+}
+
+impl MockServerBuilder {
+    /// Starts from a full config (its `port` is used as given; the builder's default is port 0).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = Some(config);
+        self
+    }
+    /// The RNG seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+    /// A clock the caller keeps a handle on (tests move it).
+    pub fn clock(mut self, clock: ManualClock) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+    /// The default latency profile (`instant`, `realistic`, …).
+    pub fn latency(mut self, name: &str) -> Self {
+        self.latency = Some(name.to_owned());
+        self
+    }
+    /// Behaviour profiles.
+    pub fn profiles(mut self, profiles: Profiles) -> Self {
+        self.profiles = Some(profiles);
+        self
+    }
+    /// A fixtures directory.
+    pub fn fixtures(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.fixtures = Some(dir.into());
+        self
+    }
+
+    /// Binds and starts serving.
+    pub async fn start(self) -> Result<MockServer, StartError> {
+        let mut config = self.config.unwrap_or_else(|| Config {
+            port: 0,
+            ..Config::default()
+        });
+        if let Some(seed) = self.seed {
+            config.seed = seed;
+        }
+        if let Some(l) = self.latency {
+            config.latency = l;
+        }
+        if let Some(p) = self.profiles {
+            config.profiles = p;
+        }
+        if let Some(f) = self.fixtures {
+            config.fixtures = Some(f);
+        }
+        let clock = self.clock.unwrap_or_else(|| clock_for(&config));
+        MockServer::start(config, clock).await
+    }
+}
+
+/// The clock a config asks for.
+pub fn clock_for(config: &Config) -> Arc<dyn Clock> {
+    match config.clock {
+        ClockMode::Manual => Arc::new(ManualClock::at(
+            config.clock_start.unwrap_or(Timestamp::DEFAULT_START),
+        )),
+        ClockMode::Real => Arc::new(SystemClock::starting_at(config.clock_start)),
+    }
+}
+
+/// Builds the engine of a config: fixtures loaded and checked, latency profile known.
+pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
+    let world = fixtures::load(config.fixtures.as_deref())?;
+    if !world.latency.contains_key(&config.latency) {
+        let known: Vec<&str> = world.latency.keys().map(String::as_str).collect();
+        return Err(StartError::Config(format!(
+            "--latency {:?}: no such latency profile; known: {}",
+            config.latency,
+            known.join(", ")
+        )));
+    }
+    let settings = Settings {
+        profiles: config.profiles,
+        latency: config.latency.clone(),
+        token_ttls: config.token_ttls,
+        jwt_secret: config.secret(),
+        seed: config.seed,
+    };
+    Ok(Engine::new(world, settings))
+}
+
+impl MockServer {
+    /// A builder.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// Starts a server for `config` with `clock`.
+    pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<MockServer, StartError> {
+        let engine = engine_for(&config)?;
+        let addr = SocketAddr::new(config.bind, config.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let header_timeout = config.header_read_timeout;
+        let state = AppState::new(config, clock, engine);
+        let app = crate::http::router(state.clone());
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(serve(listener, app, header_timeout, stopped));
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_owned()
+        } else {
+            addr.ip().to_string()
+        };
+        let base_url = match addr {
+            SocketAddr::V6(_) if !addr.ip().is_unspecified() => {
+                format!("http://[{host}]:{}", addr.port())
+            }
+            _ => format!("http://{host}:{}", addr.port()),
+        };
+        Ok(MockServer {
+            addr,
+            base_url,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The seed in use.
+    pub fn seed(&self) -> u64 {
+        self.state.config().seed
+    }
+
+    /// The server's clock (advance it in tests, or use `/__admin/clock`).
+    pub fn clock(&self) -> &dyn Clock {
+        self.state.clock()
+    }
+
+    /// Stops accepting, lets in-flight requests finish (at most [`DRAIN_TIMEOUT`]) and returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    header_timeout: Duration,
+    mut stop: oneshot::Receiver<()>,
+) {
+    let graceful = GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let tcp = match accepted {
+                    Ok((tcp, _)) => tcp,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(20)).await; // e.g. out of file descriptors
+                        continue;
+                    }
+                };
+                let _ = tcp.set_nodelay(true);
+                let mut http = hyper::server::conn::http1::Builder::new();
+                http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+                let conn = http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app.clone()));
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                });
+            }
+            _ = &mut stop => break,
+        }
+    }
+    drop(listener);
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("gave up waiting for in-flight requests after {DRAIN_TIMEOUT:?}");
+    }
+}

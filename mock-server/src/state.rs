@@ -1,0 +1,46 @@
+//! Shared server state: the config, the clock and the one engine behind a std mutex. `with_engine` is the only
+//! door in; the closure shape makes holding the lock across an `.await` impossible.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::clock::{Clock, Timestamp};
+use crate::config::Config;
+use crate::engine::Engine;
+
+/// Cheap-to-clone handle on the server's state.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    config: Config,
+    clock: Arc<dyn Clock>,
+    engine: Mutex<Engine>,
+}
+
+impl AppState {
+    /// State over an engine, a clock and the config.
+    pub fn new(config: Config, clock: Arc<dyn Clock>, engine: Engine) -> Self {
+        AppState(Arc::new(Inner {
+            config,
+            clock,
+            engine: Mutex::new(engine),
+        }))
+    }
+
+    /// Runs `f` on the engine with the current time. `now` is read under the lock, so timestamps follow
+    /// the order in which requests mutate the engine.
+    pub fn with_engine<T>(&self, f: impl FnOnce(&mut Engine, Timestamp) -> T) -> T {
+        let mut engine = self.0.engine.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut engine, self.0.clock.now())
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.0.clock.as_ref()
+    }
+
+    /// The config the server started with.
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+}
