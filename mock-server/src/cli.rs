@@ -1,14 +1,17 @@
-//! Command line of `gptom-mock` (clap derive). Each flag has a `GPTOM_MOCK_*` environment variable; flags win.
-//! Raw values only — checked in [`Cli::into_config`], no I/O here.
+//! Command line of `gptom-mock` (clap derive). Every flag has a `GPTOM_MOCK_*` environment variable and a key
+//! in the `--config` YAML file; precedence is flag > env > file > built-in default. Raw values only here;
+//! [`Cli::into_config`] checks them once, with messages that say what is expected.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::Parser;
 
 use crate::clock::Timestamp;
-use crate::config::{ClockMode, Config};
+use crate::config::{ClockMode, Config, ConfigFile};
 use crate::engine::Profiles;
+use crate::engine::token::TokenTtls;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -17,7 +20,10 @@ Examples:
   gptom-mock --clock manual --latency instant  # time moves only via POST /__admin/clock/advance
   gptom-mock --profile strict,task-not-found-403
   gptom-mock --fixtures ./fixtures             # your own accounts.yaml / latency.yaml / outcomes.yaml / cards.yaml
+  gptom-mock --faults faults.yaml              # fault rules from the start (same shape as POST /__admin/faults)
+  gptom-mock --config mock.yaml --print-config # the effective configuration, as a config file
 
+Precedence: flag > GPTOM_MOCK_* environment variable > --config file > default.
 Default login: client atom:ashfuf4e5fa (HTTP Basic), user jan.novak@example.com / ABCDEFGHIJKL,
 tid 999888, apiKey 333W212J3. Amounts 1111 approve, 1122 decline, 1123 timeout, 1124 exception.";
 
@@ -25,31 +31,39 @@ tid 999888, apiKey 333W212J3. Amounts 1111 approve, 1122 decline, 1123 timeout, 
 #[derive(Debug, Parser)]
 #[command(name = "gptom-mock", version, about, after_help = EXAMPLES)]
 pub struct Cli {
-    /// Address to listen on.
-    #[arg(long, env = "GPTOM_MOCK_BIND", default_value = "127.0.0.1")]
-    pub bind: IpAddr,
+    /// YAML config file holding any of the settings below (see --print-config for its shape).
+    #[arg(long, env = "GPTOM_MOCK_CONFIG")]
+    pub config: Option<PathBuf>,
 
-    /// Port to listen on; 0 picks a free one (printed at start).
-    #[arg(long, env = "GPTOM_MOCK_PORT", default_value_t = 8080)]
-    pub port: u16,
+    /// Print the effective configuration as YAML and exit.
+    #[arg(long)]
+    pub print_config: bool,
 
-    /// Behaviour profiles, comma-separated: lenient (default), strict, task-not-found-403, ttl-cancelled.
-    #[arg(long, env = "GPTOM_MOCK_PROFILE", default_value = "lenient")]
-    pub profile: String,
+    /// Address to listen on [default: 127.0.0.1].
+    #[arg(long, env = "GPTOM_MOCK_BIND")]
+    pub bind: Option<IpAddr>,
 
-    /// Latency profile: instant, realistic, or a name from fixtures/latency.yaml.
-    #[arg(long, env = "GPTOM_MOCK_LATENCY", default_value = "realistic")]
-    pub latency: String,
+    /// Port to listen on; 0 picks a free one (printed at start) [default: 8080].
+    #[arg(long, env = "GPTOM_MOCK_PORT")]
+    pub port: Option<u16>,
 
-    /// Clock: real (follows the wall clock) or manual (moves only through /__admin/clock).
-    #[arg(long, env = "GPTOM_MOCK_CLOCK", default_value = "real")]
-    pub clock: String,
+    /// Behaviour profiles, comma-separated: lenient, strict, task-not-found-403, ttl-cancelled [default: lenient].
+    #[arg(long, env = "GPTOM_MOCK_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Latency profile: instant, realistic, or a name from fixtures/latency.yaml [default: realistic].
+    #[arg(long, env = "GPTOM_MOCK_LATENCY")]
+    pub latency: Option<String>,
+
+    /// Clock: real (follows the wall clock) or manual (moves only through /__admin/clock) [default: real].
+    #[arg(long, env = "GPTOM_MOCK_CLOCK")]
+    pub clock: Option<String>,
 
     /// Start time of the clock, RFC 3339 (manual default: 2026-01-01T00:00:00Z; real default: now).
     #[arg(long, env = "GPTOM_MOCK_CLOCK_START")]
     pub clock_start: Option<String>,
 
-    /// Seed for ids, exception ids and card data; random (and printed) when absent.
+    /// Seed for ids, exception ids, card data and fault dice; random (and printed) when absent.
     #[arg(long, env = "GPTOM_MOCK_SEED")]
     pub seed: Option<u64>,
 
@@ -60,33 +74,178 @@ pub struct Cli {
     /// Directory with YAML fixtures replacing the built-in ones (accounts, latency, outcomes, cards).
     #[arg(long, env = "GPTOM_MOCK_FIXTURES")]
     pub fixtures: Option<PathBuf>,
+
+    /// YAML file of fault rules loaded at start (a list, each as POST /__admin/faults takes it).
+    #[arg(long, env = "GPTOM_MOCK_FAULTS")]
+    pub faults: Option<PathBuf>,
+
+    /// Require `Authorization: Bearer TOKEN` on every /__admin call.
+    #[arg(long, env = "GPTOM_MOCK_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// Journal /__admin calls too (they are left out by default).
+    #[arg(long, env = "GPTOM_MOCK_JOURNAL_ADMIN")]
+    pub journal_admin: bool,
+
+    /// Journal entries kept; the oldest go first [default: 10000].
+    #[arg(long, env = "GPTOM_MOCK_JOURNAL_CAP", value_parser = clap::value_parser!(u64).range(1..))]
+    pub journal_cap: Option<u64>,
+
+    /// Lifetime of a terminal login's access token, seconds [default: 3600].
+    #[arg(long, env = "GPTOM_MOCK_TOKEN_TERMINAL_TTL", value_parser = clap::value_parser!(i64).range(1..))]
+    pub token_terminal_ttl: Option<i64>,
+
+    /// Lifetime of a master login's access token, seconds [default: 86399].
+    #[arg(long, env = "GPTOM_MOCK_TOKEN_MASTER_TTL", value_parser = clap::value_parser!(i64).range(1..))]
+    pub token_master_ttl: Option<i64>,
+
+    /// Lifetime of refresh tokens, seconds [default: 7776000 = 90 days].
+    #[arg(long, env = "GPTOM_MOCK_TOKEN_REFRESH_TTL", value_parser = clap::value_parser!(i64).range(1..))]
+    pub token_refresh_ttl: Option<i64>,
+
+    /// Largest accepted request body in bytes; larger → 413 [default: 65536].
+    #[arg(long, env = "GPTOM_MOCK_BODY_LIMIT", value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_limit: Option<u64>,
+
+    /// Seconds a client may take to send its request headers [default: 10].
+    #[arg(long, env = "GPTOM_MOCK_HEADER_READ_TIMEOUT")]
+    pub header_read_timeout: Option<f64>,
+
+    /// Tasks kept; beyond it the oldest final tasks are evicted [default: 100000].
+    #[arg(long, env = "GPTOM_MOCK_MAX_TASKS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_tasks: Option<u64>,
+
+    /// Transactions kept; beyond it the oldest are evicted [default: 100000].
+    #[arg(long, env = "GPTOM_MOCK_MAX_TRANSACTIONS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_transactions: Option<u64>,
+}
+
+/// Reads a `--config` file; errors name the file, line and column.
+pub fn read_config_file(path: &Path) -> Result<ConfigFile, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--config {}: cannot read: {e}", path.display()))?;
+    serde_saphyr::from_str(&text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        format!("{}{at}: {}", path.display(), e.without_snippet())
+    })
+}
+
+fn size(v: Option<u64>) -> Option<usize> {
+    v.map(|n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 impl Cli {
-    /// Checks the raw values and builds the config; `random_seed` is used when `--seed` is absent.
+    /// Merges flags/env, the config file and the defaults, and checks the values; `random_seed` is used when
+    /// no seed is given anywhere.
     pub fn into_config(self, random_seed: u64) -> Result<Config, String> {
-        let profiles = Profiles::parse(&self.profile).map_err(|e| format!("--profile: {e}"))?;
-        let clock = ClockMode::parse(&self.clock)?;
+        let file = match &self.config {
+            Some(p) => read_config_file(p)?,
+            None => ConfigFile::default(),
+        };
+        let d = Config::default();
+        let (token, journal, limits) = (
+            file.token.unwrap_or_default(),
+            file.journal.unwrap_or_default(),
+            file.limits.unwrap_or_default(),
+        );
+        let profile = self
+            .profile
+            .or(file.profile)
+            .unwrap_or_else(|| "lenient".into());
+        let profiles = Profiles::parse(&profile).map_err(|e| format!("--profile: {e}"))?;
+        let clock = ClockMode::parse(&self.clock.or(file.clock).unwrap_or_else(|| "real".into()))?;
         let clock_start = self
             .clock_start
+            .or(file.clock_start)
             .as_deref()
             .map(Timestamp::parse)
             .transpose()
             .map_err(|e| format!("--clock-start: {e}"))?;
-        if self.jwt_secret.as_deref() == Some("") {
+        let jwt_secret = self.jwt_secret.or(file.jwt_secret);
+        if jwt_secret.as_deref() == Some("") {
             return Err("--jwt-secret: must not be empty".into());
         }
+        let header_read_timeout = self
+            .header_read_timeout
+            .or(limits.header_read_timeout)
+            .unwrap_or(10.0);
+        if !(0.1..=3600.0).contains(&header_read_timeout) {
+            return Err(format!(
+                "--header-read-timeout {header_read_timeout}: must be 0.1–3600 seconds"
+            ));
+        }
+        let ttl = |flag: Option<i64>, file: Option<i64>, default: i64, name: &str| match flag
+            .or(file)
+            .unwrap_or(default)
+        {
+            n if n >= 1 => Ok(n),
+            n => Err(format!("{name} {n}: must be at least 1 second")),
+        };
+        let positive = |v: Option<usize>, name: &str, default: usize| match v.unwrap_or(default) {
+            0 => Err(format!("{name}: must be at least 1")),
+            n => Ok(n),
+        };
         Ok(Config {
-            bind: self.bind,
-            port: self.port,
+            bind: self.bind.or(file.bind).unwrap_or(d.bind),
+            port: self.port.or(file.port).unwrap_or(d.port),
             profiles,
-            latency: self.latency,
+            latency: self.latency.or(file.latency).unwrap_or(d.latency),
             clock,
             clock_start,
-            seed: self.seed.unwrap_or(random_seed),
-            jwt_secret: self.jwt_secret,
-            fixtures: self.fixtures,
-            ..Config::default()
+            seed: self.seed.or(file.seed).unwrap_or(random_seed),
+            jwt_secret,
+            fixtures: self.fixtures.or(file.fixtures),
+            token_ttls: TokenTtls {
+                terminal: ttl(
+                    self.token_terminal_ttl,
+                    token.terminal_ttl,
+                    d.token_ttls.terminal,
+                    "token terminal_ttl",
+                )?,
+                master: ttl(
+                    self.token_master_ttl,
+                    token.master_ttl,
+                    d.token_ttls.master,
+                    "token master_ttl",
+                )?,
+                refresh: ttl(
+                    self.token_refresh_ttl,
+                    token.refresh_ttl,
+                    d.token_ttls.refresh,
+                    "token refresh_ttl",
+                )?,
+            },
+            body_limit: positive(
+                size(self.body_limit).or(limits.body_limit),
+                "body_limit",
+                d.body_limit,
+            )?,
+            header_read_timeout: Duration::from_secs_f64(header_read_timeout),
+            faults: self.faults.or(file.faults_file),
+            inline_faults: file.faults,
+            admin_token: self
+                .admin_token
+                .or(file.admin_token)
+                .filter(|t| !t.is_empty()),
+            journal_admin: self.journal_admin || journal.admin.unwrap_or(false),
+            journal_cap: positive(
+                size(self.journal_cap).or(journal.cap),
+                "journal cap",
+                d.journal_cap,
+            )?,
+            max_tasks: positive(
+                size(self.max_tasks).or(limits.max_tasks),
+                "max_tasks",
+                d.max_tasks,
+            )?,
+            max_transactions: positive(
+                size(self.max_transactions).or(limits.max_transactions),
+                "max_transactions",
+                d.max_transactions,
+            )?,
         })
     }
 }
@@ -99,6 +258,14 @@ mod tests {
         let cli = Cli::try_parse_from(std::iter::once("gptom-mock").chain(args.iter().copied()))
             .map_err(|e| e.to_string())?;
         cli.into_config(99)
+    }
+
+    fn file(text: &str) -> PathBuf {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let p = std::env::temp_dir().join(format!("gptom-cli-{}-{n}.yaml", std::process::id()));
+        std::fs::write(&p, text).unwrap();
+        p
     }
 
     #[test]
@@ -121,6 +288,26 @@ mod tests {
         .unwrap();
         assert_eq!((c.port, c.seed, c.clock), (0, 7, ClockMode::Manual));
         assert!(c.profiles.strict && c.profiles.ttl_cancelled && !c.profiles.task_not_found_403);
+        let c = parse(&["--token-terminal-ttl", "60"]).unwrap();
+        assert_eq!((c.token_ttls.terminal, c.token_ttls.master), (60, 86_399));
+    }
+
+    #[test]
+    fn flags_win_over_the_config_file_which_wins_over_defaults() {
+        let p = file(
+            "port: 9000\nseed: 3\nlatency: instant\ntoken:\n  terminal_ttl: 120\nlimits:\n  max_tasks: 50\njournal:\n  admin: true\nfaults:\n  - action: {drop: true}\n    times: 1\n",
+        );
+        let c = parse(&["--config", p.to_str().unwrap(), "--port", "9100"]).unwrap();
+        assert_eq!((c.port, c.seed, c.latency.as_str()), (9100, 3, "instant"));
+        assert_eq!(
+            (c.token_ttls.terminal, c.max_tasks, c.journal_admin),
+            (120, 50, true)
+        );
+        assert_eq!(c.inline_faults.len(), 1);
+        // What --print-config shows reads back as the same config.
+        let printed = serde_saphyr::to_string(&c.to_file()).unwrap();
+        let again = parse(&["--config", file(&printed).to_str().unwrap()]).unwrap();
+        assert_eq!(serde_saphyr::to_string(&again.to_file()).unwrap(), printed);
     }
 
     #[test]
@@ -141,5 +328,9 @@ mod tests {
                 .unwrap_err()
                 .contains("RFC 3339")
         );
+        assert!(parse(&["--token-terminal-ttl", "0"]).is_err());
+        let p = file("port: 1\nprot: 2\n");
+        let e = parse(&["--config", p.to_str().unwrap()]).unwrap_err();
+        assert!(e.contains(":2:") && e.contains("prot"), "{e}");
     }
 }

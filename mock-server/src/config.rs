@@ -59,7 +59,28 @@ pub struct Config {
     /// Largest accepted request body, bytes (413 above).
     pub body_limit: usize,
     /// How long a client may take to send its request headers.
+    #[serde(serialize_with = "seconds")]
     pub header_read_timeout: Duration,
+    /// Fault rules loaded at start (YAML list).
+    pub faults: Option<PathBuf>,
+    /// Fault rules from the config file.
+    #[serde(skip)]
+    pub inline_faults: Vec<crate::engine::fault::FaultSpec>,
+    /// Bearer token `/__admin` calls must carry; open when absent.
+    #[serde(skip_serializing)]
+    pub admin_token: Option<String>,
+    /// Journal admin calls too.
+    pub journal_admin: bool,
+    /// Journal entries kept (oldest dropped first).
+    pub journal_cap: usize,
+    /// Tasks kept; beyond it the oldest final tasks are evicted.
+    pub max_tasks: usize,
+    /// Transactions kept; beyond it the oldest are evicted.
+    pub max_transactions: usize,
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
 }
 
 impl Default for Config {
@@ -77,6 +98,13 @@ impl Default for Config {
             token_ttls: TokenTtls::default(),
             body_limit: 64 * 1024,
             header_read_timeout: Duration::from_secs(10),
+            faults: None,
+            inline_faults: Vec::new(),
+            admin_token: None,
+            journal_admin: false,
+            journal_cap: 10_000,
+            max_tasks: 100_000,
+            max_transactions: 100_000,
         }
     }
 }
@@ -87,6 +115,140 @@ impl Config {
         match &self.jwt_secret {
             Some(s) => s.as_bytes().to_vec(),
             None => format!("gptom-mock-secret-{}", self.seed).into_bytes(),
+        }
+    }
+}
+
+/// The YAML of `--config FILE` — every flag, plus inline fault rules. `--print-config` prints the effective
+/// configuration in this same shape, so its output can be saved and used as a config file.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// `--bind`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind: Option<IpAddr>,
+    /// `--port`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// `--profile` (comma-separated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// `--latency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<String>,
+    /// `--clock`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<String>,
+    /// `--clock-start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_start: Option<String>,
+    /// `--seed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// `--jwt-secret` (never printed).
+    #[serde(default, skip_serializing)]
+    pub jwt_secret: Option<String>,
+    /// `--fixtures`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixtures: Option<PathBuf>,
+    /// `--faults` (a YAML file of rules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faults_file: Option<PathBuf>,
+    /// Fault rules written inline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<crate::engine::fault::FaultSpec>,
+    /// `--admin-token` (never printed).
+    #[serde(default, skip_serializing)]
+    pub admin_token: Option<String>,
+    /// Token lifetimes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenFile>,
+    /// Journal settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<JournalFile>,
+    /// Limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<LimitsFile>,
+}
+
+/// `token:` of the config file (seconds).
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenFile {
+    /// Terminal login access token.
+    pub terminal_ttl: Option<i64>,
+    /// Master login access token.
+    pub master_ttl: Option<i64>,
+    /// Refresh token.
+    pub refresh_ttl: Option<i64>,
+}
+
+/// `journal:` of the config file.
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalFile {
+    /// Also journal `/__admin` calls.
+    pub admin: Option<bool>,
+    /// Entries kept.
+    pub cap: Option<usize>,
+}
+
+/// `limits:` of the config file.
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsFile {
+    /// Largest request body, bytes.
+    pub body_limit: Option<usize>,
+    /// Seconds a client may take to send its headers.
+    pub header_read_timeout: Option<f64>,
+    /// Tasks kept.
+    pub max_tasks: Option<usize>,
+    /// Transactions kept.
+    pub max_transactions: Option<usize>,
+}
+
+impl Config {
+    /// This config in the shape of a config file (secrets left out).
+    pub fn to_file(&self) -> ConfigFile {
+        let profiles = self.profiles;
+        let mut names = vec![if profiles.strict { "strict" } else { "lenient" }];
+        if profiles.task_not_found_403 {
+            names.push("task-not-found-403");
+        }
+        if profiles.ttl_cancelled {
+            names.push("ttl-cancelled");
+        }
+        ConfigFile {
+            bind: Some(self.bind),
+            port: Some(self.port),
+            profile: Some(names.join(",")),
+            latency: Some(self.latency.clone()),
+            clock: Some(match self.clock {
+                ClockMode::Real => "real".into(),
+                ClockMode::Manual => "manual".into(),
+            }),
+            clock_start: self.clock_start.map(|t| t.to_rfc3339()),
+            seed: Some(self.seed),
+            jwt_secret: None,
+            fixtures: self.fixtures.clone(),
+            faults_file: self.faults.clone(),
+            faults: self.inline_faults.clone(),
+            admin_token: None,
+            token: Some(TokenFile {
+                terminal_ttl: Some(self.token_ttls.terminal),
+                master_ttl: Some(self.token_ttls.master),
+                refresh_ttl: Some(self.token_ttls.refresh),
+            }),
+            journal: Some(JournalFile {
+                admin: Some(self.journal_admin),
+                cap: Some(self.journal_cap),
+            }),
+            limits: Some(LimitsFile {
+                body_limit: Some(self.body_limit),
+                header_read_timeout: Some(self.header_read_timeout.as_secs_f64()),
+                max_tasks: Some(self.max_tasks),
+                max_transactions: Some(self.max_transactions),
+            }),
         }
     }
 }

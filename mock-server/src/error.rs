@@ -46,12 +46,7 @@ impl ApiError {
 
     /// A vendor error with a status and type of the HTTP layer (413, 415).
     pub fn vendor(status: u16, kind: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Vendor(engine::Error {
-            status,
-            kind,
-            message: message.into(),
-            context: None,
-        })
+        ApiError::Vendor(engine::Error::new(status, kind, message, None))
     }
 
     /// 400 on an admin call, naming the field.
@@ -128,7 +123,13 @@ pub async fn not_found(req: Request) -> Response {
 /// The one layer that writes vendor error bodies (with a seeded `exceptionId`) and fills axum's empty 405.
 pub async fn envelope(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    let mut res = next.run(req).await;
+    let res = next.run(req).await;
+    finish(&app, res, &path)
+}
+
+/// Writes the body of a response that carries a vendor error (or is axum's bare 405); others pass unchanged.
+/// Layers outside [`envelope`] that answer by themselves call this too.
+pub fn finish(app: &AppState, mut res: Response, path: &str) -> Response {
     if let Some(e) = res.extensions_mut().remove::<engine::Error>() {
         let exception_id = app.with_engine(|engine, _| engine.exception_id());
         let body = json!({"exceptionId": exception_id, "type": e.kind, "message": e.message, "context": e.context});

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_saphyr::Spanned;
 
 use crate::engine::World;
+use crate::engine::fault::FaultSpec;
 use crate::engine::outcome::{Outcome, OutcomeTable};
 use crate::engine::task::LatencyProfile;
 use crate::engine::terminal::{Account, AccountKind, Directory, Mode, OAuthClient, Terminal};
@@ -195,7 +196,7 @@ pub fn load(dir: Option<&Path>) -> Result<World, FixtureError> {
             p.batch_ms,
             p.device_timeout_ms,
         ];
-        if all.iter().any(|ms| !(0..=86_400_000).contains(ms)) {
+        if all.iter().any(|ms| !(0..=86_400_000).contains(ms)) || p.network_ms > 600_000 {
             let message =
                 format!("latency profile {name:?}: every duration must be 0..=86400000 ms");
             return Err(FixtureError {
@@ -212,6 +213,19 @@ pub fn load(dir: Option<&Path>) -> Result<World, FixtureError> {
         outcomes,
         cards,
     })
+}
+
+/// Fault rules of `--faults FILE`: a YAML list of rules as `POST /__admin/faults` takes them.
+pub fn load_faults(path: &Path) -> Result<Vec<FaultSpec>, FixtureError> {
+    let src = read(&path.to_path_buf())?;
+    let rules: Vec<Spanned<FaultSpec>> = src.parse()?;
+    rules
+        .into_iter()
+        .map(|r| match r.value.check() {
+            Ok(()) => Ok(r.value.clone()),
+            Err((field, why)) => Err(src.error_at(&r, format!("{field}: {why}"))),
+        })
+        .collect()
 }
 
 fn read(path: &PathBuf) -> Result<Source, FixtureError> {

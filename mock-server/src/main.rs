@@ -10,13 +10,28 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match Cli::parse().into_config(mock_server::rng::random_seed()) {
+    let cli = Cli::parse();
+    let print_config = cli.print_config;
+    let config = match cli.into_config(mock_server::rng::random_seed()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("gptom-mock: {e}");
             return ExitCode::from(2);
         }
     };
+    if print_config {
+        return match serde_saphyr::to_string(&config.to_file()) {
+            #[allow(clippy::print_stdout)] // the requested output
+            Ok(yaml) => {
+                print!("{yaml}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("gptom-mock: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

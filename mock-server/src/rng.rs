@@ -55,6 +55,16 @@ impl MockRng {
         self.0.random_range(0..len.max(1))
     }
 
+    /// True with probability `p` (0–1).
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.0.random_bool(p.clamp(0.0, 1.0))
+    }
+
+    /// A whole number in `[min, max]`.
+    pub fn between(&mut self, min: u64, max: u64) -> u64 {
+        self.0.random_range(min..=max.max(min))
+    }
+
     /// A fair coin.
     pub fn coin(&mut self) -> bool {
         self.0.random_bool(0.5)

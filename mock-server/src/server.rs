@@ -9,15 +9,16 @@ use std::time::Duration;
 
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower::ServiceExt;
 
 use crate::clock::{Clock, ManualClock, SystemClock, Timestamp};
 use crate::config::{ClockMode, Config};
 use crate::engine::{Engine, Profiles, Settings};
 use crate::fixtures::{self, FixtureError};
+use crate::http::faults::DropConnection;
 use crate::state::AppState;
 
 /// How long a graceful stop waits for in-flight requests.
@@ -41,6 +42,18 @@ pub enum StartError {
         source: std::io::Error,
     },
 }
+
+/// The service error that makes hyper close a connection without answering (fault action `drop`).
+#[derive(Debug)]
+struct ConnectionDropped;
+
+impl std::fmt::Display for ConnectionDropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by a fault rule")
+    }
+}
+
+impl std::error::Error for ConnectionDropped {}
 
 /// A running mock server. Dropping it stops the server.
 pub struct MockServer {
@@ -144,8 +157,23 @@ pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
         token_ttls: config.token_ttls,
         jwt_secret: config.secret(),
         seed: config.seed,
+        max_tasks: config.max_tasks,
+        max_transactions: config.max_transactions,
     };
-    Ok(Engine::new(world, settings))
+    let mut engine = Engine::new(world, settings);
+    for spec in &config.inline_faults {
+        engine
+            .add_fault(spec.clone())
+            .map_err(|(field, why)| StartError::Config(format!("config faults: {field}: {why}")))?;
+    }
+    if let Some(path) = &config.faults {
+        for spec in fixtures::load_faults(path)? {
+            engine.add_fault(spec).map_err(|(field, why)| {
+                StartError::Config(format!("{}: {field}: {why}", path.display()))
+            })?;
+        }
+    }
+    Ok(engine)
 }
 
 impl MockServer {
@@ -249,7 +277,19 @@ async fn serve(
                 let _ = tcp.set_nodelay(true);
                 let mut http = hyper::server::conn::http1::Builder::new();
                 http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
-                let conn = http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app.clone()));
+                let app = app.clone();
+                let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let app = app.clone();
+                    async move {
+                        let res = app.oneshot(req.map(axum::body::Body::new)).await.unwrap_or_else(|e| match e {});
+                        // A fault rule asked to drop the connection: an error makes hyper close it unanswered.
+                        match res.extensions().get::<DropConnection>() {
+                            Some(_) => Err(ConnectionDropped),
+                            None => Ok(res),
+                        }
+                    }
+                });
+                let conn = http.serve_connection(TokioIo::new(tcp), service);
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
                     if let Err(e) = conn.await {

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::clock::{Clock, Timestamp};
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::http::journal::Journal;
 
 /// Cheap-to-clone handle on the server's state.
 #[derive(Clone)]
@@ -15,15 +16,18 @@ struct Inner {
     config: Config,
     clock: Arc<dyn Clock>,
     engine: Mutex<Engine>,
+    journal: Mutex<Journal>,
 }
 
 impl AppState {
     /// State over an engine, a clock and the config.
     pub fn new(config: Config, clock: Arc<dyn Clock>, engine: Engine) -> Self {
+        let journal = Mutex::new(Journal::new(config.journal_cap));
         AppState(Arc::new(Inner {
             config,
             clock,
             engine: Mutex::new(engine),
+            journal,
         }))
     }
 
@@ -32,6 +36,16 @@ impl AppState {
     pub fn with_engine<T>(&self, f: impl FnOnce(&mut Engine, Timestamp) -> T) -> T {
         let mut engine = self.0.engine.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut engine, self.0.clock.now())
+    }
+
+    /// Runs `f` on the request journal.
+    pub fn with_journal<T>(&self, f: impl FnOnce(&mut Journal) -> T) -> T {
+        let mut journal = self
+            .0
+            .journal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(&mut journal)
     }
 
     /// The clock.

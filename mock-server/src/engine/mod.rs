@@ -1,7 +1,9 @@
 //! The model every channel drives: terminals, tasks, transactions, batches and next-outcome overrides.
 //! Pure and synchronous: callers pass `now` from the clock; all randomness comes from the seeded [`MockRng`].
-//! Imports clock and rng types only — no axum, tokio, I/O or AppState.
+//! Imports clock and rng types only — no axum, tokio, I/O or AppState. (Wire enums derive `utoipa::ToSchema`, a
+//! plain data trait, so the OpenAPI document can name their values.)
 
+pub mod fault;
 pub mod outcome;
 pub mod task;
 pub mod terminal;
@@ -9,10 +11,12 @@ pub mod token;
 pub mod transaction;
 pub mod validate;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde_json::{Value, json};
 
+use self::fault::{FaultRule, FaultSpec, Faults, Plan, RequestFacts};
 use self::outcome::{Outcome, OutcomeTable, Override};
 use self::task::{Drawn, Failure, LatencyProfile, Schedule, Task, TaskClass, TaskStatus};
 use self::terminal::{Directory, Mode, Terminal};
@@ -30,8 +34,8 @@ use crate::rng::MockRng;
 pub struct Error {
     /// HTTP status.
     pub status: u16,
-    /// Vendor `type`, e.g. `VALIDATION_EXCEPTION`.
-    pub kind: &'static str,
+    /// Vendor `type`, e.g. `VALIDATION_EXCEPTION` (any text for a fault rule's answer).
+    pub kind: Cow<'static, str>,
     /// `message`.
     pub message: String,
     /// `context`, e.g. `[amount]:{must be an integer between 1 and 99999999}`.
@@ -39,15 +43,16 @@ pub struct Error {
 }
 
 impl Error {
-    fn new(
+    /// An error with any status and `type`.
+    pub fn new(
         status: u16,
-        kind: &'static str,
+        kind: impl Into<Cow<'static, str>>,
         message: impl Into<String>,
         context: Option<String>,
     ) -> Self {
         Error {
             status,
-            kind,
+            kind: kind.into(),
             message: message.into(),
             context,
         }
@@ -143,6 +148,10 @@ pub struct Settings {
     pub jwt_secret: Vec<u8>,
     /// RNG seed.
     pub seed: u64,
+    /// Tasks kept before the oldest final ones are evicted.
+    pub max_tasks: usize,
+    /// Transactions kept before the oldest are evicted.
+    pub max_transactions: usize,
 }
 
 /// What a task looks like when read.
@@ -214,9 +223,14 @@ pub struct Engine {
     rng: MockRng,
     next_seq: u64,
     tasks: HashMap<String, Task>,
+    /// Task ids by creation order (for eviction).
+    task_order: BTreeMap<u64, String>,
     tids: BTreeMap<String, TidState>,
     transactions: HashMap<String, Transaction>,
+    /// Transaction ids in the order they were made (for eviction).
+    txn_order: VecDeque<String>,
     overrides: BTreeMap<String, Override>,
+    faults: Faults,
 }
 
 impl Engine {
@@ -230,9 +244,12 @@ impl Engine {
             settings,
             next_seq: 0,
             tasks: HashMap::new(),
+            task_order: BTreeMap::new(),
             tids: BTreeMap::new(),
             transactions: HashMap::new(),
+            txn_order: VecDeque::new(),
             overrides: BTreeMap::new(),
+            faults: Faults::default(),
         }
     }
 
@@ -367,9 +384,12 @@ impl Engine {
         if class == TaskClass::Transaction {
             state.last_txn_task = Some(id.clone());
         }
+        self.task_order.insert(task.seq, id.clone());
         self.tasks.insert(id.clone(), task);
         self.settle(&tid, now);
-        Ok(self.view(&id, now))
+        let view = self.view(&id, now);
+        self.evict();
+        Ok(view)
     }
 
     /// `GET /v1/tasks/{taskId}`.
@@ -434,15 +454,7 @@ impl Engine {
             .get(name)
             .or_else(|| self.world.latency.get("realistic"))
             .copied()
-            .unwrap_or(LatencyProfile {
-                push_ms: 1000,
-                started_ms: 500,
-                init_ms: 500,
-                card_ms: 3000,
-                cash_ms: 500,
-                batch_ms: 2000,
-                device_timeout_ms: 60_000,
-            })
+            .unwrap_or(LatencyProfile::REALISTIC)
     }
 
     fn outcome_for(&mut self, tid: &str, request: &TaskRequest) -> Outcome {
@@ -669,6 +681,7 @@ impl Engine {
                 {
                     origin.voided |= txn.result == TxnResult::Accepted;
                 }
+                self.txn_order.push_back(txn.id.clone());
                 self.transactions.insert(txn.id.clone(), txn);
             }
             _ => {}
@@ -680,6 +693,40 @@ impl Engine {
             && origin.void_pending.as_deref() == Some(id)
         {
             origin.void_pending = None;
+        }
+    }
+
+    /// Keeps the stores within their caps: the oldest *final* tasks go first (a task still running, or one
+    /// whose timeline later tasks still depend on, is never evicted), then the oldest transactions.
+    fn evict(&mut self) {
+        while self.transactions.len() > self.settings.max_transactions {
+            let Some(id) = self.txn_order.pop_front() else {
+                break;
+            };
+            self.transactions.remove(&id);
+        }
+        if self.tasks.len() <= self.settings.max_tasks {
+            return;
+        }
+        let excess = self.tasks.len() - self.settings.max_tasks;
+        let victims: Vec<(u64, String)> = self
+            .task_order
+            .iter()
+            .filter(|(_, id)| {
+                self.tasks.get(*id).is_some_and(|t| {
+                    t.settled.is_some()
+                        && !self
+                            .tids
+                            .get(&t.tid)
+                            .is_some_and(|s| s.pending.contains(*id))
+                })
+            })
+            .take(excess)
+            .map(|(seq, id)| (*seq, id.clone()))
+            .collect();
+        for (seq, id) in victims {
+            self.task_order.remove(&seq);
+            self.tasks.remove(&id);
         }
     }
 
@@ -802,6 +849,42 @@ impl Engine {
 
     // ----- control plane (used by /__admin and the conformance runner) -----
 
+    /// Decides what the fault rules do with one request (rolls the seeded dice).
+    pub fn decide_fault(&mut self, facts: &RequestFacts) -> Plan {
+        let mut plan = self.faults.decide(facts, &mut self.rng);
+        let terminal = facts
+            .tid
+            .as_deref()
+            .and_then(|t| self.world.directory.terminals.get(t));
+        let profile = terminal
+            .and_then(|t| t.latency.as_deref())
+            .unwrap_or(&self.settings.latency);
+        plan.delay_ms += self.world.latency.get(profile).map_or(0, |p| p.network_ms);
+        plan
+    }
+
+    /// Adds a fault rule; `Err((field, reason))` when a value is out of range.
+    pub fn add_fault(&mut self, spec: FaultSpec) -> Result<String, (&'static str, String)> {
+        spec.check()?;
+        Ok(self.faults.add(spec))
+    }
+
+    /// The fault rules in force.
+    pub fn faults(&self) -> &[FaultRule] {
+        self.faults.list()
+    }
+
+    /// Removes one fault rule (false if unknown), or all of them.
+    pub fn remove_faults(&mut self, id: Option<&str>) -> bool {
+        match id {
+            Some(id) => self.faults.remove(id),
+            None => {
+                self.faults.clear(None);
+                true
+            }
+        }
+    }
+
     /// Clears tasks, transactions, batches and overrides, and restores terminals: everything, or one TID.
     pub fn reset(&mut self, tid: Option<&str>) -> Result<(), Error> {
         match tid {
@@ -824,9 +907,13 @@ impl Engine {
                     .terminals
                     .insert(tid.to_owned(), pristine);
                 self.tasks.retain(|_, t| t.tid != tid);
+                self.task_order.retain(|_, id| self.tasks.contains_key(id));
                 self.transactions.retain(|_, t| t.tid != tid);
+                self.txn_order
+                    .retain(|id| self.transactions.contains_key(id));
                 self.tids.remove(tid);
                 self.overrides.remove(tid);
+                self.faults.clear(Some(tid));
             }
         }
         Ok(())
@@ -921,10 +1008,10 @@ impl Engine {
         for tid in &tids {
             self.settle(tid, now);
         }
-        let mut tasks: Vec<&Task> = self.tasks.values().collect();
-        tasks.sort_by_key(|t| t.seq);
-        let tasks: Vec<Value> = tasks
-            .iter()
+        let tasks: Vec<Value> = self
+            .task_order
+            .values()
+            .filter_map(|id| self.tasks.get(id))
             .map(|t| {
                 let v = self.view(&t.id, now);
                 json!({"taskId": v.task_id, "tid": t.tid, "taskClass": v.class, "status": v.status,

@@ -26,10 +26,27 @@ pub struct LatencyProfile {
     pub batch_ms: i64,
     /// How long a timeout outcome stays IN_PROGRESS before ERROR `TIMEOUT`.
     pub device_timeout_ms: i64,
+    /// Network latency added to every Cloud API response (wall time; default 0).
+    #[serde(default)]
+    pub network_ms: u64,
+}
+
+impl LatencyProfile {
+    /// The built-in `realistic` profile (cloud-mock.md §8); the fallback should a name be unknown.
+    pub const REALISTIC: LatencyProfile = LatencyProfile {
+        push_ms: 1000,
+        started_ms: 500,
+        init_ms: 500,
+        card_ms: 3000,
+        cash_ms: 500,
+        batch_ms: 2000,
+        device_timeout_ms: 60_000,
+        network_ms: 0,
+    };
 }
 
 /// A task's status as GP tom names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskStatus {
     /// Registered, push not yet delivered.
@@ -61,7 +78,7 @@ impl TaskStatus {
 }
 
 /// `TRANSACTION` or `BATCH`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskClass {
     /// A payment, refund or void.

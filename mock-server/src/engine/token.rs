@@ -65,17 +65,19 @@ impl Claims {
 }
 
 /// The body of a successful token response, in wire order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TokenGrant {
     /// The JWT for `Authorization: Bearer`.
     pub access_token: String,
     /// Always `bearer`.
+    #[schema(value_type = String)]
     pub token_type: &'static str,
     /// The JWT for the refresh grant.
     pub refresh_token: String,
     /// Seconds until the access token expires.
     pub expires_in: i64,
     /// Always `read write`.
+    #[schema(value_type = String)]
     pub scope: &'static str,
     /// The TID as a string, or `null` for a master login.
     pub tid: Option<String>,

@@ -10,7 +10,7 @@ use crate::clock::Timestamp;
 pub const VOID_WINDOW_MS: i64 = 93 * 86_400_000;
 
 /// `ACCEPTED`, `DECLINED` or `CANCELLED`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TxnResult {
     /// Authorised.
@@ -78,15 +78,15 @@ impl DccData {
     /// C10 (9991) converts to KWD with 3 decimals, C11 (9992) to JPY with no decimal point.
     pub fn for_amount(amount: i64, three_decimals: bool) -> Self {
         let (currency, rate_milli, amount_text) = if three_decimals {
-            // 1 CZK = 0.013 KWD; thousandths of KWD
-            let fils = amount * 13 / 1000;
+            // 1 CZK = 0.013 KWD; `amount` is in hundredths, the result in thousandths (fils)
+            let fils = amount * 13 / 100;
             (
                 "KWD",
                 "0.013000",
                 format!("{}.{:03}", fils / 1000, fils % 1000),
             )
         } else {
-            // 1 CZK = 6.5 JPY
+            // 1 CZK = 6.5 JPY; `amount` is in hundredths, JPY has no minor unit
             ("JPY", "6.500000", format!("{}", amount * 65 / 1000))
         };
         DccData {

@@ -10,7 +10,7 @@ use super::terminal::{AccountKind, Directory, Terminal};
 use super::token::Claims;
 
 /// `SALE`, `VOID` or `REFUND`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Operation {
     /// A payment.
@@ -22,7 +22,7 @@ pub enum Operation {
 }
 
 /// `CASH` or `CARD`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PayType {
     /// Cash.
@@ -32,7 +32,7 @@ pub enum PayType {
 }
 
 /// Which transaction a VOID cancels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CancelMode {
     /// The immediately preceding transaction of the TID.
@@ -140,6 +140,42 @@ const TRANSACTION_FIELDS: &[&str] = &[
     "cancelMode",
     "originTransactionId",
 ];
+
+/// Likely client bugs in a task body, for the journal: case-mismatched or unknown field names, amounts sent
+/// as strings or in major units.
+pub fn likely_mistakes(body: &Map<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in body
+        .keys()
+        .filter(|k| !TRANSACTION_FIELDS.contains(&k.as_str()))
+    {
+        match TRANSACTION_FIELDS
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(key))
+        {
+            Some(f) => out.push(format!(
+                "body has \"{key}\"; GP tom expects \"{f}\" (field names are case-sensitive)"
+            )),
+            None => out.push(format!("unknown field \"{key}\" is ignored by GP tom")),
+        }
+    }
+    for field in ["amount", "tipAmount"] {
+        match body.get(field) {
+            Some(Value::String(s)) => {
+                out.push(format!(
+                    "{field} sent as a string \"{s}\"; GP tom documents a number in minor units"
+                ));
+            }
+            Some(Value::Number(n)) if n.as_i64().is_none() => {
+                out.push(format!(
+                    "{field} {n} is not whole: amounts are in minor units (11.50 CZK = 1150)"
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
+}
 
 const AMOUNT_RULE: &str = "must be an integer between 1 and 99999999";
 
@@ -677,6 +713,18 @@ mod tests {
         assert_eq!((r.amount, r.print_by_payment_app), (1111, false));
         assert_eq!(r.currency_code, "CZK");
         assert_eq!((r.origin_reference_num, r.cancel_mode), (None, None));
+    }
+
+    #[test]
+    fn likely_mistakes_name_the_field() {
+        let body = json!({"tid": "1", "amount": 11.5, "tipAmount": "0", "foo": 1});
+        let m = likely_mistakes(body.as_object().unwrap());
+        assert_eq!(m.len(), 4, "{m:?}");
+        assert!(
+            m[0].contains("\"Tid\"") && m[1].contains("\"foo\"") && m[2].contains("minor units"),
+            "{m:?}"
+        );
+        assert!(likely_mistakes(sale().as_object().unwrap()).is_empty());
     }
 
     #[test]

@@ -5,15 +5,20 @@
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use axum::extract::{Query, Request};
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post, put};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, patch, post, put};
 use serde_json::{Map, Value, json};
 
-use super::dto::TaskDto;
-use super::extract::{Body, parse_json};
+use super::dto::{AdminErrorBody, TaskDto};
+use super::extract::{Body, Segment, parse_json};
+use super::journal::Filter;
 use crate::clock::Timestamp;
-use crate::engine::{self, outcome::Outcome, terminal::Mode};
+use crate::engine::{self, fault::FaultSpec, outcome::Outcome, terminal::Mode};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -28,6 +33,34 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/terminals/{tid}", patch(patch_terminal))
         .route("/tasks/{task_id}/cancel", post(cancel_task))
         .route("/state", get(state))
+        .route(
+            "/faults",
+            post(add_fault).get(list_faults).delete(delete_faults),
+        )
+        .route("/faults/{id}", delete(delete_fault))
+        .route("/journal", get(journal).delete(clear_journal))
+}
+
+/// With `--admin-token`, every admin call needs `Authorization: Bearer <token>`.
+pub async fn require_token(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(expected) = app.config().admin_token.as_deref() else {
+        return next.run(req).await;
+    };
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if given.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim) == Some(expected) {
+        return next.run(req).await;
+    }
+    ApiError::Admin {
+        status: StatusCode::UNAUTHORIZED,
+        message:
+            "this mock was started with --admin-token: send Authorization: Bearer <admin token>"
+                .into(),
+        field: None,
+    }
+    .into_response()
 }
 
 type Reply = Result<Json<Value>, ApiError>;
@@ -72,17 +105,22 @@ fn opt_bool(m: &Map<String, Value>, field: &str) -> Result<Option<bool>, ApiErro
     }
 }
 
-async fn health(State(app): State<AppState>) -> Json<Value> {
+/// Liveness, version and seed.
+#[utoipa::path(get, path = "/__admin/health", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "`{\"status\":\"ok\",\"name\":\"gptom-mock\",\"version\",\"seed\"}`")))]
+pub async fn health(State(app): State<AppState>) -> Json<Value> {
     let seed = app.config().seed;
     Json(
         json!({"status": "ok", "name": "gptom-mock", "version": env!("CARGO_PKG_VERSION"), "seed": seed}),
     )
 }
 
-async fn reset(State(app): State<AppState>, Body(body): Body) -> Reply {
+/// Clear tasks, transactions, batches, journal, overrides and faults (all, or one TID).
+#[utoipa::path(post, path = "/__admin/reset", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = ResetBody, responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
+pub async fn reset(State(app): State<AppState>, Body(body): Body) -> Reply {
     let m = object(&body)?;
     let tid = opt_str(&m, "tid")?.map(str::to_owned);
     admin(app.with_engine(|e, _| e.reset(tid.as_deref())))?;
+    app.with_journal(|j| j.clear(tid.as_deref()));
     Ok(Json(json!({"reset": tid.as_deref().unwrap_or("all")})))
 }
 
@@ -91,11 +129,15 @@ fn clock_json(app: &AppState) -> Json<Value> {
     Json(json!({"now": clock.now().to_rfc3339(), "mode": clock.kind()}))
 }
 
-async fn clock(State(app): State<AppState>) -> Json<Value> {
+/// Read the mock clock.
+#[utoipa::path(get, path = "/__admin/clock", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "`{\"now\",\"mode\"}`")))]
+pub async fn clock(State(app): State<AppState>) -> Json<Value> {
     clock_json(&app)
 }
 
-async fn advance_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
+/// Move the mock clock forward.
+#[utoipa::path(post, path = "/__admin/clock/advance", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = AdvanceBody, responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
+pub async fn advance_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
     let m = object(&body)?;
     let seconds = match m.get("seconds") {
         Some(Value::Number(n)) => n.as_f64().unwrap_or(-1.0),
@@ -122,7 +164,9 @@ async fn advance_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
     Ok(clock_json(&app))
 }
 
-async fn set_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
+/// Set the mock clock (never backwards).
+#[utoipa::path(put, path = "/__admin/clock", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = SetClockBody, responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
+pub async fn set_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
     let m = object(&body)?;
     let text = opt_str(&m, "now")?
         .ok_or_else(|| ApiError::admin("now", "now is required, e.g. 2026-01-01T00:00:00Z"))?;
@@ -136,9 +180,11 @@ async fn set_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
     Ok(clock_json(&app))
 }
 
-async fn next_outcome(
+/// Outcome of the next N tasks created on a TID.
+#[utoipa::path(put, path = "/__admin/terminals/{tid}/next-outcome", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = NextOutcomeBody, params(("tid" = String, Path)), responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
+pub async fn next_outcome(
     State(app): State<AppState>,
-    Path(tid): Path<String>,
+    Segment(tid): Segment,
     Body(body): Body,
 ) -> Reply {
     let m = object(&body)?;
@@ -167,9 +213,11 @@ async fn next_outcome(
     ))
 }
 
-async fn patch_terminal(
+/// Change reachability, mode or latency of a terminal.
+#[utoipa::path(patch, path = "/__admin/terminals/{tid}", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = PatchTerminalBody, params(("tid" = String, Path)), responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
+pub async fn patch_terminal(
     State(app): State<AppState>,
-    Path(tid): Path<String>,
+    Segment(tid): Segment,
     Body(body): Body,
 ) -> Reply {
     let m = object(&body)?;
@@ -193,14 +241,142 @@ async fn patch_terminal(
     ))
 }
 
-async fn cancel_task(
+/// The operator cancels an unfinished task on the device.
+#[utoipa::path(post, path = "/__admin/tasks/{task_id}/cancel", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("task_id" = String, Path)), responses((status = 200, description = "The task, now CANCELLED", body = TaskDto), (status = 404, description = "Unknown task", body = AdminErrorBody), (status = 409, description = "Already final", body = AdminErrorBody)))]
+pub async fn cancel_task(
     State(app): State<AppState>,
-    Path(task_id): Path<String>,
+    Segment(task_id): Segment,
 ) -> Result<Json<TaskDto>, ApiError> {
     let view = admin(app.with_engine(|e, now| e.cancel_task(&task_id, now)))?;
     Ok(Json(view.into()))
 }
 
-async fn state(State(app): State<AppState>) -> Json<Value> {
+/// Terminals, batches with totals, tasks (computed status), transactions.
+#[utoipa::path(get, path = "/__admin/state", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "State dump")))]
+pub async fn state(State(app): State<AppState>) -> Json<Value> {
     Json(app.with_engine(|e, now| e.state(now)))
+}
+
+/// Add a fault rule.
+#[utoipa::path(post, path = "/__admin/faults", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = FaultSpec, responses((status = 200, description = "`{\"id\"}`"), (status = 400, description = "Bad rule", body = AdminErrorBody)))]
+pub async fn add_fault(State(app): State<AppState>, Body(body): Body) -> Reply {
+    let m = object(&body)?;
+    let spec: FaultSpec = serde_path_to_error::deserialize(Value::Object(m)).map_err(|e| {
+        let why = e.inner().to_string();
+        // serde names a missing or unknown field in its message, not in the path: add it to the path.
+        let named = why
+            .split('`')
+            .nth(1)
+            .filter(|_| why.starts_with("missing field") || why.starts_with("unknown field"));
+        let field = match (e.path().to_string().as_str(), named) {
+            (".", Some(n)) => n.to_owned(),
+            (p, Some(n)) => format!("{p}.{n}"),
+            (p, None) => p.to_owned(),
+        };
+        ApiError::admin(&field, format!("{field}: {why}"))
+    })?;
+    let id = app
+        .with_engine(|e, _| e.add_fault(spec))
+        .map_err(|(field, why)| ApiError::admin(field, why))?;
+    Ok(Json(json!({"id": id})))
+}
+
+/// List fault rules.
+#[utoipa::path(get, path = "/__admin/faults", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "`{\"faults\": [...]}`")))]
+pub async fn list_faults(State(app): State<AppState>) -> Json<Value> {
+    Json(json!({"faults": app.with_engine(|e, _| e.faults().to_vec())}))
+}
+
+/// Delete every fault rule.
+#[utoipa::path(delete, path = "/__admin/faults", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "Deleted")))]
+pub async fn delete_faults(State(app): State<AppState>) -> Json<Value> {
+    app.with_engine(|e, _| e.remove_faults(None));
+    Json(json!({"deleted": "all"}))
+}
+
+/// Delete one fault rule.
+#[utoipa::path(delete, path = "/__admin/faults/{id}", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("id" = String, Path)), responses((status = 200, description = "Deleted"), (status = 404, description = "Unknown rule", body = AdminErrorBody)))]
+pub async fn delete_fault(State(app): State<AppState>, Segment(id): Segment) -> Reply {
+    if app.with_engine(|e, _| e.remove_faults(Some(&id))) {
+        Ok(Json(json!({"deleted": id})))
+    } else {
+        Err(ApiError::Admin {
+            status: StatusCode::NOT_FOUND,
+            message: format!("no fault rule {id}"),
+            field: None,
+        })
+    }
+}
+
+/// Journaled requests and responses.
+#[utoipa::path(get, path = "/__admin/journal", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this TID"), ("path" = Option<String>, Query, description = "Path prefix, or glob with *"), ("since" = Option<String>, Query, description = "RFC 3339")), responses((status = 200, description = "`{\"entries\": [...]}`"), (status = 400, description = "Bad filter", body = AdminErrorBody)))]
+pub async fn journal(State(app): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> Reply {
+    let mut filter = Filter::default();
+    for (k, v) in q {
+        match k.as_str() {
+            "tid" => filter.tid = Some(v),
+            "path" => filter.path = Some(v),
+            "since" => {
+                filter.since = Some(Timestamp::parse(&v).map_err(|e| ApiError::admin("since", e))?)
+            }
+            other => {
+                return Err(ApiError::admin(
+                    other,
+                    format!("unknown filter {other:?}; use tid, path or since"),
+                ));
+            }
+        }
+    }
+    Ok(Json(
+        json!({"entries": app.with_journal(|j| j.select(&filter))}),
+    ))
+}
+
+/// Forget the journal.
+#[utoipa::path(delete, path = "/__admin/journal", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "Deleted")))]
+pub async fn clear_journal(State(app): State<AppState>) -> Json<Value> {
+    app.with_journal(|j| j.clear(None));
+    Json(json!({"deleted": "all"}))
+}
+
+/// `POST /__admin/reset` body (empty = everything).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ResetBody {
+    /// Only this terminal.
+    tid: Option<String>,
+}
+
+/// `PUT /__admin/clock` body.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SetClockBody {
+    /// RFC 3339, not before the current mock time.
+    now: String,
+}
+
+/// `POST /__admin/clock/advance` body.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AdvanceBody {
+    /// Seconds, may be fractional.
+    #[schema(minimum = 0)]
+    seconds: f64,
+}
+
+/// `PUT /__admin/terminals/{tid}/next-outcome` body.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct NextOutcomeBody {
+    /// approve, decline, timeout, exception, customer-cancel, init-error, cardholder-abort, dcc, dcc-no-decimals.
+    outcome: String,
+    /// How many tasks (default 1; 0 clears).
+    count: Option<u32>,
+}
+
+/// `PATCH /__admin/terminals/{tid}` body.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PatchTerminalBody {
+    /// false: every task push fails with 502.
+    reachable: Option<bool>,
+    /// automatic or semi-integrated.
+    mode: Option<String>,
+    /// A latency profile name.
+    latency: Option<String>,
 }

@@ -2,6 +2,7 @@
 //! `merchantID`, `Tid`). Struct field order is the order on the wire. The only file that knows vendor names.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::engine::TaskView;
 use crate::engine::task::{TaskClass, TaskStatus};
@@ -11,7 +12,7 @@ use crate::engine::validate::{
 };
 
 /// `CloudTaskDetailApiResponse`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskDto {
     title: String,
@@ -25,10 +26,13 @@ pub struct TaskDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     exception_id: Option<String>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     kind: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     message: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     context: Option<Option<String>>,
 }
 
@@ -55,7 +59,7 @@ impl From<TaskView> for TaskDto {
 }
 
 /// The accepted request body, normalised.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Payload {
     /// TRANSACTION.
@@ -74,7 +78,7 @@ impl From<TaskRequest> for Payload {
 }
 
 /// `CreateCloudTaskTransactionApiRequest`, as accepted.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionPayload {
     api_key: String,
@@ -121,7 +125,7 @@ impl From<TransactionRequest> for TransactionPayload {
 }
 
 /// A BATCH body, as accepted.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchPayload {
     api_key: String,
@@ -144,7 +148,7 @@ impl From<BatchRequest> for BatchPayload {
 
 /// `GET /v1/transactions/{id}`: the documented 17 fields (with their spellings), then the receipt-visual
 /// fields, then `dccData` for DCC outcomes.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionDto {
     result: TxnResult,
@@ -212,7 +216,7 @@ impl From<Transaction> for TransactionDto {
 }
 
 /// `dccData`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DccDto {
     currency: String,
@@ -234,4 +238,109 @@ impl From<DccData> for DccDto {
             status: d.status,
         }
     }
+}
+
+/// `CreateCloudTaskTransactionApiRequest` as GP tom documents it (for the OpenAPI document; the mock reads
+/// bodies field by field, see `engine::validate`).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct TransactionTaskRequest {
+    /// API key of the terminal (GP tom app: Account → Cloud API).
+    api_key: String,
+    /// Target terminal id (capital T).
+    #[serde(rename = "Tid")]
+    tid: String,
+    /// Which subsystem asks, e.g. "Cash desk 12" (1–100 characters).
+    initiator: String,
+    /// Human-readable task name (1–200 characters).
+    title: String,
+    /// `SALE`, `VOID` or `REFUND`.
+    transaction_operation: Operation,
+    /// `CASH` or `CARD`.
+    transaction_type: PayType,
+    /// Minor units, 1..=99999999 (`40000` = 400.00 CZK).
+    #[schema(minimum = 1, maximum = 99_999_999)]
+    amount: i64,
+    /// Tip in minor units (ignored on VOID).
+    #[schema(minimum = 0, maximum = 99_999_999)]
+    tip_amount: Option<i64>,
+    /// ISO 4217, must be the terminal's currency.
+    currency_code: Option<String>,
+    /// Merchant reference: at most 20 ASCII letters and digits.
+    origin_reference_num: Option<String>,
+    /// Print the receipt on the device (default true).
+    print_by_payment_app: Option<bool>,
+    /// Seconds the task may wait for the device, 1..=86400.
+    #[schema(minimum = 1, maximum = 86_400)]
+    time_to_live: Option<i64>,
+    /// VOID only: `LAST_TRANSACTION` or `OLDER_TRANSACTION`.
+    cancel_mode: Option<CancelMode>,
+    /// VOID with `OLDER_TRANSACTION`: the transaction to cancel.
+    origin_transaction_id: Option<String>,
+}
+
+/// Body of `POST /v1/tasks/BATCH`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct BatchTaskRequest {
+    /// API key of the terminal.
+    api_key: String,
+    /// Target terminal id.
+    #[serde(rename = "Tid")]
+    tid: String,
+    /// Which subsystem asks.
+    initiator: String,
+    /// Human-readable task name.
+    title: String,
+}
+
+/// The vendor error body: exactly these four fields.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VendorErrorBody {
+    /// 6-character support id.
+    exception_id: String,
+    /// Error type, e.g. `VALIDATION_EXCEPTION`.
+    #[serde(rename = "type")]
+    kind: String,
+    /// What went wrong.
+    message: String,
+    /// `[field]:{reason}` for validation errors, else null.
+    context: Option<String>,
+}
+
+/// A Spring-OAuth error body (token endpoint and 401s).
+#[derive(Serialize, ToSchema)]
+pub struct OAuthErrorBody {
+    /// `invalid_client`, `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `unauthorized`, `invalid_token`.
+    error: String,
+    /// Why.
+    error_description: String,
+}
+
+/// Form body of the token endpoints (`application/x-www-form-urlencoded`).
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct TokenForm {
+    /// `password` or `refresh_token`.
+    grant_type: String,
+    /// Password grant: login e-mail.
+    username: Option<String>,
+    /// Password grant: password.
+    password: Option<String>,
+    /// Password grant, terminal login: the TID.
+    tid: Option<String>,
+    /// Refresh grant: the refresh token.
+    refresh_token: Option<String>,
+}
+
+/// An admin error: what is wrong and which field.
+#[derive(Serialize, ToSchema)]
+pub struct AdminErrorBody {
+    /// What is wrong.
+    error: String,
+    /// The body field at fault.
+    field: Option<String>,
 }

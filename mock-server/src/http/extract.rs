@@ -38,6 +38,20 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     }
 }
 
+/// One path segment (`{taskId}`, `{transactionId}`, `{tid}`); an undecodable one is a 400, not axum's text.
+pub struct Segment(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|p| Segment(p.0))
+            .map_err(|e| ApiError::malformed(format!("bad path parameter: {e}")))
+    }
+}
+
 /// The content type without parameters, lower-cased.
 pub fn content_type(headers: &HeaderMap) -> Option<String> {
     let raw = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;

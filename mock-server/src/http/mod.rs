@@ -3,7 +3,10 @@
 pub mod admin;
 pub mod dto;
 pub mod extract;
+pub mod faults;
+pub mod journal;
 pub mod oauth;
+pub mod openapi;
 pub mod tasks;
 pub mod transactions;
 
@@ -12,20 +15,29 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::Response;
 
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
 use crate::error;
 use crate::state::AppState;
 
-/// The whole HTTP surface: vendor routes, `/__admin`, the 404 fallback and the error envelope.
+/// The whole HTTP surface: GP tom routes behind the fault layer, `/__admin` behind the optional admin token,
+/// the 404 fallback, the error envelope and the journal around everything.
 pub fn router(state: AppState) -> Router {
     let vendor = Router::new()
         .merge(oauth::routes())
         .merge(tasks::routes())
-        .merge(transactions::routes());
+        .merge(transactions::routes())
+        .layer(from_fn_with_state(state.clone(), faults::apply)); // /__admin is never faulted
+    let admin =
+        admin::routes().route_layer(from_fn_with_state(state.clone(), admin::require_token));
     Router::new()
         .merge(vendor)
-        .nest("/__admin", admin::routes())
+        .nest("/__admin", admin)
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::ApiDoc::openapi()))
         .fallback(error::not_found)
         .layer(from_fn_with_state(state.clone(), error::envelope))
+        .layer(from_fn_with_state(state.clone(), journal::record))
         .layer(DefaultBodyLimit::max(state.config().body_limit))
         .layer(from_fn(log))
         .with_state(state)

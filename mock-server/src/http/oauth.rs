@@ -14,14 +14,40 @@ use crate::state::AppState;
 /// The token routes.
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
-        .route(
-            "/cloud/oauth/token",
-            post(|s, h, b| token(s, h, b, TokenPath::Cloud)),
-        )
-        .route(
-            "/api/oauth/token",
-            post(|s, h, b| token(s, h, b, TokenPath::Api)),
-        )
+        .route("/cloud/oauth/token", post(cloud_token))
+        .route("/api/oauth/token", post(api_token))
+}
+
+/// Password grant (documented here) or refresh grant (lenient profile).
+#[utoipa::path(post, path = "/cloud/oauth/token", tag = "OAuth", security(("clientBasic" = [])),
+    request_body(content = super::dto::TokenForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Tokens", body = TokenGrant),
+        (status = 400, description = "invalid_request, invalid_grant or unsupported_grant_type", body = super::dto::OAuthErrorBody),
+        (status = 401, description = "invalid_client: wrong HTTP Basic client", body = super::dto::OAuthErrorBody),
+    ))]
+pub async fn cloud_token(
+    state: State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<TokenGrant>, ApiError> {
+    token(state, headers, body, TokenPath::Cloud).await
+}
+
+/// Refresh grant (documented here) or password grant (lenient profile).
+#[utoipa::path(post, path = "/api/oauth/token", tag = "OAuth", security(("clientBasic" = [])),
+    request_body(content = super::dto::TokenForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Tokens (the refresh token is returned unchanged)", body = TokenGrant),
+        (status = 400, description = "invalid_request, invalid_grant or unsupported_grant_type", body = super::dto::OAuthErrorBody),
+        (status = 401, description = "invalid_client: wrong HTTP Basic client", body = super::dto::OAuthErrorBody),
+    ))]
+pub async fn api_token(
+    state: State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<TokenGrant>, ApiError> {
+    token(state, headers, body, TokenPath::Api).await
 }
 
 fn basic_client(headers: &HeaderMap) -> Option<(String, String)> {

@@ -1,38 +1,122 @@
-//! `POST /v1/tasks/{taskClass}` and `GET /v1/tasks/{taskId}`: extract, one engine call, DTO.
+//! `POST /v1/tasks/TRANSACTION`, `POST /v1/tasks/BATCH` (any other class → 406) and `GET /v1/tasks/{taskId}`:
+//! extract, one engine call, DTO.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::post;
 
 use super::dto::TaskDto;
-use super::extract::{Bearer, Body, parse_json, require_json};
+use super::extract::{Bearer, Body, Segment, parse_json, require_json};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The task routes (one path: POST creates a task of a class, GET reads a task by id).
+/// The task routes. The two documented classes have their own paths; `{key}` takes the task id on GET and
+/// any other class on POST.
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/v1/tasks/{key}", post(create).get(read))
+    axum::Router::new()
+        .route(
+            "/v1/tasks/TRANSACTION",
+            post(create_transaction).get(|s, b| read_literal(s, b, "TRANSACTION")),
+        )
+        .route(
+            "/v1/tasks/BATCH",
+            post(create_batch).get(|s, b| read_literal(s, b, "BATCH")),
+        )
+        .route("/v1/tasks/{key}", post(create_other).get(read))
 }
 
 async fn create(
-    State(app): State<AppState>,
-    Bearer(who): Bearer,
-    Path(class): Path<String>,
-    headers: HeaderMap,
-    Body(body): Body,
+    app: &AppState,
+    who: &crate::engine::token::Claims,
+    class: &str,
+    headers: &HeaderMap,
+    body: &[u8],
 ) -> Result<Json<TaskDto>, ApiError> {
-    require_json(&headers)?;
-    let body = parse_json(&body)?;
-    let view = app.with_engine(|e, now| e.create_task(&who, &class, &body, now))?;
+    require_json(headers)?;
+    let body = parse_json(body)?;
+    let view = app.with_engine(|e, now| e.create_task(who, class, &body, now))?;
     Ok(Json(view.into()))
 }
 
-async fn read(
+/// Create a payment, refund or void task.
+#[utoipa::path(post, path = "/v1/tasks/TRANSACTION", tag = "Cloud API", security(("GPTomAuth" = [])),
+    request_body = super::dto::TransactionTaskRequest,
+    responses(
+        (status = 200, description = "Task registered; poll it", body = TaskDto),
+        (status = 400, description = "Malformed JSON", body = super::dto::VendorErrorBody),
+        (status = 401, description = "Missing or invalid bearer token", body = super::dto::OAuthErrorBody),
+        (status = 403, description = "Tid or apiKey not allowed for this token", body = super::dto::VendorErrorBody),
+        (status = 406, description = "A field or business rule failed", body = super::dto::VendorErrorBody),
+        (status = 413, description = "Body too large", body = super::dto::VendorErrorBody),
+        (status = 415, description = "Content-Type is not JSON", body = super::dto::VendorErrorBody),
+        (status = 502, description = "Push notification to the terminal failed", body = super::dto::VendorErrorBody),
+    ))]
+pub async fn create_transaction(
     State(app): State<AppState>,
     Bearer(who): Bearer,
-    Path(id): Path<String>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Json<TaskDto>, ApiError> {
+    create(&app, &who, "TRANSACTION", &headers, &body).await
+}
+
+/// Create a batch-close task.
+#[utoipa::path(post, path = "/v1/tasks/BATCH", tag = "Cloud API", security(("GPTomAuth" = [])),
+    request_body = super::dto::BatchTaskRequest,
+    responses(
+        (status = 200, description = "Task registered; poll it", body = TaskDto),
+        (status = 400, description = "Malformed JSON", body = super::dto::VendorErrorBody),
+        (status = 401, description = "Missing or invalid bearer token", body = super::dto::OAuthErrorBody),
+        (status = 403, description = "Tid or apiKey not allowed for this token", body = super::dto::VendorErrorBody),
+        (status = 406, description = "A field rule failed or the terminal is busy", body = super::dto::VendorErrorBody),
+        (status = 413, description = "Body too large", body = super::dto::VendorErrorBody),
+        (status = 415, description = "Content-Type is not JSON", body = super::dto::VendorErrorBody),
+        (status = 502, description = "Push notification to the terminal failed", body = super::dto::VendorErrorBody),
+    ))]
+pub async fn create_batch(
+    State(app): State<AppState>,
+    Bearer(who): Bearer,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Json<TaskDto>, ApiError> {
+    create(&app, &who, "BATCH", &headers, &body).await
+}
+
+async fn create_other(
+    State(app): State<AppState>,
+    Bearer(who): Bearer,
+    Segment(class): Segment,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Json<TaskDto>, ApiError> {
+    create(&app, &who, &class, &headers, &body).await
+}
+
+/// Read a task's status as of now.
+#[utoipa::path(get, path = "/v1/tasks/{taskId}", tag = "Cloud API", security(("GPTomAuth" = [])),
+    params(("taskId" = String, Path, description = "The id from the create response")),
+    responses(
+        (status = 200, description = "The task; repeat until the status is final", body = TaskDto),
+        (status = 400, description = "Undecodable path", body = super::dto::VendorErrorBody),
+        (status = 401, description = "Missing or invalid bearer token", body = super::dto::OAuthErrorBody),
+        (status = 403, description = "Unknown task under profile task-not-found-403", body = super::dto::VendorErrorBody),
+        (status = 404, description = "Unknown task or another terminal's task", body = super::dto::VendorErrorBody),
+    ))]
+pub async fn read(
+    State(app): State<AppState>,
+    Bearer(who): Bearer,
+    Segment(id): Segment,
 ) -> Result<Json<TaskDto>, ApiError> {
     let view = app.with_engine(|e, now| e.task(&who, &id, now))?;
+    Ok(Json(view.into()))
+}
+
+async fn read_literal(
+    State(app): State<AppState>,
+    Bearer(who): Bearer,
+    id: &'static str,
+) -> Result<Json<TaskDto>, ApiError> {
+    let view = app.with_engine(|e, now| e.task(&who, id, now))?;
     Ok(Json(view.into()))
 }

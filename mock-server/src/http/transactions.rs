@@ -1,11 +1,11 @@
 //! `GET /v1/transactions/{transactionId}`: one engine call, DTO.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 
 use super::dto::TransactionDto;
-use super::extract::Bearer;
+use super::extract::{Bearer, Segment};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -14,10 +14,19 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new().route("/v1/transactions/{id}", get(read))
 }
 
-async fn read(
+/// Transaction detail, including the receipt fields.
+#[utoipa::path(get, path = "/v1/transactions/{transactionId}", tag = "Cloud API", security(("GPTomAuth" = [])),
+    params(("transactionId" = String, Path, description = "The task's contextId once COMPLETED")),
+    responses(
+        (status = 200, description = "The transaction", body = TransactionDto),
+        (status = 400, description = "Undecodable path", body = super::dto::VendorErrorBody),
+        (status = 401, description = "Missing or invalid bearer token", body = super::dto::OAuthErrorBody),
+        (status = 404, description = "Unknown, another terminal's, or not yet completed", body = super::dto::VendorErrorBody),
+    ))]
+pub async fn read(
     State(app): State<AppState>,
     Bearer(who): Bearer,
-    Path(id): Path<String>,
+    Segment(id): Segment,
 ) -> Result<Json<TransactionDto>, ApiError> {
     let txn = app.with_engine(|e, now| e.transaction(&who, &id, now))?;
     Ok(Json(txn.into()))

@@ -1,1 +1,16 @@
+//! Integration tests of gptom-mock: every test boots a real server on 127.0.0.1:0 and talks HTTP to it.
+//! Time moves only through the test's ManualClock — nothing sleeps.
 
+mod admin;
+mod auth;
+mod batch;
+mod cli;
+mod determinism;
+mod faults;
+mod journal;
+mod lifecycle;
+mod oauth;
+mod support;
+mod tasks;
+mod transactions;
+mod void;

@@ -1,0 +1,99 @@
+//! Command-line syntax (clap derive): raw values only, no I/O. Every flag can come from a `GPTOM_…` variable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::ReportFile;
+
+const EXAMPLES: &str = "\
+Examples:
+  gptom-conformance                                  run scenarios/ against the embedded mock
+  gptom-conformance run scenarios/cloud --tag cert-a  only the items of certification list A
+  gptom-conformance run --id CLOUD-SALE-APPROVED --report junit=target/conformance.xml
+  gptom-conformance run --target https://gateway.example --username pos@example.com --tid 123456
+  gptom-conformance list --tag mandatory
+  gptom-conformance snapshots accept --id CLOUD-VOID-RULES
+  gptom-conformance schema > scenarios/schema.json
+
+Exit codes: 0 all passed, 1 a scenario failed, 2 usage error / bad scenario file / nothing matched,
+3 target unreachable or runtime error.";
+
+/// Replays GP tom certification scenarios against the embedded gptom-mock or a real gateway.
+#[derive(Debug, Parser)]
+#[command(name = "gptom-conformance", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to do (default: `run` over the scenarios directory).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios and compare their transcripts with the committed snapshots.
+    #[command(after_help = EXAMPLES)]
+    Run(RunArgs),
+    /// List scenarios (id, title, tags) without running them.
+    List(Select),
+    /// Print the JSON Schema of scenario files (what scenarios/schema.json holds).
+    Schema,
+    /// Manage transcript snapshots.
+    #[command(subcommand)]
+    Snapshots(SnapshotsCommand),
+}
+
+/// `snapshots …`.
+#[derive(Debug, Subcommand)]
+pub enum SnapshotsCommand {
+    /// Run the selected scenarios against the embedded mock and rewrite their `<ID>.snap` files.
+    Accept(Select),
+}
+
+/// Which scenarios.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Select {
+    /// Scenario files or directories (default: ./scenarios).
+    pub paths: Vec<PathBuf>,
+    /// Only scenarios with this tag (`cert-a:2`; `cert-a` matches every `cert-a:N`); repeatable, any matches.
+    #[arg(long = "tag", env = "GPTOM_TAGS", value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// Only these scenario ids; repeatable.
+    #[arg(long = "id", env = "GPTOM_IDS", value_delimiter = ',')]
+    pub ids: Vec<String>,
+    /// Only ids containing this text (case-insensitive).
+    #[arg(long, env = "GPTOM_FILTER")]
+    pub filter: Option<String>,
+}
+
+/// `run`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RunArgs {
+    /// Which scenarios.
+    #[command(flatten)]
+    pub select: Select,
+    /// Base URL of a gateway or a deployed gptom-mock (default: an embedded mock per scenario).
+    #[arg(long, env = "GPTOM_TARGET", value_name = "URL")]
+    pub target: Option<String>,
+    /// Username for the password grant (default: the mock's jan.novak@example.com).
+    #[arg(long, env = "GPTOM_USERNAME")]
+    pub username: Option<String>,
+    /// Password.
+    #[arg(long, env = "GPTOM_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Terminal id (`Tid`).
+    #[arg(long, env = "GPTOM_TID")]
+    pub tid: Option<String>,
+    /// The terminal's apiKey.
+    #[arg(long, env = "GPTOM_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Write a report: junit=FILE or json=FILE; repeatable.
+    #[arg(long = "report", env = "GPTOM_REPORTS", value_delimiter = ',', value_parser = ReportFile::parse, value_name = "KIND=FILE")]
+    pub reports: Vec<ReportFile>,
+    /// Scenarios run at once (default: number of cores).
+    #[arg(long, env = "GPTOM_JOBS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Rewrite the snapshots of passing scenarios instead of comparing them.
+    #[arg(long, env = "GPTOM_ACCEPT")]
+    pub accept: bool,
+}

@@ -1,0 +1,180 @@
+//! The console: the only module (with `main.rs`) that prints. Colour through anstream, which honours `NO_COLOR`,
+//! `CLICOLOR` and whether stdout is a terminal.
+#![allow(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+
+use anstream::{eprintln, println};
+use anstyle::{AnsiColor, Style};
+
+use crate::result::{ScenarioResult, SnapshotStatus, Verdict};
+use crate::scenario::{LoadError, Scenario};
+
+const GREEN: Style = AnsiColor::Green.on_default();
+const RED: Style = AnsiColor::Red.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+/// One line per scenario, then the details of every one that did not pass.
+pub fn print_results(results: &[ScenarioResult]) {
+    for r in results {
+        let (mark, style) = match r.verdict {
+            Verdict::Passed => ("✓", GREEN),
+            Verdict::Failed(_) => ("✗", RED),
+            Verdict::Errored(_) => ("!", RED),
+            Verdict::Skipped(_) => ("-", YELLOW),
+        };
+        let skipped = r
+            .steps
+            .iter()
+            .filter(|s| matches!(s.verdict, Verdict::Skipped(_)))
+            .count();
+        let note = if skipped > 0 {
+            format!(" ({skipped} mock-only steps skipped)")
+        } else {
+            String::new()
+        };
+        println!(
+            "{style}{mark}{style:#} {:<28} {:>6} ms  {DIM}{}{DIM:#}{note}",
+            r.id, r.duration_ms, r.title
+        );
+    }
+    for r in results {
+        let Some(reason) = r.verdict.reason() else {
+            continue;
+        };
+        if matches!(r.verdict, Verdict::Skipped(_)) {
+            continue;
+        }
+        println!();
+        println!("{BOLD}{} ({}){BOLD:#}: {RED}{reason}{RED:#}", r.id, r.file);
+        if let SnapshotStatus::Differs(diff) = &r.snapshot {
+            for line in diff.lines() {
+                let style = if line.starts_with('+') && !line.starts_with("+++") {
+                    GREEN
+                } else if line.starts_with('-') && !line.starts_with("---") {
+                    RED
+                } else {
+                    DIM
+                };
+                println!("{style}{line}{style:#}");
+            }
+        } else if let Some(step) = r.steps.last().filter(|s| s.verdict != Verdict::Passed) {
+            for c in step.checks.iter().filter(|c| !c.ok) {
+                println!(
+                    "  {RED}{} expected {}, got {}{RED:#}",
+                    c.what, c.expected, c.actual
+                );
+            }
+            if let Some(x) = step.exchanges.last() {
+                println!(
+                    "  {DIM}{} {} -> {}\n{}{DIM:#}",
+                    x.method,
+                    x.path,
+                    x.status,
+                    indent(&x.response_body)
+                );
+            }
+        }
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .take(40)
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Totals and the certification items: an item passes when every scenario covering it passed.
+pub fn print_summary(results: &[ScenarioResult]) {
+    let mut items: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for r in results {
+        for item in r.cert_items() {
+            let e = items.entry(item).or_default();
+            e.1 += 1;
+            if r.verdict == Verdict::Passed {
+                e.0 += 1;
+            }
+        }
+    }
+    if !items.is_empty() {
+        println!();
+        println!("{BOLD}certification items{BOLD:#}");
+        let mut items: Vec<(&str, (usize, usize))> = items.into_iter().collect();
+        items.sort_by_key(|(item, _)| {
+            let (list, n) = item.split_once(':').unwrap_or((item, ""));
+            (
+                list.to_owned(),
+                n.parse::<u32>().unwrap_or(u32::MAX),
+                n.to_owned(),
+            )
+        });
+        let mut line = String::new();
+        for (i, (item, (ok, all))) in items.iter().enumerate() {
+            let style = if ok == all { GREEN } else { RED };
+            let mark = if ok == all { "✓" } else { "✗" };
+            line.push_str(&format!("{style}{mark} {item:<9}{style:#} "));
+            if i % 6 == 5 {
+                println!("  {line}");
+                line.clear();
+            }
+        }
+        if !line.is_empty() {
+            println!("  {line}");
+        }
+    }
+    let count = |label: &str| {
+        results
+            .iter()
+            .filter(|r| r.verdict.label() == label)
+            .count()
+    };
+    let (passed, failed, errored, skipped) = (
+        count("passed"),
+        count("failed"),
+        count("errored"),
+        count("skipped"),
+    );
+    let total: u64 = results.iter().map(|r| r.duration_ms).sum();
+    let style = if failed + errored == 0 { GREEN } else { RED };
+    println!();
+    println!(
+        "{style}{passed} passed, {failed} failed{style:#}, {errored} errored, {skipped} skipped ({} scenarios, {total} ms of scenario time)",
+        results.len()
+    );
+    let written = results
+        .iter()
+        .filter(|r| r.snapshot == SnapshotStatus::Written)
+        .count();
+    if written > 0 {
+        println!("{written} snapshots written");
+    }
+}
+
+/// Scenario files that cannot be used.
+pub fn print_load_errors(errors: &[LoadError]) {
+    for e in errors {
+        eprintln!("{RED}error{RED:#}: {e}");
+    }
+}
+
+/// `list`: id, title, tags.
+pub fn print_list(scenarios: &[&Scenario]) {
+    for s in scenarios {
+        println!(
+            "{BOLD}{:<28}{BOLD:#} {}  {DIM}[{}]{DIM:#}",
+            s.id(),
+            s.title,
+            s.tags.join(", ")
+        );
+    }
+    println!("{} scenarios", scenarios.len());
+}
+
+/// A usage problem (exit 2).
+pub fn print_usage_error(message: &str) {
+    eprintln!("{RED}error{RED:#}: {message}");
+}

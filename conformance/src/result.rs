@@ -1,0 +1,172 @@
+//! Results are plain serde data (STYLE §2.10): the runner fills them, reports and the exit code read them.
+
+use serde::Serialize;
+
+/// Exit code: every scenario passed (or was skipped).
+pub const PASSED: u8 = 0;
+/// Exit code: at least one scenario failed.
+pub const FAILED: u8 = 1;
+/// Exit code: usage error, bad scenario file, or nothing matched.
+pub const USAGE: u8 = 2;
+/// Exit code: target unreachable or another runtime error.
+pub const RUNTIME: u8 = 3;
+
+/// How a scenario or step ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", content = "reason", rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every check held.
+    Passed,
+    /// A check did not hold (or the transcript differs from its snapshot).
+    Failed(String),
+    /// The run could not proceed (target unreachable, mock did not boot, …).
+    Errored(String),
+    /// Not run, with the reason (e.g. a mock-only step against a real gateway).
+    Skipped(String),
+}
+
+impl Verdict {
+    /// `passed`, `failed`, `errored` or `skipped`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed(_) => "failed",
+            Self::Errored(_) => "errored",
+            Self::Skipped(_) => "skipped",
+        }
+    }
+
+    /// The reason, if any.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Passed => None,
+            Self::Failed(r) | Self::Errored(r) | Self::Skipped(r) => Some(r),
+        }
+    }
+}
+
+/// One assertion: what was expected, what came, whether it held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// What was checked, e.g. `status` or `$.result equals`.
+    pub what: String,
+    /// The expectation as text.
+    pub expected: String,
+    /// What the response had, as text.
+    pub actual: String,
+    /// Whether it held.
+    pub ok: bool,
+}
+
+/// One HTTP request and its response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exchange {
+    /// HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Request headers worth showing (name, value), in order.
+    pub request_headers: Vec<(String, String)>,
+    /// Request body as text (bodies over 2 KiB are summarised).
+    pub request_body: Option<String>,
+    /// Response status code (0 when no response came).
+    pub status: u16,
+    /// Response headers worth showing (content-type, www-authenticate, allow).
+    pub response_headers: Vec<(String, String)>,
+    /// Response body as text (JSON pretty-printed).
+    pub response_body: String,
+    /// Round-trip time in milliseconds (not part of the transcript).
+    pub elapsed_ms: u64,
+}
+
+/// One step's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepResult {
+    /// 1-based index in the scenario.
+    pub index: usize,
+    /// Step kind (`create_task`).
+    pub kind: String,
+    /// The step's `name`, if given.
+    pub name: Option<String>,
+    /// How it ended.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    /// Lines describing what the step did beyond HTTP (polled statuses, clock moves).
+    pub notes: Vec<String>,
+    /// The HTTP calls shown in the transcript (a poll shows its last one).
+    pub exchanges: Vec<Exchange>,
+    /// The checks made.
+    pub checks: Vec<Check>,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+}
+
+/// Where the scenario's transcript stands against its committed snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotStatus {
+    /// Same text.
+    Matched,
+    /// Differs; the unified diff (expected → actual).
+    Differs(String),
+    /// No `.snap` file yet.
+    Missing,
+    /// Written (accept mode).
+    Written,
+    /// Not compared (remote target, or the scenario did not run).
+    NotCompared,
+}
+
+/// One scenario's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioResult {
+    /// Scenario id.
+    pub id: String,
+    /// Scenario title.
+    pub title: String,
+    /// Its file.
+    pub file: String,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// How it ended.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    /// The steps run (a failing step ends the scenario).
+    pub steps: Vec<StepResult>,
+    /// Snapshot comparison.
+    pub snapshot: SnapshotStatus,
+    /// The redacted transcript.
+    pub transcript: String,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+}
+
+impl ScenarioResult {
+    /// Certification items covered (`cert-a:2` …).
+    pub fn cert_items(&self) -> impl Iterator<Item = &str> {
+        self.tags
+            .iter()
+            .map(String::as_str)
+            .filter(|t| t.starts_with("cert-"))
+    }
+}
+
+/// The process exit code for a run (STYLE §2.10): nothing run is a usage error, never a pass.
+pub fn exit_code(results: &[ScenarioResult]) -> u8 {
+    if results.is_empty() {
+        return USAGE;
+    }
+    if results
+        .iter()
+        .any(|r| matches!(r.verdict, Verdict::Errored(_)))
+    {
+        return RUNTIME;
+    }
+    if results
+        .iter()
+        .any(|r| matches!(r.verdict, Verdict::Failed(_)))
+    {
+        return FAILED;
+    }
+    PASSED
+}

@@ -1,0 +1,565 @@
+//! One step at a time: the HTTP calls a step makes, its checks and its captures. Mock-only steps go through
+//! the admin API; nothing here reaches into the mock.
+
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::{Map, Value, json};
+
+use super::{admin, millis};
+use crate::assert;
+use crate::result::{Check, Exchange, StepResult, Verdict};
+use crate::scenario::vars::{Vars, as_text, substitute, substitute_value};
+use crate::scenario::{Expect, Grant, PollTask, RawRequest, Step, TokenStep, load::STATUSES};
+use crate::target::{Credentials, Target, error_chain};
+
+/// A response as the checks see it.
+struct Response {
+    status: u16,
+    headers: HeaderMap,
+    json: Option<Value>,
+    elapsed_ms: u64,
+}
+
+/// A request body.
+enum Body {
+    None,
+    Json(Value),
+    Form(Vec<(String, String)>),
+    Raw(String),
+}
+
+pub(super) struct Ctx<'a> {
+    pub(super) client: &'a reqwest::Client,
+    pub(super) target: &'a Target,
+    pub(super) creds: &'a Credentials,
+    pub(super) scenario_id: &'a str,
+    pub(super) vars: Vars,
+}
+
+type StepOutcome = Result<(), Verdict>;
+
+fn sub(text: &str, vars: &Vars) -> Result<String, Verdict> {
+    substitute(text, vars).map_err(Verdict::Errored)
+}
+
+impl Ctx<'_> {
+    pub(super) async fn step(&mut self, step: &Step, r: &mut StepResult) -> StepOutcome {
+        match step {
+            Step::Token(t) => self.token(t, r).await,
+            Step::CreateTask(c) => {
+                let bearer = self.bearer(c.token.as_deref())?;
+                let class = sub(&c.class, &self.vars)?;
+                let body = self.task_body(&class, c.defaults, &c.body)?;
+                let path = format!("/v1/tasks/{class}");
+                let headers = vec![("authorization".to_owned(), format!("Bearer {bearer}"))];
+                let resp = self
+                    .send(r, "POST", &path, headers, Body::Json(body))
+                    .await?;
+                self.finish(r, &resp, &c.expect, &c.capture, &[("taskId", "taskId")])
+            }
+            Step::PollTask(p) => self.poll(p, r).await,
+            Step::GetTask(g) => {
+                let bearer = self.bearer(g.token.as_deref())?;
+                let id = sub(&g.task, &self.vars)?;
+                let headers = vec![("authorization".to_owned(), format!("Bearer {bearer}"))];
+                let resp = self
+                    .send(r, "GET", &format!("/v1/tasks/{id}"), headers, Body::None)
+                    .await?;
+                self.finish(
+                    r,
+                    &resp,
+                    &g.expect,
+                    &g.capture,
+                    &[("contextId", "contextId")],
+                )
+            }
+            Step::GetTransaction(g) => {
+                let bearer = self.bearer(g.token.as_deref())?;
+                let id = sub(&g.id, &self.vars)?;
+                let headers = vec![("authorization".to_owned(), format!("Bearer {bearer}"))];
+                let resp = self
+                    .send(
+                        r,
+                        "GET",
+                        &format!("/v1/transactions/{id}"),
+                        headers,
+                        Body::None,
+                    )
+                    .await?;
+                self.finish(r, &resp, &g.expect, &g.capture, &[])
+            }
+            Step::Request(q) => self.raw(q, r).await,
+            Step::AdvanceClock(a) => {
+                let now = self
+                    .admin_call(
+                        "POST",
+                        "/__admin/clock/advance",
+                        json!({"seconds": a.seconds}),
+                    )
+                    .await?;
+                r.notes.push(format!(
+                    "clock +{}s -> {}",
+                    a.seconds,
+                    now.get("now").map(as_text).unwrap_or_default()
+                ));
+                Ok(())
+            }
+            Step::SetOutcome(o) => {
+                let tid = self.tid_or_default(o.tid.as_deref())?;
+                let mut body = json!({"outcome": o.outcome});
+                if let Some(n) = o.count {
+                    body["count"] = json!(n);
+                }
+                let path = format!("/__admin/terminals/{tid}/next-outcome");
+                let reply = self.admin_call("PUT", &path, body).await?;
+                r.notes.push(format!("next outcome on {tid}: {reply}"));
+                Ok(())
+            }
+            Step::SetTerminal(t) => {
+                let tid = self.tid_or_default(t.tid.as_deref())?;
+                let mut body = Map::new();
+                if let Some(v) = t.reachable {
+                    body.insert("reachable".into(), json!(v));
+                }
+                if let Some(v) = &t.mode {
+                    body.insert("mode".into(), json!(v));
+                }
+                if let Some(v) = &t.latency {
+                    body.insert("latency".into(), json!(v));
+                }
+                let path = format!("/__admin/terminals/{tid}");
+                let reply = self.admin_call("PATCH", &path, Value::Object(body)).await?;
+                r.notes.push(format!("terminal {tid}: {reply}"));
+                Ok(())
+            }
+            Step::CancelTask(c) => {
+                let id = sub(&c.task, &self.vars)?;
+                let path = format!("/__admin/tasks/{id}/cancel");
+                let resp = self.send(r, "POST", &path, Vec::new(), Body::None).await?;
+                self.finish(
+                    r,
+                    &resp,
+                    &c.expect,
+                    &c.capture,
+                    &[("contextId", "contextId")],
+                )
+            }
+            Step::Reset(x) => {
+                let body = match &x.tid {
+                    Some(t) => json!({"tid": sub(t, &self.vars)?}),
+                    None => json!({}),
+                };
+                let reply = self.admin_call("POST", "/__admin/reset", body).await?;
+                r.notes.push(format!("reset: {reply}"));
+                Ok(())
+            }
+        }
+    }
+
+    fn bearer(&self, token: Option<&str>) -> Result<String, Verdict> {
+        match token {
+            Some(t) => sub(t, &self.vars),
+            None => sub("{{access_token}}", &self.vars),
+        }
+    }
+
+    fn tid_or_default(&self, tid: Option<&str>) -> Result<String, Verdict> {
+        match tid {
+            Some(t) => sub(t, &self.vars),
+            None => Ok(self.creds.tid.clone()),
+        }
+    }
+
+    fn task_body(
+        &self,
+        class: &str,
+        defaults: bool,
+        body: &Map<String, Value>,
+    ) -> Result<Value, Verdict> {
+        let mut out = Map::new();
+        if defaults {
+            out.insert("apiKey".into(), json!(self.creds.api_key));
+            out.insert("Tid".into(), json!(self.creds.tid));
+            out.insert("initiator".into(), json!("gptom-conformance"));
+            out.insert("title".into(), json!(self.scenario_id));
+            if class == "TRANSACTION" {
+                out.insert("transactionOperation".into(), json!("SALE"));
+                out.insert("transactionType".into(), json!("CARD"));
+            }
+        }
+        for (k, v) in body {
+            if v.is_null() && defaults {
+                out.shift_remove(k);
+            } else {
+                let v = substitute_value(v, &self.vars).map_err(Verdict::Errored)?;
+                out.insert(k.clone(), v);
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    async fn token(&mut self, t: &TokenStep, r: &mut StepResult) -> StepOutcome {
+        let v = |o: &Option<String>, vars: &Vars| o.as_deref().map(|s| sub(s, vars)).transpose();
+        let mut form: Vec<(String, String)> = Vec::new();
+        let grant_type = match (&t.grant_type, t.grant) {
+            (Some(g), _) => sub(g, &self.vars)?,
+            (None, Grant::Password) => "password".to_owned(),
+            (None, Grant::Refresh) => "refresh_token".to_owned(),
+        };
+        form.push(("grant_type".into(), grant_type));
+        match t.grant {
+            Grant::Password => {
+                let user = v(&t.user, &self.vars)?;
+                let tid = v(&t.tid, &self.vars)?;
+                let tid = match (&user, tid) {
+                    (_, Some(tid)) => Some(tid),
+                    (None, None) => Some(self.creds.tid.clone()),
+                    (Some(_), None) => None,
+                };
+                let password =
+                    v(&t.password, &self.vars)?.unwrap_or_else(|| self.creds.password.clone());
+                form.push((
+                    "username".into(),
+                    user.unwrap_or_else(|| self.creds.username.clone()),
+                ));
+                form.push(("password".into(), password));
+                if let Some(tid) = tid {
+                    form.push(("tid".into(), tid));
+                }
+            }
+            Grant::Refresh => {
+                let token = match &t.refresh_token {
+                    Some(s) => sub(s, &self.vars)?,
+                    None => sub("{{refresh_token}}", &self.vars)?,
+                };
+                form.push(("refresh_token".into(), token));
+            }
+        }
+        let path = match (&t.path, t.grant) {
+            (Some(p), _) => sub(p, &self.vars)?,
+            (None, Grant::Password) => "/cloud/oauth/token".to_owned(),
+            (None, Grant::Refresh) => "/api/oauth/token".to_owned(),
+        };
+        let client = v(&t.client, &self.vars)?.unwrap_or_else(|| self.creds.client.clone());
+        let basic = base64::engine::general_purpose::STANDARD.encode(client);
+        let headers = vec![("authorization".to_owned(), format!("Basic {basic}"))];
+        let resp = self
+            .send(r, "POST", &path, headers, Body::Form(form))
+            .await?;
+        let implicit: &[(&str, &str)] = if t.store {
+            &[
+                ("access_token", "access_token"),
+                ("refresh_token", "refresh_token"),
+            ]
+        } else {
+            &[]
+        };
+        self.finish(r, &resp, &t.expect, &t.capture, implicit)
+    }
+
+    async fn poll(&mut self, p: &PollTask, r: &mut StepResult) -> StepOutcome {
+        let bearer = self.bearer(p.token.as_deref())?;
+        let id = sub(&p.task, &self.vars)?;
+        let path = format!("/v1/tasks/{id}");
+        let advance = self.target.manual_clock() && self.target.has_admin();
+        let mut seen: Vec<String> = Vec::new();
+        let mut waited = 0.0_f64;
+        let mut polls = 0_u32;
+        let resp = loop {
+            let headers = vec![("authorization".to_owned(), format!("Bearer {bearer}"))];
+            let mut scratch = StepResult {
+                exchanges: Vec::new(),
+                ..r.clone()
+            };
+            let resp = self
+                .send(&mut scratch, "GET", &path, headers, Body::None)
+                .await?;
+            polls += 1;
+            r.exchanges = scratch.exchanges; // the transcript shows the last poll only
+            if resp.status != 200 {
+                break resp;
+            }
+            let status = resp
+                .json
+                .as_ref()
+                .and_then(|j| j.get("status"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            if seen.last() != Some(&status) {
+                seen.push(status.clone());
+            }
+            let done = if p.until == "final" {
+                STATUSES[4..].contains(&status.as_str())
+            } else {
+                status == p.until
+            };
+            if done {
+                break resp;
+            }
+            if waited + p.interval > p.timeout + 1e-9 {
+                r.notes.push(poll_note(polls, waited, advance, &seen));
+                return Err(Verdict::Failed(format!(
+                    "task still {status} after {waited}s (until {})",
+                    p.until
+                )));
+            }
+            if advance {
+                self.admin_call(
+                    "POST",
+                    "/__admin/clock/advance",
+                    json!({"seconds": p.interval}),
+                )
+                .await?;
+            } else {
+                tokio::time::sleep(Duration::from_secs_f64(p.interval)).await;
+            }
+            waited += p.interval;
+        };
+        r.notes.push(poll_note(polls, waited, advance, &seen));
+        if let Some(expected) = &p.statuses {
+            r.checks.push(Check {
+                what: "statuses".to_owned(),
+                expected: expected.join(" -> "),
+                actual: seen.join(" -> "),
+                ok: *expected == seen,
+            });
+        }
+        self.finish(
+            r,
+            &resp,
+            &p.expect,
+            &p.capture,
+            &[("contextId", "contextId")],
+        )
+    }
+
+    async fn raw(&mut self, q: &RawRequest, r: &mut StepResult) -> StepOutcome {
+        let path = sub(&q.path, &self.vars)?;
+        let mut headers = Vec::new();
+        for (k, v) in &q.headers {
+            let v = substitute_value(v, &self.vars).map_err(Verdict::Errored)?;
+            headers.push((k.to_ascii_lowercase(), as_text(&v)));
+        }
+        let body = if let Some(j) = &q.json {
+            Body::Json(substitute_value(j, &self.vars).map_err(Verdict::Errored)?)
+        } else if let Some(f) = &q.form {
+            let mut pairs = Vec::new();
+            for (k, v) in f {
+                let v = substitute_value(v, &self.vars).map_err(Verdict::Errored)?;
+                pairs.push((k.clone(), as_text(&v)));
+            }
+            Body::Form(pairs)
+        } else if let Some(raw) = &q.raw {
+            Body::Raw(sub(raw, &self.vars)?)
+        } else if let Some(n) = q.body_size {
+            let fill = n.saturating_sub(r#"{"pad":""}"#.len());
+            let text = format!(r#"{{"pad":"{}"}}"#, "x".repeat(fill));
+            if !headers.iter().any(|(k, _)| k == "content-type") {
+                headers.push(("content-type".into(), "application/json".into()));
+            }
+            Body::Raw(text)
+        } else {
+            Body::None
+        };
+        let method = q.method.to_ascii_uppercase();
+        let resp = self.send(r, &method, &path, headers, body).await?;
+        self.finish(r, &resp, &q.expect, &q.capture, &[])
+    }
+
+    /// A mock-only admin call that must succeed; its reply is returned.
+    async fn admin_call(&self, method: &str, path: &str, body: Value) -> Result<Value, Verdict> {
+        let (status, reply) = admin(self.client, self.target, method, path, body)
+            .await
+            .map_err(Verdict::Errored)?;
+        if !(200..300).contains(&status) {
+            return Err(Verdict::Failed(format!(
+                "{method} {path} answered {status}: {reply}"
+            )));
+        }
+        Ok(reply)
+    }
+
+    /// Sends one request and records the exchange.
+    async fn send(
+        &mut self,
+        r: &mut StepResult,
+        method: &str,
+        path: &str,
+        mut headers: Vec<(String, String)>,
+        body: Body,
+    ) -> Result<Response, Verdict> {
+        let url = format!("{}{path}", self.target.base_url());
+        let m = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|_| Verdict::Errored(format!("bad HTTP method {method:?}")))?;
+        let has_ct = headers.iter().any(|(k, _)| k == "content-type");
+        let (bytes, shown) = match body {
+            Body::None => (None, None),
+            Body::Json(v) => {
+                if !has_ct {
+                    headers.push(("content-type".into(), "application/json".into()));
+                }
+                let text = serde_json::to_string(&v).unwrap_or_default();
+                let shown = serde_json::to_string_pretty(&v).unwrap_or_default();
+                (Some(text), Some(shown))
+            }
+            Body::Form(pairs) => {
+                if !has_ct {
+                    headers.push((
+                        "content-type".into(),
+                        "application/x-www-form-urlencoded".into(),
+                    ));
+                }
+                let text = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+                let shown_pairs: Vec<(String, String)> = pairs
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = if k == "password" {
+                            "REDACTED".to_owned()
+                        } else {
+                            v.clone()
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect();
+                let shown = serde_urlencoded::to_string(&shown_pairs).unwrap_or_default();
+                (Some(text), Some(shown))
+            }
+            Body::Raw(text) => {
+                let shown = if text.len() > 2048 {
+                    format!("({} bytes: {}…)", text.len(), &text[..40.min(text.len())])
+                } else {
+                    text.clone()
+                };
+                (Some(text), Some(shown))
+            }
+        };
+        let mut map = HeaderMap::new();
+        for (k, v) in &headers {
+            let name = HeaderName::from_bytes(k.as_bytes())
+                .map_err(|_| Verdict::Errored(format!("bad header name {k:?}")))?;
+            let value = HeaderValue::from_str(v)
+                .map_err(|_| Verdict::Errored(format!("bad header value for {k}")))?;
+            map.append(name, value);
+        }
+        let mut req = self.client.request(m, &url).headers(map);
+        if let Some(b) = bytes {
+            req = req.body(b);
+        }
+        let t0 = Instant::now();
+        let sent = req.send().await;
+        let elapsed_ms = millis(t0.elapsed());
+        let mut x = Exchange {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            request_headers: headers,
+            request_body: shown,
+            status: 0,
+            response_headers: Vec::new(),
+            response_body: String::new(),
+            elapsed_ms,
+        };
+        let resp = match sent {
+            Ok(resp) => resp,
+            Err(e) => {
+                let why = format!("{method} {url}: {}", error_chain(&e));
+                r.exchanges.push(x);
+                return Err(Verdict::Errored(why));
+            }
+        };
+        let status = resp.status().as_u16();
+        let resp_headers = resp.headers().clone();
+        let text = resp.text().await.map_err(|e| {
+            Verdict::Errored(format!(
+                "{method} {url}: reading the body: {}",
+                error_chain(&e)
+            ))
+        })?;
+        let json: Option<Value> = serde_json::from_str(&text).ok();
+        x.status = status;
+        for name in ["content-type", "www-authenticate", "allow"] {
+            if let Some(v) = resp_headers.get(name).and_then(|v| v.to_str().ok()) {
+                x.response_headers.push((name.to_owned(), v.to_owned()));
+            }
+        }
+        x.response_body = match &json {
+            Some(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
+            None => text,
+        };
+        r.exchanges.push(x);
+        Ok(Response {
+            status,
+            headers: resp_headers,
+            json,
+            elapsed_ms,
+        })
+    }
+
+    /// Runs the checks of `expect`, then explicit and implicit captures.
+    fn finish(
+        &mut self,
+        r: &mut StepResult,
+        resp: &Response,
+        expect: &Expect,
+        capture: &Map<String, Value>,
+        implicit: &[(&str, &str)],
+    ) -> StepOutcome {
+        r.checks
+            .push(assert::status(expect.status.unwrap_or(200), resp.status));
+        for (name, want) in &expect.headers {
+            let want = substitute_value(want, &self.vars).map_err(Verdict::Errored)?;
+            let got = resp
+                .headers
+                .get(name.as_str())
+                .and_then(|v| v.to_str().ok());
+            r.checks.push(assert::header(name, &want, got));
+        }
+        for c in &expect.json {
+            r.checks
+                .extend(assert::json(c, resp.json.as_ref(), &self.vars));
+        }
+        if let Some(max) = expect.max_ms {
+            r.checks.push(assert::time(max, resp.elapsed_ms));
+        }
+        if r.checks.iter().any(|c| !c.ok) {
+            return Ok(()); // the caller turns the first failed check into the verdict
+        }
+        for (name, path) in capture {
+            let path = path.as_str().unwrap_or_default();
+            match resp.json.as_ref().and_then(|j| assert::lookup(j, path)) {
+                Some(v) => {
+                    self.vars.insert(name.clone(), v.clone());
+                }
+                None => {
+                    return Err(Verdict::Failed(format!(
+                        "capture {name}: {path} is not in the response"
+                    )));
+                }
+            }
+        }
+        if (200..300).contains(&resp.status) {
+            for (name, path) in implicit {
+                if let Some(v) = resp.json.as_ref().and_then(|j| assert::lookup(j, path)) {
+                    self.vars.insert((*name).to_owned(), v.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn poll_note(polls: u32, waited: f64, advance: bool, seen: &[String]) -> String {
+    let how = if advance { "clock advanced" } else { "waited" };
+    let times = if polls == 1 { "once" } else { "times" };
+    let polls = if polls == 1 {
+        String::new()
+    } else {
+        format!("{polls} ")
+    };
+    format!(
+        "polled {polls}{times}, {how} {waited}s: {}",
+        seen.join(" -> ")
+    )
+}

@@ -1,0 +1,444 @@
+//! Reading scenario files: parse (serde-saphyr), then static checks — unknown variables, bad statuses and
+//! regular expressions, duplicate ids — each reported as `file:line:column: message` before anything is sent.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_saphyr::Location;
+
+use super::vars::{references, references_in};
+use super::{Grant, JsonCheck, Scenario, Step};
+
+/// Task statuses a `poll_task` may wait for or list (cloud-mock.md §8).
+pub const STATUSES: [&str; 8] = [
+    "CREATED",
+    "STARTED",
+    "INIT_OK",
+    "IN_PROGRESS",
+    "COMPLETED",
+    "CANCELLED",
+    "ERROR",
+    "INIT_ERROR",
+];
+
+/// Variables every scenario has: the target's credentials.
+pub const BUILTIN_VARS: [&str; 4] = ["username", "password", "tid", "api_key"];
+
+/// A scenario file that cannot be used, with the position of the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line (0 when unknown).
+    pub line: u64,
+    /// 1-based column (0 when unknown).
+    pub column: u64,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl LoadError {
+    fn at(file: &Path, loc: Location, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: loc.line(),
+            column: loc.column(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Reads and checks one scenario file.
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let text = fs::read_to_string(path).map_err(|e| LoadError {
+        file: path.to_owned(),
+        line: 0,
+        column: 0,
+        message: format!("cannot read the file: {e}"),
+    })?;
+    load_str(&text, path)
+}
+
+/// Parses and checks scenario text; `path` is used for messages and stored in the scenario.
+pub fn load_str(text: &str, path: &Path) -> Result<Scenario, LoadError> {
+    let mut scenario: Scenario = serde_saphyr::from_str(text).map_err(|e| {
+        let loc = e.location().unwrap_or(Location::UNKNOWN);
+        let message = e.without_snippet().to_string();
+        // serde-saphyr appends " at line L column C"; the prefix already says where.
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_owned(),
+            None => message,
+        };
+        LoadError::at(path, loc, message)
+    })?;
+    scenario.file = path.to_owned();
+    check(&scenario)?;
+    Ok(scenario)
+}
+
+/// Loads every `*.yaml` under the given files and directories (recursively, sorted), skipping none: each
+/// unusable file is one error. Duplicate ids are errors at the second file's `id`.
+pub fn load_all(paths: &[PathBuf]) -> (Vec<Scenario>, Vec<LoadError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            collect(p, &mut files, &mut errors);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            errors.push(LoadError {
+                file: p.clone(),
+                line: 0,
+                column: 0,
+                message: "no such file or directory".to_owned(),
+            });
+        }
+    }
+    let mut scenarios = Vec::new();
+    let mut seen: BTreeMap<String, (PathBuf, Location)> = BTreeMap::new();
+    for f in files {
+        match load(&f) {
+            Ok(s) => {
+                if let Some((first, loc)) = seen.get(s.id()) {
+                    errors.push(LoadError::at(
+                        &f,
+                        s.id.referenced,
+                        format!(
+                            "duplicate id {:?}: already used by {}:{}:{}",
+                            s.id(),
+                            first.display(),
+                            loc.line(),
+                            loc.column()
+                        ),
+                    ));
+                } else {
+                    seen.insert(s.id().to_owned(), (f.clone(), s.id.referenced));
+                    scenarios.push(s);
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (scenarios, errors)
+}
+
+fn collect(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<LoadError>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(LoadError {
+                file: dir.to_owned(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read the directory: {e}"),
+            });
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            collect(&p, files, errors);
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            files.push(p);
+        }
+    }
+}
+
+/// Static checks that serde cannot express.
+fn check(s: &Scenario) -> Result<(), LoadError> {
+    let file = &s.file;
+    let id = s.id();
+    let id_ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !id_ok {
+        return Err(LoadError::at(
+            file,
+            s.id.referenced,
+            format!("id {id:?}: use letters, digits, '-' and '_' only (it names the .snap file)"),
+        ));
+    }
+    let mut defined: BTreeSet<String> = BUILTIN_VARS.iter().map(|v| (*v).to_owned()).collect();
+    defined.extend(s.vars.keys().cloned());
+    for spanned in &s.steps {
+        let step = &spanned.value;
+        let loc = spanned.referenced;
+        let kind = step.kind();
+        let err = |message: String| LoadError::at(file, loc, format!("{kind}: {message}"));
+        for name in used_vars(step) {
+            if !defined.contains(name) {
+                let hint = match name {
+                    "access_token" | "refresh_token" => " (add a `token` step before it)",
+                    "taskId" => " (add a `create_task` step before it)",
+                    "contextId" => " (add a `poll_task` or `get_task` step before it)",
+                    _ => " (define it in `vars` or `capture` it in an earlier step)",
+                };
+                return Err(err(format!(
+                    "unknown variable {{{{{name}}}}}: no earlier step captures it{hint}"
+                )));
+            }
+        }
+        match step {
+            Step::PollTask(p) => {
+                if p.until != "final" && !STATUSES.contains(&p.until.as_str()) {
+                    return Err(err(format!(
+                        "until {:?}: expected final or one of {}",
+                        p.until,
+                        STATUSES.join(", ")
+                    )));
+                }
+                for st in p.statuses.iter().flatten() {
+                    if !STATUSES.contains(&st.as_str()) {
+                        return Err(err(format!(
+                            "statuses: unknown status {st:?}; expected one of {}",
+                            STATUSES.join(", ")
+                        )));
+                    }
+                }
+                if !(p.interval > 0.0 && p.timeout >= p.interval) {
+                    return Err(err(
+                        "interval must be > 0 and timeout ≥ interval (seconds)".to_owned()
+                    ));
+                }
+            }
+            Step::Request(r) => {
+                let forms = [
+                    r.json.is_some(),
+                    r.form.is_some(),
+                    r.raw.is_some(),
+                    r.body_size.is_some(),
+                ];
+                if forms.iter().filter(|b| **b).count() > 1 {
+                    return Err(err(
+                        "give at most one of json, form, raw, body_size".to_owned()
+                    ));
+                }
+            }
+            Step::AdvanceClock(a) if !(a.seconds >= 0.0 && a.seconds.is_finite()) => {
+                return Err(err("seconds must be a number ≥ 0".to_owned()));
+            }
+            _ => {}
+        }
+        if let Some(expect) = step.expect() {
+            for c in &expect.json {
+                check_json(c).map_err(|m| err(format!("expect.json path {:?}: {m}", c.path)))?;
+            }
+        }
+        for (name, path) in step.captures().into_iter().flatten() {
+            if !path.is_string() {
+                return Err(err(format!(
+                    "capture {name}: the value must be a JSON path string, e.g. \"$.taskId\""
+                )));
+            }
+            defined.insert(name.clone());
+        }
+        defined.extend(step.implicit_captures().iter().map(|v| (*v).to_owned()));
+    }
+    Ok(())
+}
+
+fn check_json(c: &JsonCheck) -> Result<(), String> {
+    let any = c.equals.is_some()
+        || c.not_equals.is_some()
+        || c.matches.is_some()
+        || c.exists.is_some()
+        || c.absent.is_some()
+        || c.one_of.is_some()
+        || c.kind.is_some()
+        || c.keys.is_some()
+        || c.jwt_header.is_some();
+    if !any {
+        return Err(
+            "give a predicate: equals, not_equals, matches, exists, absent, one_of, type, keys or jwt_header"
+                .to_owned(),
+        );
+    }
+    if let Some(re) = &c.matches {
+        regex_lite::Regex::new(re).map_err(|e| format!("bad regular expression: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Every variable a step uses, including its defaults (`{{taskId}}`, `{{access_token}}` …).
+fn used_vars(step: &Step) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let bearer = |token: &Option<String>, fixed: &mut Vec<&'static str>| {
+        if token.is_none() {
+            fixed.push("access_token");
+        }
+    };
+    let mut dynamic: Vec<&str> = Vec::new();
+    let mut fixed: Vec<&'static str> = Vec::new();
+    match step {
+        Step::Token(t) => {
+            for s in [
+                &t.user,
+                &t.password,
+                &t.tid,
+                &t.refresh_token,
+                &t.client,
+                &t.path,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                dynamic.extend(references(s));
+            }
+            if t.grant == Grant::Refresh && t.refresh_token.is_none() {
+                fixed.push("refresh_token");
+            }
+        }
+        Step::CreateTask(c) => {
+            bearer(&c.token, &mut fixed);
+            dynamic.extend(c.token.iter().flat_map(|s| references(s)));
+            dynamic.extend(c.body.values().flat_map(references_in));
+        }
+        Step::PollTask(p) => {
+            bearer(&p.token, &mut fixed);
+            dynamic.extend(p.token.iter().flat_map(|s| references(s)));
+            dynamic.extend(references(&p.task));
+        }
+        Step::GetTask(g) => {
+            bearer(&g.token, &mut fixed);
+            dynamic.extend(g.token.iter().flat_map(|s| references(s)));
+            dynamic.extend(references(&g.task));
+        }
+        Step::GetTransaction(g) => {
+            bearer(&g.token, &mut fixed);
+            dynamic.extend(g.token.iter().flat_map(|s| references(s)));
+            dynamic.extend(references(&g.id));
+        }
+        Step::Request(r) => {
+            dynamic.extend(references(&r.path));
+            dynamic.extend(r.headers.values().flat_map(references_in));
+            if let Some(j) = &r.json {
+                dynamic.extend(references_in(j));
+            }
+            if let Some(f) = &r.form {
+                dynamic.extend(f.values().flat_map(references_in));
+            }
+            if let Some(raw) = &r.raw {
+                dynamic.extend(references(raw));
+            }
+        }
+        Step::CancelTask(c) => dynamic.extend(references(&c.task)),
+        Step::SetOutcome(s) => dynamic.extend(s.tid.iter().flat_map(|t| references(t))),
+        Step::SetTerminal(s) => dynamic.extend(s.tid.iter().flat_map(|t| references(t))),
+        Step::Reset(r) => dynamic.extend(r.tid.iter().flat_map(|t| references(t))),
+        Step::AdvanceClock(_) => {}
+    }
+    if let Some(expect) = step.expect() {
+        for c in &expect.json {
+            for v in [&c.equals, &c.not_equals].into_iter().flatten() {
+                dynamic.extend(references_in(v));
+            }
+            for v in c.one_of.iter().flatten() {
+                dynamic.extend(references_in(v));
+            }
+        }
+        dynamic.extend(expect.headers.values().flat_map(references_in));
+    }
+    out.extend(fixed);
+    out.extend(dynamic);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        load_str(text, Path::new("s.yaml"))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn a_minimal_file_loads() {
+        let s = load_str(
+            "id: X\ntitle: t\nsteps:\n  - token: {}\n  - create_task: {body: {amount: 1111}}\n",
+            Path::new("x.yaml"),
+        );
+        assert!(s.is_ok(), "{s:?}");
+    }
+
+    #[test]
+    fn unknown_field_points_at_it() {
+        let e = err("id: X\ntitle: t\nsteps:\n  - token: {}\n  - create_task:\n      ammount: 1\n");
+        assert!(e.starts_with("s.yaml:6:7: unknown field `ammount`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_step_kind_is_named() {
+        let e = err("id: X\ntitle: t\nsteps:\n  - tokn: {}\n");
+        assert!(e.starts_with("s.yaml:4:"), "{e}");
+        assert!(e.contains("tokn"), "{e}");
+    }
+
+    #[test]
+    fn unknown_variable_points_at_the_step() {
+        let e =
+            err("id: X\ntitle: t\nsteps:\n  - token: {}\n  - get_transaction: {id: \"{{txn}}\"}\n");
+        assert!(
+            e.starts_with("s.yaml:5:5: get_transaction: unknown variable {{txn}}"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn task_steps_need_a_token_first() {
+        let e = err("id: X\ntitle: t\nsteps:\n  - create_task: {}\n");
+        assert!(e.contains("unknown variable {{access_token}}"), "{e}");
+        assert!(e.contains("add a `token` step"), "{e}");
+    }
+
+    #[test]
+    fn bad_status_and_regex_are_rejected() {
+        let e = err(
+            "id: X\ntitle: t\nsteps:\n  - token: {}\n  - create_task: {}\n  - poll_task: {until: DONE}\n",
+        );
+        assert!(e.contains("until \"DONE\""), "{e}");
+        let e = err(
+            "id: X\ntitle: t\nsteps:\n  - token:\n      expect: {json: [{path: a, matches: \"(\"}]}\n",
+        );
+        assert!(e.contains("bad regular expression"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported_with_both_places() {
+        let dir = std::env::temp_dir().join(format!("conf-dup-{}", std::process::id()));
+        let _ = fs::create_dir_all(&dir);
+        let body = "id: SAME\ntitle: t\nsteps: []\n";
+        let _ = fs::write(dir.join("a.yaml"), body);
+        let _ = fs::write(dir.join("b.yaml"), body);
+        let (ok, errors) = load_all(std::slice::from_ref(&dir));
+        let _ = fs::remove_dir_all(&dir);
+        assert_eq!(ok.len(), 1);
+        assert_eq!(errors.len(), 1);
+        let e = errors[0].to_string();
+        assert!(e.contains("b.yaml:1:5: duplicate id \"SAME\""), "{e}");
+        assert!(e.contains("a.yaml:1:5"), "{e}");
+    }
+}

@@ -1,0 +1,580 @@
+//! The scenario file format: typed syntax only — no HTTP, no tokio, no printing (STYLE §1, §2.8).
+//!
+//! A scenario is one YAML file: `id`, `title`, `tags`, the embedded mock's `profile`/`latency`, `vars` and a list of
+//! `steps`. Every struct denies unknown fields; the step enum is externally tagged (`- create_task: {…}`), which
+//! keeps serde-saphyr's line/column in error messages. `gptom-conformance schema` prints the JSON Schema derived
+//! from these types (`scenarios/schema.json`).
+//!
+//! ```yaml
+//! id: CLOUD-SALE-DECLINED
+//! title: A declined sale completes with a DECLINED transaction
+//! tags: [cert-a:3, cert-b:3, cert-c:4, mandatory]
+//! steps:
+//!   - token: {}
+//!   - create_task: { body: { amount: 1122 } }
+//!   - poll_task: { until: final, expect: { json: [{ path: status, equals: COMPLETED }] } }
+//!   - get_transaction: { expect: { json: [{ path: result, equals: DECLINED }] } }
+//! ```
+
+pub mod load;
+pub mod vars;
+
+use std::path::PathBuf;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use serde_saphyr::Spanned;
+
+pub use load::{LoadError, load, load_all, load_str};
+
+/// One certification scenario (one file).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Unique id, e.g. `CLOUD-SALE-APPROVED`; also the snapshot's file name (`<id>.snap`).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// One line saying what the scenario proves.
+    pub title: String,
+    /// Certification list items (`cert-a:2`, `cert-b:2`, `cert-c:2`), `mandatory`/`optional`, `mock-only`.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Behaviour profiles of the embedded mock (cloud-mock.md §11), e.g. `[strict]`; default lenient.
+    #[serde(default)]
+    pub profile: Vec<ProfileName>,
+    /// Latency profile of the embedded mock; default `instant`.
+    #[serde(default)]
+    pub latency: Latency,
+    /// Variables usable as `{{name}}` in later strings.
+    #[serde(default)]
+    pub vars: Map<String, Value>,
+    /// The steps, run in order; the first failing step ends the scenario.
+    #[schemars(with = "Vec<Step>")]
+    pub steps: Vec<Spanned<Step>>,
+    /// The file it was loaded from (set by the loader).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub file: PathBuf,
+}
+
+impl Scenario {
+    /// The scenario id.
+    pub fn id(&self) -> &str {
+        &self.id.value
+    }
+
+    /// The certification items it covers (`cert-a:2` …).
+    pub fn cert_items(&self) -> impl Iterator<Item = &str> {
+        self.tags
+            .iter()
+            .map(String::as_str)
+            .filter(|t| t.starts_with("cert-"))
+    }
+
+    /// Whether any step needs the mock's admin API.
+    pub fn needs_admin(&self) -> bool {
+        self.steps.iter().any(|s| s.value.is_mock_only())
+    }
+}
+
+/// A behaviour profile of the mock (cloud-mock.md §11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileName {
+    /// The default base: coercions, both grants on both token paths.
+    Lenient,
+    /// No coercion, grants only on their documented paths, unknown fields → 406.
+    Strict,
+    /// Unknown/other-TID task → 403 instead of 404.
+    #[serde(rename = "task-not-found-403")]
+    TaskNotFound403,
+    /// Expired tasks end CANCELLED.
+    TtlCancelled,
+}
+
+impl ProfileName {
+    /// The name as the mock's `--profile` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Lenient => "lenient",
+            Self::Strict => "strict",
+            Self::TaskNotFound403 => "task-not-found-403",
+            Self::TtlCancelled => "ttl-cancelled",
+        }
+    }
+}
+
+/// Latency profile of the embedded mock.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Latency {
+    /// Tasks are final as soon as they begin.
+    #[default]
+    Instant,
+    /// CREATED 1 s → STARTED 0.5 s → INIT_OK 0.5 s → IN_PROGRESS 3 s (card) → final.
+    Realistic,
+}
+
+impl Latency {
+    /// The profile name as the mock spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Instant => "instant",
+            Self::Realistic => "realistic",
+        }
+    }
+}
+
+/// One step. Mock-only steps (`advance_clock`, `set_outcome`, `set_terminal`, `cancel_task`, `reset`) need the
+/// admin API; against a plain remote gateway they are skipped with the reason.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// OAuth token request; a 200 stores `access_token` and `refresh_token` for later steps.
+    Token(TokenStep),
+    /// `POST /v1/tasks/{class}` with defaults from the target's credentials; captures `taskId`.
+    CreateTask(CreateTask),
+    /// `GET /v1/tasks/{id}` until a final (or named) status; captures `contextId`.
+    PollTask(PollTask),
+    /// One `GET /v1/tasks/{id}`; captures `contextId`.
+    GetTask(GetTask),
+    /// `GET /v1/transactions/{id}`.
+    GetTransaction(GetTransaction),
+    /// Any raw HTTP call (bad-input cases).
+    Request(RawRequest),
+    /// Mock-only: move the mock clock forward.
+    AdvanceClock(AdvanceClock),
+    /// Mock-only: force the outcome of the next task(s) on a TID.
+    SetOutcome(SetOutcome),
+    /// Mock-only: change a terminal (reachable, mode, latency).
+    SetTerminal(SetTerminal),
+    /// Mock-only: the operator cancels a task on the device.
+    CancelTask(CancelTask),
+    /// Mock-only: clear tasks, transactions, batches and overrides (all or one TID).
+    Reset(Reset),
+}
+
+impl Step {
+    /// The step's kind as written in the file (`create_task`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Token(_) => "token",
+            Self::CreateTask(_) => "create_task",
+            Self::PollTask(_) => "poll_task",
+            Self::GetTask(_) => "get_task",
+            Self::GetTransaction(_) => "get_transaction",
+            Self::Request(_) => "request",
+            Self::AdvanceClock(_) => "advance_clock",
+            Self::SetOutcome(_) => "set_outcome",
+            Self::SetTerminal(_) => "set_terminal",
+            Self::CancelTask(_) => "cancel_task",
+            Self::Reset(_) => "reset",
+        }
+    }
+
+    /// Whether the step needs the mock's admin API.
+    pub fn is_mock_only(&self) -> bool {
+        matches!(
+            self,
+            Self::AdvanceClock(_)
+                | Self::SetOutcome(_)
+                | Self::SetTerminal(_)
+                | Self::CancelTask(_)
+                | Self::Reset(_)
+        )
+    }
+
+    /// The step's label, if it has one.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Token(s) => s.name.as_deref(),
+            Self::CreateTask(s) => s.name.as_deref(),
+            Self::PollTask(s) => s.name.as_deref(),
+            Self::GetTask(s) => s.name.as_deref(),
+            Self::GetTransaction(s) => s.name.as_deref(),
+            Self::Request(s) => s.name.as_deref(),
+            Self::CancelTask(s) => s.name.as_deref(),
+            Self::AdvanceClock(_) | Self::SetOutcome(_) | Self::SetTerminal(_) | Self::Reset(_) => {
+                None
+            }
+        }
+    }
+
+    /// What the step expects of its response (mock-only control steps expect a 2xx only).
+    pub fn expect(&self) -> Option<&Expect> {
+        match self {
+            Self::Token(s) => Some(&s.expect),
+            Self::CreateTask(s) => Some(&s.expect),
+            Self::PollTask(s) => Some(&s.expect),
+            Self::GetTask(s) => Some(&s.expect),
+            Self::GetTransaction(s) => Some(&s.expect),
+            Self::Request(s) => Some(&s.expect),
+            Self::CancelTask(s) => Some(&s.expect),
+            _ => None,
+        }
+    }
+
+    /// Explicit captures: variable name → JSON path in the response body.
+    pub fn captures(&self) -> Option<&Map<String, Value>> {
+        match self {
+            Self::Token(s) => Some(&s.capture),
+            Self::CreateTask(s) => Some(&s.capture),
+            Self::PollTask(s) => Some(&s.capture),
+            Self::GetTask(s) => Some(&s.capture),
+            Self::GetTransaction(s) => Some(&s.capture),
+            Self::Request(s) => Some(&s.capture),
+            Self::CancelTask(s) => Some(&s.capture),
+            _ => None,
+        }
+    }
+
+    /// Variables a successful step defines without an explicit `capture`.
+    pub fn implicit_captures(&self) -> &'static [&'static str] {
+        match self {
+            Self::Token(_) => &["access_token", "refresh_token"],
+            Self::CreateTask(_) => &["taskId"],
+            Self::PollTask(_) | Self::GetTask(_) | Self::CancelTask(_) => &["contextId"],
+            _ => &[],
+        }
+    }
+}
+
+/// The OAuth grant a `token` step uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    /// `grant_type=password` with username, password and (for terminal accounts) `tid`.
+    #[default]
+    Password,
+    /// `grant_type=refresh_token` with `refresh_token` (default `{{refresh_token}}`).
+    Refresh,
+}
+
+/// `token`: `POST /cloud/oauth/token` (password) or `/api/oauth/token` (refresh), form-encoded, Basic client.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenStep {
+    /// A label for reports.
+    pub name: Option<String>,
+    /// `password` (default) or `refresh`.
+    #[serde(default)]
+    pub grant: Grant,
+    /// Username; default: the target's. When set, `tid` is sent only if given too.
+    pub user: Option<String>,
+    /// Password; default: the target's.
+    pub password: Option<String>,
+    /// The `tid` form field; default: the target's TID (unless `user` is set).
+    pub tid: Option<String>,
+    /// Refresh token for the refresh grant; default `{{refresh_token}}`.
+    pub refresh_token: Option<String>,
+    /// Raw `grant_type` value (overrides `grant`), e.g. to test `unsupported_grant_type`.
+    pub grant_type: Option<String>,
+    /// HTTP Basic client as `id:secret`; default the published `atom:ashfuf4e5fa`.
+    pub client: Option<String>,
+    /// Token path; default `/cloud/oauth/token` (password) or `/api/oauth/token` (refresh).
+    pub path: Option<String>,
+    /// Whether a 200 replaces the stored `access_token`/`refresh_token` (default true).
+    #[serde(default = "yes")]
+    pub store: bool,
+    /// Checks on the response.
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables to capture: name → JSON path.
+    #[serde(default)]
+    pub capture: Map<String, Value>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_class() -> String {
+    "TRANSACTION".to_owned()
+}
+
+/// `create_task`: `POST /v1/tasks/{class}`. The body is merged over defaults from the target's credentials
+/// (`apiKey`, `Tid`, `initiator`, `title`, and for TRANSACTION `transactionOperation: SALE`,
+/// `transactionType: CARD`), so `body: {amount: 1122}` is a whole sale. A `null` in `body` removes a default.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTask {
+    /// A label for reports.
+    pub name: Option<String>,
+    /// Task class in the path: `TRANSACTION` (default), `BATCH`, or anything for negative cases.
+    #[serde(default = "default_class")]
+    pub class: String,
+    /// Body fields, merged over the defaults.
+    #[serde(default)]
+    pub body: Map<String, Value>,
+    /// Whether to fill defaults from the credentials (default true).
+    #[serde(default = "yes")]
+    pub defaults: bool,
+    /// Bearer token; default `{{access_token}}`.
+    pub token: Option<String>,
+    /// Checks on the response (default: status 200).
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables to capture: name → JSON path.
+    #[serde(default)]
+    pub capture: Map<String, Value>,
+}
+
+fn default_task() -> String {
+    "{{taskId}}".to_owned()
+}
+
+fn default_until() -> String {
+    "final".to_owned()
+}
+
+fn default_interval() -> f64 {
+    1.0
+}
+
+fn default_timeout() -> f64 {
+    120.0
+}
+
+/// `poll_task`: `GET /v1/tasks/{id}` until the status is final (or equals `until`). Against a target with the
+/// admin API each unfinished poll advances the mock clock by `interval`; against a plain gateway it waits.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PollTask {
+    /// A label for reports.
+    pub name: Option<String>,
+    /// Task id; default `{{taskId}}` (the last created task).
+    #[serde(default = "default_task")]
+    pub task: String,
+    /// `final` (default) or a status: CREATED, STARTED, INIT_OK, IN_PROGRESS, COMPLETED, CANCELLED, ERROR,
+    /// INIT_ERROR.
+    #[serde(default = "default_until")]
+    pub until: String,
+    /// Seconds between polls (default 1).
+    #[serde(default = "default_interval")]
+    pub interval: f64,
+    /// Give up after this many seconds (default 120).
+    #[serde(default = "default_timeout")]
+    pub timeout: f64,
+    /// The distinct statuses the polls must see, in order (e.g. CREATED … COMPLETED).
+    pub statuses: Option<Vec<String>>,
+    /// Bearer token; default `{{access_token}}`.
+    pub token: Option<String>,
+    /// Checks on the last response.
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables to capture from the last response.
+    #[serde(default)]
+    pub capture: Map<String, Value>,
+}
+
+/// `get_task`: one `GET /v1/tasks/{id}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetTask {
+    /// A label for reports.
+    pub name: Option<String>,
+    /// Task id; default `{{taskId}}`.
+    #[serde(default = "default_task")]
+    pub task: String,
+    /// Bearer token; default `{{access_token}}`.
+    pub token: Option<String>,
+    /// Checks on the response.
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables to capture.
+    #[serde(default)]
+    pub capture: Map<String, Value>,
+}
+
+fn default_transaction() -> String {
+    "{{contextId}}".to_owned()
+}
+
+/// `get_transaction`: `GET /v1/transactions/{id}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetTransaction {
+    /// A label for reports.
+    pub name: Option<String>,
+    /// Transaction id; default `{{contextId}}`.
+    #[serde(default = "default_transaction")]
+    pub id: String,
+    /// Bearer token; default `{{access_token}}`.
+    pub token: Option<String>,
+    /// Checks on the response.
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables to capture.
+    #[serde(default)]
+    pub capture: Map<String, Value>,
+}
+
+/// `request`: any HTTP call. Exactly one body form at most: `json`, `form`, `raw` or `body_size`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequest {
+    /// A label for reports.
+    pub name: Option<String>,
+    /// HTTP method, e.g. `POST`.
+    pub method: String,
+    /// Path (and query) on the target, e.g. `/v1/tasks/TRANSACTION`.
+    pub path: String,
+    /// Request headers, sent as given.
+    #[serde(default)]
+    pub headers: Map<String, Value>,
+    /// A JSON body (sets `Content-Type: application/json` unless `headers` has one).
+    pub json: Option<Value>,
+    /// A form body (sets `Content-Type: application/x-www-form-urlencoded` unless `headers` has one).
+    pub form: Option<Map<String, Value>>,
+    /// A raw text body, sent byte for byte.
+    pub raw: Option<String>,
+    /// A JSON object padded to exactly this many bytes (body-limit cases).
+    pub body_size: Option<usize>,
+    /// Checks on the response.
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables to capture.
+    #[serde(default)]
+    pub capture: Map<String, Value>,
+}
+
+/// `advance_clock`: `POST /__admin/clock/advance`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdvanceClock {
+    /// Seconds, may be fractional.
+    pub seconds: f64,
+}
+
+/// `set_outcome`: `PUT /__admin/terminals/{tid}/next-outcome`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetOutcome {
+    /// TID; default the target's.
+    pub tid: Option<String>,
+    /// approve, decline, timeout, exception, customer-cancel, init-error, cardholder-abort, dcc,
+    /// dcc-no-decimals.
+    pub outcome: String,
+    /// How many of the next tasks (default 1).
+    pub count: Option<u32>,
+}
+
+/// `set_terminal`: `PATCH /__admin/terminals/{tid}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetTerminal {
+    /// TID; default the target's.
+    pub tid: Option<String>,
+    /// Whether push notifications reach the terminal.
+    pub reachable: Option<bool>,
+    /// `automatic` or `semi-integrated`.
+    pub mode: Option<String>,
+    /// Latency profile name for this TID.
+    pub latency: Option<String>,
+}
+
+/// `cancel_task`: `POST /__admin/tasks/{id}/cancel` (the operator cancels on the device).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelTask {
+    /// A label for reports.
+    pub name: Option<String>,
+    /// Task id; default `{{taskId}}`.
+    #[serde(default = "default_task")]
+    pub task: String,
+    /// Checks on the response (default: status 200).
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables to capture.
+    #[serde(default)]
+    pub capture: Map<String, Value>,
+}
+
+/// `reset`: `POST /__admin/reset`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reset {
+    /// Only this TID; default all.
+    pub tid: Option<String>,
+}
+
+/// What a response must look like. Without `status`, HTTP steps expect 200.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The HTTP status code.
+    pub status: Option<u16>,
+    /// Response headers (names case-insensitive): a string must equal the value, `true` means present, `false`
+    /// absent.
+    #[serde(default)]
+    pub headers: Map<String, Value>,
+    /// JSON-path checks on the response body, in order.
+    #[serde(default)]
+    pub json: Vec<JsonCheck>,
+    /// Upper bound on the response time in milliseconds.
+    pub max_ms: Option<u64>,
+}
+
+/// One check on a JSON path (`$.a.b[0]` or `a.b.0`; `$` is the whole body). Give at least one predicate; all given
+/// must hold.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JsonCheck {
+    /// The path.
+    pub path: String,
+    /// Equal to this JSON value (strings may use `{{var}}`); `equals: null` checks for JSON null.
+    #[serde(default, deserialize_with = "present")]
+    pub equals: Option<Value>,
+    /// Not equal to this JSON value.
+    #[serde(default, deserialize_with = "present")]
+    pub not_equals: Option<Value>,
+    /// A string matching this regular expression (whole value: anchor it yourself with `^…$`).
+    pub matches: Option<String>,
+    /// Present (`true`) or missing (`false`); `null` counts as present.
+    pub exists: Option<bool>,
+    /// Missing (`absent: true`).
+    pub absent: Option<bool>,
+    /// Equal to one of these values.
+    pub one_of: Option<Vec<Value>>,
+    /// JSON type: string, number, integer, boolean, null, object, array.
+    #[serde(rename = "type")]
+    pub kind: Option<JsonType>,
+    /// An object with exactly these keys, in this order.
+    pub keys: Option<Vec<String>>,
+    /// The value is a JWT whose header contains these fields, e.g. `{alg: HS256}`.
+    pub jwt_header: Option<Map<String, Value>>,
+}
+
+/// A field that is present is `Some`, even when its value is `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+/// A JSON type name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum JsonType {
+    /// A string.
+    String,
+    /// Any number.
+    Number,
+    /// A number without a fraction.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// `null`.
+    Null,
+    /// An object.
+    Object,
+    /// An array.
+    Array,
+}
+
+/// The JSON Schema of the scenario format, pretty-printed with a final newline (`scenarios/schema.json`).
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(Scenario);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,6 @@
+//! The conformance crate's one integration test binary: every scenario against its snapshot, the loader's error
+//! positions, the committed schema, and the CLI's exit codes and help.
+
+mod cli;
+mod scenarios;
+mod support;

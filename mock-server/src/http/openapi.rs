@@ -1,0 +1,50 @@
+//! The OpenAPI 3.1 document of the GP tom surface and the admin API, generated from the handlers'
+//! `#[utoipa::path]` annotations, served at `/openapi.json` with Swagger UI (vendored, works offline) at `/docs`.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{admin, dto, oauth, tasks, transactions};
+
+/// The document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "gptom-mock", description = "A stateful mock of the GP tom Cloud API (Global Payments), plus its admin API."),
+    paths(
+        oauth::cloud_token, oauth::api_token,
+        tasks::create_transaction, tasks::create_batch, tasks::read,
+        transactions::read,
+        admin::health, admin::reset, admin::clock, admin::set_clock, admin::advance_clock, admin::next_outcome,
+        admin::patch_terminal, admin::cancel_task, admin::state, admin::add_fault, admin::list_faults,
+        admin::delete_faults, admin::delete_fault, admin::journal, admin::clear_journal,
+    ),
+    components(schemas(dto::VendorErrorBody, dto::OAuthErrorBody, dto::AdminErrorBody)),
+    modifiers(&Security),
+    tags(
+        (name = "OAuth", description = "Tokens (HTTP Basic client atom:ashfuf4e5fa)"),
+        (name = "Cloud API", description = "GP tom tasks and transactions (Bearer access token)"),
+        (name = "Admin (not GP tom)", description = "Control plane of the mock"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        let bearer = Http::builder()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("JWT")
+            .build();
+        components.add_security_scheme("GPTomAuth", SecurityScheme::Http(bearer));
+        components.add_security_scheme(
+            "clientBasic",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+        );
+        components.add_security_scheme(
+            "adminToken",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! The `gptom-mock` binary: --help, start-up errors, the "listening" line, SIGTERM.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_gptom-mock");
+
+#[test]
+fn help_lists_every_flag_with_its_env_var() {
+    let out = std::process::Command::new(BIN)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for flag in [
+        "--bind",
+        "--port",
+        "--profile",
+        "--latency",
+        "--clock",
+        "--clock-start",
+        "--seed",
+        "--jwt-secret",
+        "--fixtures",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+    assert!(
+        help.contains("GPTOM_MOCK_PORT") && help.contains("Examples:"),
+        "{help}"
+    );
+}
+
+#[test]
+fn bad_flags_and_bad_fixtures_fail_before_listening() {
+    let out = std::process::Command::new(BIN)
+        .args(["--port", "0", "--profile", "relaxed"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown profile \"relaxed\""));
+
+    let dir = std::env::temp_dir().join(format!("gptom-cli-fixtures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("latency.yaml"),
+        "profiles:\n  quick:\n    pushMs: fast\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["--port", "0", "--fixtures"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("latency.yaml:3:"), "file and line: {err}");
+    assert!(out.stdout.is_empty(), "nothing was announced");
+
+    let out = std::process::Command::new(BIN)
+        .args(["--port", "0", "--latency", "warp"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("instant, realistic"));
+}
+
+#[tokio::test]
+async fn port_zero_prints_where_it_listens_and_sigterm_stops_it() {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--seed", "5", "--clock", "manual"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        line.starts_with("gptom-mock listening on http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(
+        line.contains("seed 5") && line.contains("jan.novak@example.com"),
+        "{line}"
+    );
+    let url = line.split_whitespace().nth(3).unwrap();
+    let health: serde_json::Value = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{url}/__admin/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["seed"], 5);
+    let pid = child.id().unwrap().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("exits within 10 s")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn a_bad_faults_file_fails_start_up_with_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("gptom-cli-faults-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("faults.yaml");
+    std::fs::write(&file, "- action: {drop: true}\n- match: {tid: \"999888\"}\n  action: {respond: {status: 200, type: X}}\n").unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["--port", "0", "--faults"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("faults.yaml:2:") && err.contains("action.respond.status"),
+        "{err}"
+    );
+}
+
+#[test]
+fn print_config_shows_the_merged_configuration() {
+    let out = std::process::Command::new(BIN)
+        .args(["--print-config", "--port", "9123", "--jwt-secret", "hidden"])
+        .env("GPTOM_MOCK_LATENCY", "instant")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        yaml.contains("port: 9123") && yaml.contains("latency: instant"),
+        "{yaml}"
+    );
+    assert!(
+        !yaml.contains("hidden"),
+        "secrets are never printed: {yaml}"
+    );
+}
