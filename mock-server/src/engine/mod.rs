@@ -511,7 +511,7 @@ impl Engine {
         };
         if origin.operation != Operation::Sale || origin.result != TxnResult::Accepted {
             let msg = format!(
-                "transaction {} is a {} {}; only an accepted CARD or CASH SALE can be voided",
+                "transaction {} ({} {}) is not voidable: only an accepted CARD or CASH SALE can be voided",
                 origin.id,
                 wire(&origin.result),
                 wire(&origin.operation)
@@ -553,20 +553,6 @@ impl Engine {
                 "TID {tid} has no last transaction to void"
             )));
         };
-        // The last task is itself a VOID of a sale: that sale is being (or was) voided.
-        if let Some(origin) = &task.void_origin {
-            let status = self.view(&task.id, now).status;
-            let voided = self
-                .transactions
-                .get(origin)
-                .is_some_and(|t| t.voided || t.void_pending.is_some());
-            if voided || !status.is_final() {
-                return Err(Error::rule(
-                    "TRANSACTION_ALREADY_VOIDED",
-                    format!("transaction {origin} is already voided"),
-                ));
-            }
-        }
         match &task.settled {
             Some(s) if s.final_status() == TaskStatus::Completed => self
                 .transactions
@@ -1003,15 +989,17 @@ impl Engine {
     }
 
     /// Terminals, tasks (with computed status), transactions and batches, for `/__admin/state`.
-    pub fn state(&mut self, now: Timestamp) -> Value {
+    pub fn state(&mut self, now: Timestamp, only: Option<&str>) -> Value {
         let tids: Vec<String> = self.tids.keys().cloned().collect();
         for tid in &tids {
             self.settle(tid, now);
         }
+        let wanted = |tid: &str| only.is_none_or(|o| o == tid);
         let tasks: Vec<Value> = self
             .task_order
             .values()
             .filter_map(|id| self.tasks.get(id))
+            .filter(|t| wanted(&t.tid))
             .map(|t| {
                 let v = self.view(&t.id, now);
                 json!({"taskId": v.task_id, "tid": t.tid, "taskClass": v.class, "status": v.status,
@@ -1019,12 +1007,11 @@ impl Engine {
                        "outcome": t.outcome, "voidOrigin": t.void_origin})
             })
             .collect();
-        let mut txns: Vec<&Transaction> = self.transactions.values().collect();
-        txns.sort_by(|a, b| {
-            (a.date, &a.sequence_number, &a.tid).cmp(&(b.date, &b.sequence_number, &b.tid))
-        });
-        let txns: Vec<Value> = txns
+        let txns: Vec<Value> = self
+            .txn_order
             .iter()
+            .filter_map(|id| self.transactions.get(id))
+            .filter(|t| wanted(&t.tid))
             .map(|t| {
                 json!({"transactionId": t.id, "taskId": t.task_id, "tid": t.tid, "operation": t.operation,
                        "type": t.pay_type, "result": t.result, "amount": t.amount, "tipAmount": t.tip_amount,
@@ -1036,6 +1023,7 @@ impl Engine {
             .directory
             .terminals
             .values()
+            .filter(|t| wanted(&t.tid))
             .map(|t| {
                 let s = self.tids.get(&t.tid).cloned().unwrap_or_default();
                 json!({"tid": t.tid, "mode": t.mode, "reachable": t.reachable, "currency": t.currency,

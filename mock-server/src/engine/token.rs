@@ -323,6 +323,20 @@ impl Tokens {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.validate_exp = false; // judged below against the mock clock
         validation.required_spec_claims = ["exp".to_owned()].into_iter().collect();
+        // The header first, so that `alg: none` or RS256 is reported as what it is.
+        let header = jsonwebtoken::decode_header(token).map_err(|_| {
+            AuthError::Invalid(
+                "Cannot convert access token to JSON: not a JWT with a supported alg (HS256 only)"
+                    .into(),
+            )
+        })?;
+        if header.alg != Algorithm::HS256 {
+            let why = format!(
+                "Cannot convert access token to JSON: alg {:?} is not HS256",
+                header.alg
+            );
+            return Err(AuthError::Invalid(why));
+        }
         let data =
             jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind as K;
@@ -330,13 +344,10 @@ impl Tokens {
                     K::InvalidSignature => {
                         "Cannot convert access token to JSON: invalid signature".into()
                     }
-                    K::InvalidAlgorithm => {
-                        "Cannot convert access token to JSON: algorithm must be HS256".into()
-                    }
                     K::Json(_) | K::MissingRequiredClaim(_) => {
-                        "Invalid access token: required claims missing".into()
+                        "Invalid access token: required claims missing or mistyped".into()
                     }
-                    _ => "Cannot convert access token to JSON".into(),
+                    _ => "Cannot convert access token to JSON: malformed token".into(),
                 })
             })?;
         let claims = data.claims;

@@ -252,9 +252,21 @@ pub async fn cancel_task(
 }
 
 /// Terminals, batches with totals, tasks (computed status), transactions.
-#[utoipa::path(get, path = "/__admin/state", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "State dump")))]
-pub async fn state(State(app): State<AppState>) -> Json<Value> {
-    Json(app.with_engine(|e, now| e.state(now)))
+#[utoipa::path(get, path = "/__admin/state", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this terminal")), responses((status = 200, description = "State dump"), (status = 400, description = "Unknown filter", body = AdminErrorBody)))]
+pub async fn state(State(app): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> Reply {
+    let mut tid = None;
+    for (k, v) in q {
+        match k.as_str() {
+            "tid" => tid = Some(v),
+            other => {
+                return Err(ApiError::admin(
+                    other,
+                    format!("unknown filter {other:?}; use tid"),
+                ));
+            }
+        }
+    }
+    Ok(Json(app.with_engine(|e, now| e.state(now, tid.as_deref()))))
 }
 
 /// Add a fault rule.

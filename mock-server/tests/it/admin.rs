@@ -219,6 +219,27 @@ async fn reset_clears_state_and_keeps_tokens_valid() {
     assert_eq!(r.status, 200);
     let state = app.admin(Method::GET, "/state", json!(null)).await.json;
     assert_eq!(state["tasks"], json!([]));
+    let one = app
+        .admin(Method::GET, "/state?tid=483590", json!(null))
+        .await
+        .json;
+    assert_eq!(
+        (
+            one["terminals"].as_array().unwrap().len(),
+            one["terminals"][0]["tid"].as_str()
+        ),
+        (1, Some("483590"))
+    );
+    let bad_filter = app
+        .admin(Method::GET, "/state?terminal=1", json!(null))
+        .await;
+    assert_eq!(
+        (
+            bad_filter.status.as_u16(),
+            bad_filter.json["field"].as_str()
+        ),
+        (400, Some("terminal"))
+    );
     let bad = app.admin(Method::POST, "/reset", json!({"tid": 5})).await;
     assert_eq!(
         (bad.status.as_u16(), bad.json["field"].as_str()),

@@ -33,10 +33,11 @@ async fn void_of_the_last_sale_marks_it_voided() {
         "a void repeats the origin's card data"
     );
     assert_eq!(txn["amount"], 2500);
-    // Voiding it again is refused.
+    // Voiding it again is refused: by id it is already voided; as LAST_TRANSACTION the newest transaction is
+    // now the VOID itself, which is not a sale (cloud-mock.md §6 read literally).
     app.create(&token, &void_last(2500))
         .await
-        .assert_vendor_error(406, "TRANSACTION_ALREADY_VOIDED");
+        .assert_vendor_error(406, "TRANSACTION_NOT_VOIDABLE");
     app.create(&token, &void_older(2500, &sale_id))
         .await
         .assert_vendor_error(406, "TRANSACTION_ALREADY_VOIDED");
@@ -75,7 +76,7 @@ async fn a_void_in_progress_blocks_a_second_void() {
         .assert_vendor_error(406, "TRANSACTION_ALREADY_VOIDED");
     app.create(&token, &void_last(1000))
         .await
-        .assert_vendor_error(406, "TRANSACTION_ALREADY_VOIDED");
+        .assert_vendor_error(406, "TRANSACTION_NOT_VOIDABLE");
 }
 
 #[tokio::test]
