@@ -1,13 +1,17 @@
 # One or two cargo lines per target. `make test` is what CI (.ci/run) runs.
 CARGO ?= cargo
 
-.PHONY: run mock test lint fmt build bench
+.PHONY: run demo mock test lint fmt build snapshots schema bench
 
-## run: start the mock on :8080 with a manual clock and show a sale end to end with curl
-run: build
+## run: the certification suite (scenarios/) against the embedded mock — the main job
+run:
+	$(CARGO) run -q -p conformance --bin gptom-conformance -- run $(ARGS)
+
+## demo: start the mock and walk one card sale through the Cloud API with curl
+demo: build
 	bash scripts/demo.sh
 
-## mock: start the mock on 127.0.0.1:8080 (Ctrl-C stops it)
+## mock: start the mock on 127.0.0.1:8080 (Ctrl-C stops it); flags via ARGS='--seed 7'
 mock:
 	$(CARGO) run -q -p mock-server --bin gptom-mock -- $(ARGS)
 
@@ -24,6 +28,14 @@ lint:
 
 fmt:
 	$(CARGO) fmt --all
+
+## snapshots: re-record the scenario transcripts (read `git diff scenarios/` before committing)
+snapshots:
+	$(CARGO) run -q -p conformance --bin gptom-conformance -- snapshots accept
+
+## schema: regenerate scenarios/schema.json
+schema:
+	$(CARGO) run -q -p conformance --bin gptom-conformance -- schema > scenarios/schema.json
 
 ## bench: release build, then ours vs a bare axum baseline (ratios; see ../shared/bench/README.md)
 bench:
