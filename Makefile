@@ -1,7 +1,7 @@
 # One or two cargo lines per target. `make test` is what CI (.ci/run) runs.
 CARGO ?= cargo
 
-.PHONY: run demo mock test lint fmt build snapshots schema bench
+.PHONY: run demo mock test lint fmt build snapshots schema bench bench-suite reliability schemathesis
 
 ## run: the certification suite (scenarios/) against the embedded mock — the main job
 run:
@@ -41,3 +41,16 @@ schema:
 bench:
 	$(CARGO) build --release -p mock-server --bin gptom-mock
 	../shared/bench/peers.sh --quick --ours 'target/release/gptom-mock --port 18099 --seed 1' --ours-url http://127.0.0.1:18099
+
+## bench-suite: wall time of the whole certification suite against the embedded mock (release build)
+bench-suite:
+	$(CARGO) build -q --release -p conformance --bin gptom-conformance
+	bash -c 'time target/release/gptom-conformance run > /dev/null'
+
+## reliability: slow checks in release (1000 idle conns, 1M tasks vs memory cap, 1M-GET soak, 5000-case state machine)
+reliability:
+	bash scripts/reliability.sh
+
+## schemathesis: every stateless phase + all checks against /openapi.json of a release mock (venv under target/)
+schemathesis:
+	bash scripts/schemathesis.sh

@@ -48,6 +48,20 @@ pub fn status(expected: u16, actual: u16) -> Check {
     }
 }
 
+/// The `transport_error: true` check: no (complete) response may have come. `status` is what came, if anything.
+pub fn transport_error(happened: bool, status: u16) -> Check {
+    let actual = match (happened, status) {
+        (true, _) => "no response".to_owned(),
+        (false, s) => format!("HTTP {s}"),
+    };
+    Check {
+        what: "transport_error".to_owned(),
+        expected: "true".to_owned(),
+        actual,
+        ok: happened,
+    }
+}
+
 /// A header check (`actual` = the response header's value, if any): `true` = present, `false` = absent, a
 /// string = equal.
 pub fn header(name: &str, expected: &Value, actual: Option<&str>) -> Check {

@@ -11,10 +11,13 @@ Examples:
   gptom-conformance                                  run scenarios/ against the embedded mock
   gptom-conformance run scenarios/cloud --tag cert-a  only the items of certification list A
   gptom-conformance run --id CLOUD-SALE-APPROVED --report junit=target/conformance.xml
+  gptom-conformance run --tag mock-only --fail-fast --jobs 1
   gptom-conformance run --target https://gateway.example --username pos@example.com --tid 123456
+  gptom-conformance run --target https://gateway.example --tag cert-c --interactive
   gptom-conformance list --tag mandatory
   gptom-conformance snapshots accept --id CLOUD-VOID-RULES
   gptom-conformance schema > scenarios/schema.json
+  gptom-conformance certify-client --judge --mock http://127.0.0.1:8080 --report html=target/pos.html
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage error / bad scenario file / nothing matched,
 3 target unreachable or runtime error.";
@@ -41,6 +44,53 @@ pub enum Command {
     /// Manage transcript snapshots.
     #[command(subcommand)]
     Snapshots(SnapshotsCommand),
+    /// Judge a POS from what it sent to gptom-mock (client certification checks).
+    ///
+    /// Reads the mock's request journal and evaluates the client checks of certification.md §2, each
+    /// pass / warn / fail / n/a with the evidence requests and what to fix.
+    #[command(after_help = CERTIFY_EXAMPLES)]
+    CertifyClient(CertifyClientArgs),
+}
+
+const CERTIFY_EXAMPLES: &str = "\
+Examples:
+  gptom-conformance certify-client --judge --mock http://127.0.0.1:8080
+  gptom-conformance certify-client --judge --mock http://127.0.0.1:8080 --since 2026-01-01T10:00:00Z --tid 999888
+  curl -s http://127.0.0.1:8080/__admin/journal > journal.json
+  gptom-conformance certify-client --judge --journal journal.json --report html=target/pos.html --report junit=target/pos.xml
+
+Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 usage error / unreadable journal file /
+empty journal, 3 mock unreachable.";
+
+/// `certify-client`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CertifyClientArgs {
+    /// Judge the journal without prompting (the interactive walk-through is not available yet).
+    #[arg(long, env = "GPTOM_JUDGE")]
+    pub judge: bool,
+    /// Base URL of the running gptom-mock whose journal is judged.
+    #[arg(
+        long,
+        env = "GPTOM_MOCK",
+        value_name = "URL",
+        conflicts_with = "journal"
+    )]
+    pub mock: Option<String>,
+    /// A journal saved from `GET /__admin/journal` (JSON).
+    #[arg(long, env = "GPTOM_JOURNAL", value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Only requests at or after this mock-clock time (RFC 3339).
+    #[arg(long, env = "GPTOM_SINCE", value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only requests about this terminal.
+    #[arg(long, env = "GPTOM_TID")]
+    pub tid: Option<String>,
+    /// The mock's admin token, if it was started with `--admin-token`.
+    #[arg(long, env = "GPTOM_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Write a report: junit=FILE, json=FILE or html=FILE; repeatable.
+    #[arg(long = "report", env = "GPTOM_REPORTS", value_delimiter = ',', value_parser = ReportFile::parse, value_name = "KIND=FILE")]
+    pub reports: Vec<ReportFile>,
 }
 
 /// `snapshots …`.
@@ -87,7 +137,7 @@ pub struct RunArgs {
     /// The terminal's apiKey.
     #[arg(long, env = "GPTOM_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
-    /// Write a report: junit=FILE or json=FILE; repeatable.
+    /// Write a report: junit=FILE, json=FILE or html=FILE; repeatable.
     #[arg(long = "report", env = "GPTOM_REPORTS", value_delimiter = ',', value_parser = ReportFile::parse, value_name = "KIND=FILE")]
     pub reports: Vec<ReportFile>,
     /// Scenarios run at once (default: number of cores).
@@ -96,4 +146,11 @@ pub struct RunArgs {
     /// Rewrite the snapshots of passing scenarios instead of comparing them.
     #[arg(long, env = "GPTOM_ACCEPT")]
     pub accept: bool,
+    /// Stop after the first scenario that fails or errors (the rest are reported as skipped).
+    #[arg(long, env = "GPTOM_FAIL_FAST")]
+    pub fail_fast: bool,
+    /// With --target and no mock admin API: prompt for mock-only steps instead of skipping them ("Enter amount
+    /// 11.22 on the terminal so that it is declined, then press Enter"; `s` + Enter skips one).
+    #[arg(long, env = "GPTOM_INTERACTIVE")]
+    pub interactive: bool,
 }

@@ -18,7 +18,9 @@
 //! ```
 
 pub mod assert;
+pub mod certify;
 pub mod cli;
+pub mod judge;
 pub mod report;
 pub mod result;
 pub mod runner;
@@ -29,7 +31,7 @@ pub mod transcript;
 use std::path::PathBuf;
 
 pub use result::{ScenarioResult, Verdict, exit_code};
-pub use runner::{RunOptions, SnapshotMode, run, run_embedded};
+pub use runner::{RunOptions, SnapshotMode, run, run_embedded, run_with_progress};
 
 use cli::Select;
 use scenario::Scenario;

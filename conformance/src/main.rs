@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use conformance::cli::{Cli, Command, RunArgs, Select, SnapshotsCommand};
+use conformance::certify::{self, SourceError, Window};
+use conformance::cli::{CertifyClientArgs, Cli, Command, RunArgs, Select, SnapshotsCommand};
 use conformance::report::console;
 use conformance::result::{RUNTIME, USAGE};
+use conformance::runner::operator::Operator;
 use conformance::scenario::{self, Scenario};
 use conformance::target::{Credentials, TargetSpec};
 use conformance::{RunOptions, SnapshotMode, exit_code, selected};
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
             };
             run(&args, SnapshotMode::Accept)
         }
+        Command::CertifyClient(args) => certify_client(&args),
     };
     ExitCode::from(code)
 }
@@ -89,6 +92,13 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
             .map_or(TargetSpec::Embedded, TargetSpec::Remote),
         credentials,
         snapshots,
+        fail_fast: args.fail_fast,
+        operator: args.interactive.then(|| {
+            Arc::new(Operator::new(
+                std::io::BufReader::new(std::io::stdin()),
+                std::io::stdout(),
+            ))
+        }),
         ..RunOptions::default()
     };
     if let Some(j) = args.jobs {
@@ -104,12 +114,83 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
             return RUNTIME;
         }
     };
-    let results = runtime.block_on(conformance::run(&scenarios, &opts));
-    console::print_results(&results);
+    let progress = console::Progress::new(scenarios.len());
+    let results = runtime.block_on(conformance::run_with_progress(&scenarios, &opts, |r| {
+        progress.done(r)
+    }));
+    progress.finish();
+    console::print_details(&results);
     console::print_summary(&results);
     let mut code = exit_code(&results);
     for report in &args.reports {
         if let Err(e) = report.write(&results) {
+            console::print_usage_error(&format!("cannot write the report {report:?}: {e}"));
+            code = code.max(RUNTIME);
+        }
+    }
+    code
+}
+
+/// `certify-client --judge`: journal (from the mock or a file) → judgement → console + reports → exit code.
+fn certify_client(args: &CertifyClientArgs) -> u8 {
+    if !args.judge {
+        console::print_usage_error(
+            "the interactive walk-through is not available yet: add --judge to judge what the POS already sent \
+             (with --mock URL or --journal FILE)",
+        );
+        return USAGE;
+    }
+    let window = Window {
+        since: args.since.clone(),
+        tid: args.tid.clone(),
+    };
+    let journal = match (&args.mock, &args.journal) {
+        (Some(url), None) => {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    console::print_usage_error(&format!("cannot start the async runtime: {e}"));
+                    return RUNTIME;
+                }
+            };
+            runtime.block_on(certify::fetch_journal(
+                url,
+                &window,
+                args.admin_token.as_deref(),
+            ))
+        }
+        (None, Some(path)) => certify::read_journal(path, &window),
+        _ => {
+            console::print_usage_error(
+                "certify-client --judge needs the journal: --mock URL (a running gptom-mock) or --journal FILE",
+            );
+            return USAGE;
+        }
+    };
+    let journal = match journal {
+        Ok(j) => j,
+        Err(e) => {
+            console::print_usage_error(&e.to_string());
+            return match e {
+                SourceError::Unreachable(_) => RUNTIME,
+                SourceError::BadInput(_) => USAGE,
+            };
+        }
+    };
+    let judgement = conformance::judge::judge(&journal);
+    if judgement.entries == 0 {
+        console::print_usage_error(
+            "the journal has no entries to judge (is the POS pointed at this mock? check --since and --tid)",
+        );
+    } else {
+        console::print_judgement(&judgement);
+    }
+    let mut code = judgement.exit_code();
+    for report in &args.reports {
+        if let Err(e) = report.write_judgement(&judgement) {
             console::print_usage_error(&format!("cannot write the report {report:?}: {e}"));
             code = code.max(RUNTIME);
         }

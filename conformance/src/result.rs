@@ -71,6 +71,9 @@ pub struct Exchange {
     pub request_body: Option<String>,
     /// Response status code (0 when no response came).
     pub status: u16,
+    /// Why no (complete) response came: the innermost transport error, e.g. `connection closed before message
+    /// completed` (stable text, no URL or port).
+    pub error: Option<String>,
     /// Response headers worth showing (content-type, www-authenticate, allow).
     pub response_headers: Vec<(String, String)>,
     /// Response body as text (JSON pretty-printed).
@@ -113,6 +116,9 @@ pub enum SnapshotStatus {
     Missing,
     /// Written (accept mode).
     Written,
+    /// Remote target: same requests, status codes, JSON keys and value types as the snapshot (values differ
+    /// on a real gateway, so they are not compared).
+    ShapeMatched,
     /// Not compared (remote target, or the scenario did not run).
     NotCompared,
 }

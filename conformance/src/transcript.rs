@@ -4,7 +4,8 @@
 //! Redaction replaces volatile values by placeholders numbered by first appearance, after checking the shape:
 //! JWTs (`eyJ…` with three segments) → `[jwt-1]`, UUIDs → `[uuid-1]`, task ids (10 base62 chars, seen as a
 //! `taskId` value) → `[taskId-1]`, exception ids (6 chars, seen as an `exceptionId` value) → `[exceptionId-1]`.
-//! Reuse of one id stays visible as the same placeholder.
+//! Reuse of one id stays visible as the same placeholder. Loopback ports (`127.0.0.1:41793`, e.g. a `host` header in a
+//! journal reply) become `127.0.0.1:[port]`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -36,9 +37,16 @@ pub fn transcript(id: &str, title: &str, steps: &[StepResult]) -> String {
             if let Some(body) = &x.request_body {
                 let _ = writeln!(out, "{body}");
             }
-            if x.status == 0 {
-                let _ = writeln!(out, "-> no response");
-                continue;
+            match (&x.error, x.status) {
+                (Some(e), 0) => {
+                    let _ = writeln!(out, "-> no response: {e}");
+                    continue;
+                }
+                (Some(e), status) => {
+                    let _ = writeln!(out, "-> {status}, then the body failed: {e}");
+                    continue;
+                }
+                (None, _) => {}
             }
             let _ = writeln!(out, "-> {}", x.status);
             for (k, v) in &x.response_headers {
@@ -80,6 +88,15 @@ pub fn transcript(id: &str, title: &str, steps: &[StepResult]) -> String {
 pub struct KnownIds {
     task_ids: Vec<String>,
     exception_ids: Vec<String>,
+}
+
+impl KnownIds {
+    /// The ids found in any JSON document (`taskId` and `exceptionId` values of the right shape).
+    pub fn from_json(v: &Value) -> Self {
+        let mut ids = Self::default();
+        walk(v, &mut ids);
+        ids
+    }
 }
 
 fn known_ids(steps: &[StepResult]) -> KnownIds {
@@ -131,7 +148,10 @@ pub fn redact(text: &str, ids: &KnownIds) -> String {
         uuid.find_iter(t).map(|m| (m.start(), m.end())).collect()
     });
     let text = replace_numbered(&text, "taskId", |t| words(t, &ids.task_ids));
-    replace_numbered(&text, "exceptionId", |t| words(t, &ids.exception_ids))
+    let text = replace_numbered(&text, "exceptionId", |t| words(t, &ids.exception_ids));
+    let port =
+        regex_lite::Regex::new(r"\b(127\.0\.0\.1|localhost):[0-9]{1,5}\b").expect("static regex");
+    port.replace_all(&text, "$1:[port]").into_owned()
 }
 
 /// Positions of whole-word occurrences of any of `needles` in `text`, in order.
@@ -241,6 +261,192 @@ pub fn diff(expected: &str, actual: &str, name: &str) -> String {
         .to_string()
 }
 
+/// The shape of a transcript, for remote targets whose values differ from the mock's: per step, each request
+/// (method and path, ids as `{id}`), its status code, and the JSON keys and value types of the response body,
+/// one `$.path: type` line each. `/__admin` exchanges (mock-only steps) are left out, so a run where they were
+/// skipped or done by an operator compares with a snapshot where they ran.
+pub fn shape(text: &str) -> String {
+    #[derive(PartialEq)]
+    enum At {
+        Outside,
+        Request,
+        Response,
+    }
+    let mut out = String::new();
+    let mut at = At::Outside;
+    let mut admin = false;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.starts_with("== ") {
+            at = At::Outside;
+            let _ = writeln!(out, "{line}");
+            continue;
+        }
+        if let Some((method, path)) = request_line(line) {
+            at = At::Request;
+            admin = path.starts_with("/__admin");
+            if !admin {
+                let _ = writeln!(out, "{method} {}", shape_path(method, path));
+            }
+            continue;
+        }
+        match at {
+            At::Outside => {}
+            At::Request => {
+                if let Some(status) = line.strip_prefix("-> ") {
+                    at = At::Response;
+                    if !admin {
+                        let status = status.split(',').next().unwrap_or(status);
+                        let status = if status.starts_with("no response") {
+                            "no response"
+                        } else {
+                            status
+                        };
+                        let _ = writeln!(out, "-> {status}");
+                    }
+                }
+            }
+            At::Response => {
+                if line.starts_with('{') || line.starts_with('[') {
+                    let mut body = line.to_owned();
+                    if line != "{}" && line != "[]" {
+                        for next in lines.by_ref() {
+                            body.push('\n');
+                            body.push_str(next);
+                            if next == "}" || next == "]" {
+                                break;
+                            }
+                        }
+                    }
+                    if !admin {
+                        match serde_json::from_str::<Value>(&body) {
+                            Ok(v) => {
+                                let mut paths = Vec::new();
+                                json_shape(&v, "$", &mut paths);
+                                for p in paths {
+                                    let _ = writeln!(out, "{p}");
+                                }
+                            }
+                            Err(_) => out.push_str("(body is not JSON)\n"),
+                        }
+                    }
+                    at = At::Outside;
+                } else if !is_header_line(line) {
+                    at = At::Outside;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn request_line(line: &str) -> Option<(&str, &str)> {
+    let (method, path) = line.split_once(' ')?;
+    let known = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    (known.contains(&method) && path.starts_with('/') && !path.contains(' '))
+        .then_some((method, path))
+}
+
+fn is_header_line(line: &str) -> bool {
+    line.split_once(": ").is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
+}
+
+/// `/v1/tasks/[taskId-1]` and `/v1/tasks/AbCdEfGhIj` (GET) → `/v1/tasks/{id}`; likewise transactions, and any
+/// segment that looks generated (8+ letters and digits mixing lower case with upper case or digits, e.g. an iOS
+/// deep-link id).
+fn shape_path(method: &str, path: &str) -> String {
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut out: Vec<String> = Vec::with_capacity(segments.len());
+    for (i, seg) in segments.iter().enumerate() {
+        let parent = if i > 0 { segments[i - 1] } else { "" };
+        let mixed = seg.len() >= 8
+            && seg.bytes().all(|b| b.is_ascii_alphanumeric())
+            && seg.bytes().any(|b| b.is_ascii_lowercase())
+            && seg
+                .bytes()
+                .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        let is_id = mixed
+            || (seg.starts_with('[') && seg.ends_with(']'))
+            || (i == 3 && parent == "tasks" && method == "GET")
+            || (i == 3 && parent == "transactions");
+        out.push(if is_id && !seg.is_empty() {
+            "{id}".to_owned()
+        } else {
+            (*seg).to_owned()
+        });
+    }
+    let mut text = out.join("/");
+    if let Some(q) = query {
+        let keys: Vec<&str> = q
+            .split('&')
+            .map(|kv| kv.split('=').next().unwrap_or(kv))
+            .collect();
+        text.push('?');
+        text.push_str(&keys.join("&"));
+    }
+    text
+}
+
+/// `$.a: string`, `$.items[]: object`, `$.items[].id: integer`, … (array elements merged, sorted, unique).
+fn json_shape(v: &Value, at: &str, out: &mut Vec<String>) {
+    let kind = match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let line = format!("{at}: {kind}");
+    if !out.contains(&line) {
+        out.push(line);
+    }
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            for k in keys {
+                json_shape(&m[k.as_str()], &format!("{at}.{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for x in a {
+                json_shape(x, &format!("{at}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Compares the shapes of the snapshot and of this run: `None` when they agree, else a unified diff of the
+/// shapes (see [`shape`]).
+pub fn shape_diff(expected: &str, actual: &str, name: &str) -> Option<String> {
+    let (old, new) = (shape(expected), shape(actual));
+    if old == new {
+        return None;
+    }
+    Some(
+        similar::TextDiff::from_lines(&old, &new)
+            .unified_diff()
+            .context_radius(3)
+            .header(
+                &format!("{name} (snapshot shape)"),
+                &format!("{name} (this run's shape)"),
+            )
+            .to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,10 +458,11 @@ mod tests {
             exception_ids: vec!["Qx12ab".into()],
         };
         let text = "ZZZZZZZZZ1 AbCdEfGhIj /v1/tasks/ZZZZZZZZZ1 xAbCdEfGhIj \
-                    3fa85f64-5717-4562-b3fc-2c963f66afa6 eyJa.eyJb.c Qx12ab";
+                    3fa85f64-5717-4562-b3fc-2c963f66afa6 eyJa.eyJb.c Qx12ab 127.0.0.1:41793";
         assert_eq!(
             redact(text, &ids),
-            "[taskId-1] [taskId-2] /v1/tasks/[taskId-1] xAbCdEfGhIj [uuid-1] [jwt-1] [exceptionId-1]"
+            "[taskId-1] [taskId-2] /v1/tasks/[taskId-1] xAbCdEfGhIj [uuid-1] [jwt-1] [exceptionId-1] \
+             127.0.0.1:[port]"
         );
     }
 
@@ -269,5 +476,98 @@ mod tests {
         assert_eq!(read_snapshot(&p).unwrap().as_deref(), Some("a\nb"));
         let _ = fs::remove_dir_all(&dir);
         assert!(diff("a\nb", "a\nc", "X").contains("-b\n+c"));
+    }
+
+    const SNAP: &str = r#"X: t
+
+== 1. token
+POST /cloud/oauth/token
+authorization: Basic YXRvbQ==
+grant_type=password&username=u
+-> 200
+content-type: application/json
+{
+  "access_token": "[jwt-1]",
+  "expires_in": 3600
+}
+
+== 2. set_outcome
+next outcome on 999888: {}
+
+== 3. poll_task
+GET /v1/tasks/[taskId-1]
+authorization: Bearer [jwt-1]
+-> 200
+content-type: application/json
+{
+  "contextId": null,
+  "items": [
+    {
+      "a": 1
+    }
+  ],
+  "status": "ERROR"
+}
+polled 3 times, clock advanced 2s: CREATED -> ERROR
+ok status 200
+"#;
+
+    #[test]
+    fn shape_keeps_requests_statuses_keys_and_types_only() {
+        assert_eq!(
+            shape(SNAP),
+            "== 1. token\nPOST /cloud/oauth/token\n-> 200\n$: object\n$.access_token: string\n\
+             $.expires_in: integer\n== 2. set_outcome\n== 3. poll_task\nGET /v1/tasks/{id}\n-> 200\n$: object\n\
+             $.contextId: null\n$.items: array\n$.items[]: object\n$.items[].a: integer\n$.status: string\n"
+        );
+        // other values, ids of another shape, an admin exchange: same shape
+        let other = SNAP
+            .replace("3600", "7200")
+            .replace("\"ERROR\"", "\"COMPLETED\"")
+            .replace("[taskId-1]", "f00-long-gateway-id")
+            .replace(
+                "next outcome on 999888: {}",
+                "POST /__admin/faults\n-> 201\n{\n  \"id\": \"f1\"\n}",
+            );
+        assert_eq!(shape_diff(SNAP, &other, "X"), None);
+    }
+
+    #[test]
+    fn generated_path_segments_become_ids() {
+        assert_eq!(
+            shape_path("POST", "/v1/tasks/TRANSACTION"),
+            "/v1/tasks/TRANSACTION"
+        );
+        assert_eq!(
+            shape_path("GET", "/v1/transactions/[uuid-1]"),
+            "/v1/transactions/{id}"
+        );
+        assert_eq!(
+            shape_path("GET", "/ios/deeplink/Dg9wlQLcjH?status=ok&x=1"),
+            "/ios/deeplink/{id}?status&x"
+        );
+        assert_eq!(shape_path("GET", "/ios/deeplink"), "/ios/deeplink");
+    }
+
+    #[test]
+    fn a_shape_difference_is_a_readable_diff() {
+        let other = SNAP
+            .replace("\"contextId\": null", "\"contextId\": \"c-1\"")
+            .replace("\"expires_in\": 3600", "\"expiresIn\": 3600")
+            .replace(
+                "-> 200\ncontent-type: application/json\n{\n  \"contextId",
+                "-> 404\ncontent-type: application/json\n{\n  \"contextId",
+            );
+        let d = shape_diff(SNAP, &other, "X").expect("differs");
+        assert!(
+            d.contains("-$.expires_in: integer\n+$.expiresIn: integer"),
+            "{d}"
+        );
+        assert!(d.contains("--> 200\n+-> 404"), "{d}");
+        assert!(
+            d.contains("-$.contextId: null\n+$.contextId: string"),
+            "{d}"
+        );
+        assert!(d.contains("X (snapshot shape)"), "{d}");
     }
 }

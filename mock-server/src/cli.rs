@@ -31,6 +31,10 @@ tid 999888, apiKey 333W212J3. Amounts 1111 approve, 1122 decline, 1123 timeout, 
 #[derive(Debug, Parser)]
 #[command(name = "gptom-mock", version, about, after_help = EXAMPLES)]
 pub struct Cli {
+    /// Instead of serving: a one-shot helper.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// YAML config file holding any of the settings below (see --print-config for its shape).
     #[arg(long, env = "GPTOM_MOCK_CONFIG")]
     pub config: Option<PathBuf>,
@@ -118,6 +122,23 @@ pub struct Cli {
     /// Transactions kept; beyond it the oldest are evicted [default: 100000].
     #[arg(long, env = "GPTOM_MOCK_MAX_TRANSACTIONS", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_transactions: Option<u64>,
+}
+
+/// One-shot helpers that run the engine in-process (no server).
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Answer one iOS deep link like GP tom would and print the redirect URL it opens (instant latency,
+    /// engine in-process). Example: gptom-mock deeplink 'gptom://transaction/create?amount=1111&redirectUrl=myapp://transaction/create'
+    Deeplink {
+        /// The `gptom://…` URL.
+        url: String,
+        /// The terminal whose simulated device answers [default: the first terminal of the fixtures].
+        #[arg(long)]
+        tid: Option<String>,
+        /// Print the whole answer (redirect, parsed result, warnings) as JSON instead of the redirect URL.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Reads a `--config` file; errors name the file, line and column.

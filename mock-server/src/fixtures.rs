@@ -247,6 +247,7 @@ fn directory(
 ) -> Result<Directory, FixtureError> {
     let file: AccountsFile = src.parse()?;
     let mut terminals = BTreeMap::new();
+    let order: Vec<String> = file.terminals.iter().map(|t| t.tid.value.clone()).collect();
     for t in file.terminals {
         let currency = &t.currency.value;
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
@@ -327,10 +328,12 @@ fn directory(
             secret: c.secret,
         },
     );
+    let first_tid = order.first().cloned().unwrap_or_default();
     Ok(Directory {
         client,
         terminals,
         accounts,
+        first_tid,
     })
 }
 

@@ -4,13 +4,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mock_server::MockServer;
-use mock_server::cli::Cli;
+use mock_server::cli::{Cli, Command};
 use mock_server::server::clock_for;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    let command = cli.command.take();
     let print_config = cli.print_config;
     let config = match cli.into_config(mock_server::rng::random_seed()) {
         Ok(c) => c,
@@ -19,6 +20,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(Command::Deeplink { url, tid, json }) = command {
+        return deeplink(config, &url, tid.as_deref(), json);
+    }
     if print_config {
         return match serde_saphyr::to_string(&config.to_file()) {
             #[allow(clippy::print_stdout)] // the requested output
@@ -82,4 +86,55 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+/// `gptom-mock deeplink URL`: one deep link against an in-process engine (instant latency, manual clock).
+#[allow(clippy::print_stdout)] // the requested output
+fn deeplink(mut config: mock_server::Config, url: &str, tid: Option<&str>, json: bool) -> ExitCode {
+    config.latency = "instant".into();
+    let mut engine = match mock_server::server::engine_for(&config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("gptom-mock: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let now = config
+        .clock_start
+        .unwrap_or(mock_server::Timestamp::DEFAULT_START);
+    // Nothing waits in a one-shot run: a task still running (timeout outcome) is read a day later.
+    let reply = engine.deeplink(url, tid, now).map(|r| match r {
+        mock_server::engine::ios::Reply::Pending(ref id) => engine
+            .deeplink_poll(id, now.plus_ms(86_400_000))
+            .unwrap_or(r),
+        done => done,
+    });
+    match reply {
+        Ok(mock_server::engine::ios::Reply::Done {
+            redirect,
+            result,
+            warnings,
+        }) => {
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+            if json || redirect.is_none() {
+                let body = serde_json::json!({"redirect": redirect, "result": result, "warnings": warnings});
+                println!("{body}");
+            } else if let Some(r) = redirect {
+                println!("{r}");
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(mock_server::engine::ios::Reply::Pending(id)) => {
+            eprintln!(
+                "gptom-mock: deep link {id} is still running (a timeout outcome waits for the device timeout)"
+            );
+            ExitCode::from(1)
+        }
+        Err(why) => {
+            eprintln!("gptom-mock: {why}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,12 +1,18 @@
 //! The console: the only module (with `main.rs`) that prints. Colour through anstream, which honours `NO_COLOR`,
-//! `CLICOLOR` and whether stdout is a terminal.
+//! `CLICOLOR` and whether stdout is a terminal. While a run goes, one line per scenario as it finishes
+//! ([`Progress`], with an indicatif bar below the lines only when stdout and stderr are terminals); then the
+//! details of what did not pass and the summary, in the scenarios' order ([`print_details`], [`print_summary`]).
 #![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal as _;
+use std::time::Duration;
 
 use anstream::{eprintln, println};
 use anstyle::{AnsiColor, Style};
+use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::judge::{CheckVerdict, Judgement};
 use crate::result::{ScenarioResult, SnapshotStatus, Verdict};
 use crate::scenario::{LoadError, Scenario};
 
@@ -16,30 +22,73 @@ const YELLOW: Style = AnsiColor::Yellow.on_default();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 
-/// One line per scenario, then the details of every one that did not pass.
-pub fn print_results(results: &[ScenarioResult]) {
-    for r in results {
-        let (mark, style) = match r.verdict {
-            Verdict::Passed => ("✓", GREEN),
-            Verdict::Failed(_) => ("✗", RED),
-            Verdict::Errored(_) => ("!", RED),
-            Verdict::Skipped(_) => ("-", YELLOW),
-        };
-        let skipped = r
-            .steps
-            .iter()
-            .filter(|s| matches!(s.verdict, Verdict::Skipped(_)))
-            .count();
-        let note = if skipped > 0 {
-            format!(" ({skipped} mock-only steps skipped)")
-        } else {
-            String::new()
-        };
-        println!(
-            "{style}{mark}{style:#} {:<28} {:>6} ms  {DIM}{}{DIM:#}{note}",
-            r.id, r.duration_ms, r.title
-        );
+/// Live progress: a line per finished scenario, and on a terminal a bar with the count below them.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// Progress for `total` scenarios; the bar only when stdout and stderr are terminals (never in CI logs).
+    pub fn new(total: usize) -> Self {
+        let tty = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+        let bar = tty.then(|| {
+            let bar = ProgressBar::new(u64::try_from(total).unwrap_or(u64::MAX));
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} {pos}/{len} scenarios {wide_bar} {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Self { bar }
     }
+
+    /// Prints the finished scenario's line (above the bar, if any).
+    pub fn done(&self, r: &ScenarioResult) {
+        match &self.bar {
+            Some(bar) => {
+                bar.suspend(|| print_line(r));
+                bar.inc(1);
+            }
+            None => print_line(r),
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// One scenario's line: mark, id, time, title.
+pub fn print_line(r: &ScenarioResult) {
+    let (mark, style) = match r.verdict {
+        Verdict::Passed => ("✓", GREEN),
+        Verdict::Failed(_) => ("✗", RED),
+        Verdict::Errored(_) => ("!", RED),
+        Verdict::Skipped(_) => ("-", YELLOW),
+    };
+    let skipped = r
+        .steps
+        .iter()
+        .filter(|s| matches!(s.verdict, Verdict::Skipped(_)))
+        .count();
+    let note = if skipped > 0 {
+        format!(" ({skipped} mock-only steps skipped)")
+    } else {
+        String::new()
+    };
+    println!(
+        "{style}{mark}{style:#} {:<28} {:>6} ms  {DIM}{}{DIM:#}{note}",
+        r.id, r.duration_ms, r.title
+    );
+}
+
+/// The details of every scenario that failed or errored, in the given order.
+pub fn print_details(results: &[ScenarioResult]) {
     for r in results {
         let Some(reason) = r.verdict.reason() else {
             continue;
@@ -177,4 +226,53 @@ pub fn print_list(scenarios: &[&Scenario]) {
 /// A usage problem (exit 2).
 pub fn print_usage_error(message: &str) {
     eprintln!("{RED}error{RED:#}: {message}");
+}
+
+/// `certify-client --judge`: one line per check; evidence and the fix under each warn/fail; the totals.
+pub fn print_judgement(j: &Judgement) {
+    for c in &j.checks {
+        let (mark, style) = match c.verdict {
+            CheckVerdict::Pass => ("✓", GREEN),
+            CheckVerdict::Warn => ("!", YELLOW),
+            CheckVerdict::Fail => ("✗", RED),
+            CheckVerdict::NotApplicable => ("-", DIM),
+        };
+        println!(
+            "{style}{mark} {:<30} {:<4}{style:#}  {}",
+            c.id,
+            c.verdict.label(),
+            c.summary
+        );
+        if c.verdict >= CheckVerdict::Warn {
+            for e in &c.evidence {
+                let seqs: Vec<String> = e.seqs.iter().map(|s| format!("#{s}")).collect();
+                let note = if e.note == c.summary { "" } else { &e.note };
+                println!("    {DIM}requests {} {note}{DIM:#}", seqs.join(" "));
+            }
+            if let Some(fix) = c.fix {
+                println!("    {BOLD}fix:{BOLD:#} {fix}");
+            }
+        }
+    }
+    let style = if j.count(CheckVerdict::Fail) == 0 {
+        GREEN
+    } else {
+        RED
+    };
+    println!();
+    println!(
+        "{style}{} passed, {} warned, {} failed{style:#}, {} not applicable ({} checks, {} journal entries, {} tasks, mock time {} → {})",
+        j.count(CheckVerdict::Pass),
+        j.count(CheckVerdict::Warn),
+        j.count(CheckVerdict::Fail),
+        j.count(CheckVerdict::NotApplicable),
+        j.checks.len(),
+        j.entries,
+        j.tasks.len(),
+        j.from.as_deref().unwrap_or("-"),
+        j.to.as_deref().unwrap_or("-"),
+    );
+    for w in &j.warnings {
+        println!("{YELLOW}warning:{YELLOW:#} {w}");
+    }
 }

@@ -1,7 +1,9 @@
-//! The results as JSON for tools: `{"summary": {…}, "scenarios": [ScenarioResult…]}`.
+//! The results as JSON for tools: `{"summary": {…}, "scenarios": [ScenarioResult…]}`; a client judgement as
+//! `{"summary": {…}, "checks": [CheckResult…], "tasks": [Timeline…]}`.
 
 use serde_json::json;
 
+use crate::judge::{CheckVerdict, Judgement};
 use crate::result::{ScenarioResult, exit_code};
 
 /// The JSON report text.
@@ -22,6 +24,30 @@ pub fn render(results: &[ScenarioResult]) -> String {
             "exit_code": exit_code(results),
         },
         "scenarios": results,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The JSON report of a client judgement.
+pub fn render_judgement(j: &Judgement) -> String {
+    let doc = json!({
+        "summary": {
+            "checks": j.checks.len(),
+            "passed": j.count(CheckVerdict::Pass),
+            "warned": j.count(CheckVerdict::Warn),
+            "failed": j.count(CheckVerdict::Fail),
+            "not_applicable": j.count(CheckVerdict::NotApplicable),
+            "exit_code": j.exit_code(),
+            "entries": j.entries,
+            "from": j.from,
+            "to": j.to,
+            "evicted": j.evicted,
+        },
+        "warnings": j.warnings,
+        "checks": j.checks,
+        "tasks": j.tasks,
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');

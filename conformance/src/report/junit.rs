@@ -1,11 +1,13 @@
 //! JUnit XML (quick-junit): one test suite per folder of scenarios, one test case per scenario; a failed check
-//! is a `<failure>`, a runtime problem an `<error>`, a skip `<skipped>`.
+//! is a `<failure>`, a runtime problem an `<error>`, a skip `<skipped>`. A client judgement is one suite
+//! `client-checks`: fail → `<failure>`, warn → passed with the warning in `system-out`, n/a → `<skipped>`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+use crate::judge::{CheckVerdict, Judgement};
 use crate::result::{ScenarioResult, SnapshotStatus, Verdict};
 
 /// The JUnit XML text.
@@ -53,5 +55,51 @@ pub fn render(results: &[ScenarioResult]) -> String {
             .add_test_case(case);
     }
     report.add_test_suites(suites.into_values());
+    report.to_string().unwrap_or_default()
+}
+
+/// The JUnit XML of a client judgement.
+pub fn render_judgement(j: &Judgement) -> String {
+    let mut report = Report::new("gptom-conformance certify-client");
+    let mut suite = TestSuite::new("client-checks");
+    if !j.warnings.is_empty() {
+        suite.set_system_err(
+            j.warnings
+                .iter()
+                .map(|w| format!("warning: {w}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    for c in &j.checks {
+        let details = c
+            .evidence
+            .iter()
+            .map(|e| e.note.clone())
+            .chain(c.fix.map(|f| format!("fix: {f}")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let status = match c.verdict {
+            CheckVerdict::Fail => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                s.set_message(c.summary.clone());
+                s.set_description(details.clone());
+                s
+            }
+            CheckVerdict::NotApplicable => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(c.summary.clone());
+                s
+            }
+            CheckVerdict::Pass | CheckVerdict::Warn => TestCaseStatus::success(),
+        };
+        let mut case = TestCase::new(c.id, status);
+        case.set_classname("client-checks");
+        if c.verdict == CheckVerdict::Warn {
+            case.set_system_out(format!("warning: {}\n{details}", c.summary));
+        }
+        suite.add_test_case(case);
+    }
+    report.add_test_suite(suite);
     report.to_string().unwrap_or_default()
 }

@@ -1,11 +1,14 @@
-//! Reports read plain result data (never the runner): the console (the only printer), JUnit XML and JSON.
+//! Reports read plain result data (never the runner): the console (the only printer), JUnit XML, JSON and a
+//! self-contained HTML page — for scenario results (`run`) and for a client judgement (`certify-client`).
 
 pub mod console;
+pub mod html;
 pub mod json;
 pub mod junit;
 
 use std::path::PathBuf;
 
+use crate::judge::Judgement;
 use crate::result::ScenarioResult;
 
 /// A report file requested with `--report KIND=FILE`.
@@ -15,29 +18,45 @@ pub enum ReportFile {
     Junit(PathBuf),
     /// The results as JSON.
     Json(PathBuf),
+    /// One self-contained HTML page (inline CSS and SVG, no scripts, no network).
+    Html(PathBuf),
 }
 
 impl ReportFile {
-    /// Parses `junit=FILE` or `json=FILE`.
+    /// Parses `junit=FILE`, `json=FILE` or `html=FILE`.
     pub fn parse(s: &str) -> Result<Self, String> {
         match s.split_once('=') {
             Some(("junit", f)) if !f.is_empty() => Ok(Self::Junit(f.into())),
             Some(("json", f)) if !f.is_empty() => Ok(Self::Json(f.into())),
+            Some(("html", f)) if !f.is_empty() => Ok(Self::Html(f.into())),
             _ => Err(format!(
-                "{s:?}: expected junit=FILE or json=FILE, e.g. --report junit=target/conformance.xml"
+                "{s:?}: expected junit=FILE, json=FILE or html=FILE, e.g. --report junit=target/conformance.xml"
             )),
         }
     }
 
-    /// Writes the report.
+    /// Writes the report of a scenario run.
     pub fn write(&self, results: &[ScenarioResult]) -> std::io::Result<()> {
-        let (path, text) = match self {
-            Self::Junit(p) => (p, junit::render(results)),
-            Self::Json(p) => (p, json::render(results)),
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+        match self {
+            Self::Junit(p) => write_file(p, &junit::render(results)),
+            Self::Json(p) => write_file(p, &json::render(results)),
+            Self::Html(p) => write_file(p, &html::render(results)),
         }
-        std::fs::write(path, text)
     }
+
+    /// Writes the report of a client judgement.
+    pub fn write_judgement(&self, j: &Judgement) -> std::io::Result<()> {
+        match self {
+            Self::Junit(p) => write_file(p, &junit::render_judgement(j)),
+            Self::Json(p) => write_file(p, &json::render_judgement(j)),
+            Self::Html(p) => write_file(p, &html::render_judgement(j)),
+        }
+    }
+}
+
+fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, text)
 }

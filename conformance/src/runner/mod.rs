@@ -2,11 +2,13 @@
 //! to the embedded mock as to a remote gateway. Never prints, never exits; the only file I/O is the scenario's
 //! `.snap` (read to compare, written in accept mode).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 use crate::result::{ScenarioResult, SnapshotStatus, StepResult, Verdict};
 use crate::scenario::Scenario;
@@ -14,7 +16,9 @@ use crate::scenario::vars::Vars;
 use crate::target::{Credentials, Target, TargetSpec, error_chain, http_client};
 use crate::transcript;
 
+pub mod operator;
 mod steps;
+use operator::{Answer, Operator};
 use steps::Ctx;
 
 /// What to do with `<ID>.snap` files.
@@ -39,6 +43,12 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Snapshot handling.
     pub snapshots: SnapshotMode,
+    /// Stop after the first scenario that fails or errors: scenarios still running are cancelled, the rest
+    /// are not started; both come back `Skipped` with the reason.
+    pub fail_fast: bool,
+    /// `--interactive`: against a target without the admin API, mock-only steps become prompts to this
+    /// operator instead of being skipped (scenarios then run one at a time).
+    pub operator: Option<Arc<Operator>>,
 }
 
 impl Default for RunOptions {
@@ -48,32 +58,52 @@ impl Default for RunOptions {
             credentials: Credentials::default(),
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             snapshots: SnapshotMode::Compare,
+            fail_fast: false,
+            operator: None,
         }
     }
 }
 
 /// Runs `scenarios` and returns one result each, in the given order.
 pub async fn run(scenarios: &[Arc<Scenario>], opts: &RunOptions) -> Vec<ScenarioResult> {
+    run_with_progress(scenarios, opts, |_| {}).await
+}
+
+/// Like [`run`], calling `on_done` with each result as soon as its scenario finishes (completion order, which
+/// varies with `--jobs`); the returned list is in the given order whatever the timing.
+pub async fn run_with_progress(
+    scenarios: &[Arc<Scenario>],
+    opts: &RunOptions,
+    mut on_done: impl FnMut(&ScenarioResult),
+) -> Vec<ScenarioResult> {
+    let all_errored = |e: &str, on_done: &mut dyn FnMut(&ScenarioResult)| {
+        let results: Vec<ScenarioResult> = scenarios.iter().map(|s| errored(s, e)).collect();
+        for r in &results {
+            on_done(r);
+        }
+        results
+    };
     let client = match http_client() {
         Ok(c) => c,
-        Err(e) => return scenarios.iter().map(|s| errored(s, &e)).collect(),
+        Err(e) => return all_errored(&e, &mut on_done),
     };
     let mut jobs = opts.jobs.max(1);
     let mut remote = None;
     if let TargetSpec::Remote(url) = &opts.target {
         match Target::remote(&client, url).await {
             Ok(t) => {
-                if t.has_admin() {
-                    jobs = 1; // one shared clock and state: scenarios must not interleave
+                if t.has_admin() || opts.operator.is_some() {
+                    jobs = 1; // one shared clock and state (or one operator): scenarios must not interleave
                 }
                 remote = Some(Arc::new(t));
             }
-            Err(e) => return scenarios.iter().map(|s| errored(s, &e)).collect(),
+            Err(e) => return all_errored(&e, &mut on_done),
         }
     }
     let permits = Arc::new(Semaphore::new(jobs));
-    let mut handles = Vec::with_capacity(scenarios.len());
-    for s in scenarios {
+    let mut set = JoinSet::new();
+    let mut index_of = HashMap::with_capacity(scenarios.len());
+    for (i, s) in scenarios.iter().enumerate() {
         let (s, opts, client, remote, permits) = (
             Arc::clone(s),
             opts.clone(),
@@ -81,19 +111,48 @@ pub async fn run(scenarios: &[Arc<Scenario>], opts: &RunOptions) -> Vec<Scenario
             remote.clone(),
             Arc::clone(&permits),
         );
-        handles.push(tokio::spawn(async move {
+        let handle = set.spawn(async move {
             let _permit = permits.acquire_owned().await;
             run_one(&s, &opts, &client, remote.as_deref()).await
-        }));
+        });
+        index_of.insert(handle.id(), i);
     }
-    let mut results = Vec::with_capacity(handles.len());
-    for (h, s) in handles.into_iter().zip(scenarios) {
-        results.push(
-            h.await
-                .unwrap_or_else(|e| errored(s, &format!("the scenario task panicked: {e}"))),
-        );
+    let mut slots: Vec<Option<ScenarioResult>> = vec![None; scenarios.len()];
+    let mut stopped_by: Option<String> = None;
+    while let Some(joined) = set.join_next_with_id().await {
+        let (i, result) = match joined {
+            Ok((id, r)) => (index_of[&id], r),
+            Err(e) if e.is_cancelled() => continue, // --fail-fast cancelled it; reported below
+            Err(e) => {
+                let i = index_of[&e.id()];
+                (
+                    i,
+                    errored(&scenarios[i], &format!("the scenario task panicked: {e}")),
+                )
+            }
+        };
+        on_done(&result);
+        let bad = matches!(result.verdict, Verdict::Failed(_) | Verdict::Errored(_));
+        if opts.fail_fast && bad && stopped_by.is_none() {
+            stopped_by = Some(result.id.clone());
+            set.abort_all();
+        }
+        slots[i] = Some(result);
     }
-    results
+    slots
+        .into_iter()
+        .zip(scenarios)
+        .map(|(slot, s)| {
+            slot.unwrap_or_else(|| {
+                let mut r = errored(s, "");
+                r.verdict = Verdict::Skipped(format!(
+                    "not run: --fail-fast stopped the run after {} failed",
+                    stopped_by.as_deref().unwrap_or("a scenario")
+                ));
+                r
+            })
+        })
+        .collect()
 }
 
 /// Runs one scenario against a fresh embedded mock, without touching snapshots (what the tests call).
@@ -181,10 +240,16 @@ async fn run_one(
             duration_ms: 0,
         };
         if step.is_mock_only() && !target.has_admin() {
-            r.verdict = Verdict::Skipped(
-                "mock-only step: the target has no gptom-mock admin API (/__admin/health)"
-                    .to_owned(),
-            );
+            r.verdict = match (
+                &opts.operator,
+                operator::prompt_for(step, &opts.credentials.tid),
+            ) {
+                (Some(op), Some(prompt)) => ask(op, s.id(), prompt, &mut r).await,
+                _ => Verdict::Skipped(
+                    "mock-only step: the target has no gptom-mock admin API (/__admin/health)"
+                        .to_owned(),
+                ),
+            };
         } else if let Err(e) = ctx.step(step, &mut r).await {
             r.verdict = e;
         } else if let Some(c) = r.checks.iter().find(|c| !c.ok) {
@@ -214,7 +279,9 @@ async fn run_one(
     let compare = matches!(target, Target::Embedded(_));
     let snap = transcript::snap_path(&s.file, s.id());
     let snapshot = match (opts.snapshots, compare, &verdict) {
-        (SnapshotMode::Ignore, ..) | (_, false, _) => SnapshotStatus::NotCompared,
+        (SnapshotMode::Ignore, ..) | (SnapshotMode::Accept, false, _) => {
+            SnapshotStatus::NotCompared
+        }
         (SnapshotMode::Accept, true, Verdict::Passed) => {
             match transcript::write_snapshot(&snap, &s.file, &text) {
                 Ok(()) => SnapshotStatus::Written,
@@ -248,6 +315,24 @@ async fn run_one(
                 SnapshotStatus::NotCompared
             }
         },
+        // a remote target: its values are its own, so only the shape must match the snapshot
+        (SnapshotMode::Compare, false, Verdict::Passed) => match transcript::read_snapshot(&snap) {
+            Ok(Some(expected)) => match transcript::shape_diff(&expected, &text, s.id()) {
+                None => SnapshotStatus::ShapeMatched,
+                Some(d) => {
+                    verdict = Verdict::Failed(format!(
+                        "the response shapes (requests, status codes, JSON keys and value types) differ from {}",
+                        snap.display()
+                    ));
+                    SnapshotStatus::Differs(d)
+                }
+            },
+            Ok(None) => SnapshotStatus::NotCompared, // nothing committed to compare with
+            Err(e) => {
+                verdict = Verdict::Errored(format!("cannot read {}: {e}", snap.display()));
+                SnapshotStatus::NotCompared
+            }
+        },
         _ => SnapshotStatus::NotCompared,
     };
     ScenarioResult {
@@ -260,6 +345,23 @@ async fn run_one(
         snapshot,
         transcript: text,
         duration_ms: millis(started.elapsed()),
+    }
+}
+
+/// Asks the operator to do a mock-only step by hand (on a blocking thread: the answer is a line of input).
+async fn ask(op: &Arc<Operator>, scenario: &str, prompt: String, r: &mut StepResult) -> Verdict {
+    let op = Arc::clone(op);
+    let text = format!("{scenario}, step {} {}: {prompt}", r.index, r.kind);
+    let answer = tokio::task::spawn_blocking(move || op.ask(&text))
+        .await
+        .unwrap_or(Answer::NoInput);
+    match answer {
+        Answer::Done => {
+            r.notes.push(format!("operator: {prompt} (done)"));
+            Verdict::Passed
+        }
+        Answer::Skip => Verdict::Skipped(format!("skipped by the operator: {prompt}")),
+        Answer::NoInput => Verdict::Skipped(format!("no operator input (end of input): {prompt}")),
     }
 }
 

@@ -16,10 +16,13 @@ use crate::target::{Credentials, Target, error_chain};
 
 /// A response as the checks see it.
 struct Response {
+    /// 0 when no response came.
     status: u16,
     headers: HeaderMap,
     json: Option<Value>,
     elapsed_ms: u64,
+    /// The whole transport error chain when no (complete) response came.
+    transport_error: Option<String>,
 }
 
 /// A request body.
@@ -155,7 +158,70 @@ impl Ctx<'_> {
                 r.notes.push(format!("reset: {reply}"));
                 Ok(())
             }
+            Step::AddFault(f) => {
+                let rule = serde_json::to_value(f).map_err(|e| Verdict::Errored(e.to_string()))?;
+                let rule = substitute_value(&rule, &self.vars).map_err(Verdict::Errored)?;
+                let reply = self
+                    .admin_call("POST", "/__admin/faults", rule.clone())
+                    .await?;
+                let id = reply.get("id").map(as_text).unwrap_or_default();
+                r.notes.push(format!("fault rule {id}: {rule}"));
+                self.capture_from(&reply, &f.capture)
+            }
+            Step::RemoveFaults(x) => {
+                let path = match &x.id {
+                    Some(id) => format!("/__admin/faults/{}", sub(id, &self.vars)?),
+                    None => "/__admin/faults".to_owned(),
+                };
+                let reply = self.admin_call("DELETE", &path, Value::Null).await?;
+                let what = reply.get("deleted").map(as_text).unwrap_or_default();
+                r.notes.push(format!("fault rules deleted: {what}"));
+                Ok(())
+            }
+            Step::GetJournal(j) => {
+                let mut query = Vec::new();
+                for (key, value) in [("tid", &j.tid), ("path", &j.path), ("since", &j.since)] {
+                    if let Some(v) = value {
+                        query.push((key, sub(v, &self.vars)?));
+                    }
+                }
+                let mut path = "/__admin/journal".to_owned();
+                if !query.is_empty() {
+                    path.push('?');
+                    path.push_str(&serde_urlencoded::to_string(&query).unwrap_or_default());
+                }
+                let resp = self.send(r, "GET", &path, Vec::new(), Body::None).await?;
+                if let (Some(x), Some(body)) = (r.exchanges.last_mut(), &resp.json) {
+                    x.response_body = journal_lines(body);
+                }
+                self.finish(r, &resp, &j.expect, &j.capture, &[])
+            }
+            Step::GetState(g) => {
+                let tid = self.tid_or_default(g.tid.as_deref())?;
+                let query = serde_urlencoded::to_string([("tid", &tid)]).unwrap_or_default();
+                let path = format!("/__admin/state?{query}");
+                let resp = self.send(r, "GET", &path, Vec::new(), Body::None).await?;
+                self.finish(r, &resp, &g.expect, &g.capture, &[])
+            }
         }
+    }
+
+    /// Captures from a mock-only step's admin reply.
+    fn capture_from(&mut self, reply: &Value, capture: &Map<String, Value>) -> StepOutcome {
+        for (name, path) in capture {
+            let path = path.as_str().unwrap_or_default();
+            match assert::lookup(reply, path) {
+                Some(v) => {
+                    self.vars.insert(name.clone(), v.clone());
+                }
+                None => {
+                    return Err(Verdict::Failed(format!(
+                        "capture {name}: {path} is not in the reply {reply}"
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn bearer(&self, token: Option<&str>) -> Result<String, Verdict> {
@@ -279,6 +345,10 @@ impl Ctx<'_> {
             polls += 1;
             r.exchanges = scratch.exchanges; // the transcript shows the last poll only
             if resp.status != 200 {
+                seen.push(match resp.status {
+                    0 => "no response".to_owned(),
+                    s => format!("HTTP {s}"),
+                });
                 break resp;
             }
             let status = resp
@@ -457,28 +527,37 @@ impl Ctx<'_> {
             request_headers: headers,
             request_body: shown,
             status: 0,
+            error: None,
             response_headers: Vec::new(),
             response_body: String::new(),
             elapsed_ms,
         };
+        let no_response = |x: Exchange, r: &mut StepResult, e: &reqwest::Error, what: &str| {
+            let resp = Response {
+                status: x.status,
+                headers: HeaderMap::new(),
+                json: None,
+                elapsed_ms,
+                transport_error: Some(format!("{method} {url}: {what}{}", error_chain(e))),
+            };
+            r.exchanges.push(Exchange {
+                error: Some(root_cause(e)),
+                ..x
+            });
+            Ok(resp)
+        };
         let resp = match sent {
             Ok(resp) => resp,
-            Err(e) => {
-                let why = format!("{method} {url}: {}", error_chain(&e));
-                r.exchanges.push(x);
-                return Err(Verdict::Errored(why));
-            }
+            Err(e) => return no_response(x, r, &e, ""),
         };
         let status = resp.status().as_u16();
         let resp_headers = resp.headers().clone();
-        let text = resp.text().await.map_err(|e| {
-            Verdict::Errored(format!(
-                "{method} {url}: reading the body: {}",
-                error_chain(&e)
-            ))
-        })?;
-        let json: Option<Value> = serde_json::from_str(&text).ok();
         x.status = status;
+        let text = match resp.text().await {
+            Ok(t) => t,
+            Err(e) => return no_response(x, r, &e, "reading the body: "),
+        };
+        let json: Option<Value> = serde_json::from_str(&text).ok();
         for name in ["content-type", "www-authenticate", "allow"] {
             if let Some(v) = resp_headers.get(name).and_then(|v| v.to_str().ok()) {
                 x.response_headers.push((name.to_owned(), v.to_owned()));
@@ -494,6 +573,7 @@ impl Ctx<'_> {
             headers: resp_headers,
             json,
             elapsed_ms,
+            transport_error: None,
         })
     }
 
@@ -506,6 +586,16 @@ impl Ctx<'_> {
         capture: &Map<String, Value>,
         implicit: &[(&str, &str)],
     ) -> StepOutcome {
+        if expect.transport_error {
+            r.checks.push(assert::transport_error(
+                resp.transport_error.is_some(),
+                resp.status,
+            ));
+            return Ok(()); // nothing to capture from a response that did not come
+        }
+        if let Some(why) = &resp.transport_error {
+            return Err(Verdict::Errored(why.clone()));
+        }
         r.checks
             .push(assert::status(expect.status.unwrap_or(200), resp.status));
         for (name, want) in &expect.headers {
@@ -550,6 +640,66 @@ impl Ctx<'_> {
     }
 }
 
+/// The innermost cause of a transport error: stable text without the URL (`connection closed before message
+/// completed`, `Connection refused (os error 111)`).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// The journal reply as one line per entry (plus one per warning), for the transcript.
+fn journal_lines(body: &Value) -> String {
+    let Some(entries) = body.get("entries").and_then(Value::as_array) else {
+        return serde_json::to_string_pretty(body).unwrap_or_default();
+    };
+    let text = |e: &Value, k: &str| e.get(k).filter(|v| !v.is_null()).map(as_text);
+    let mut out = format!("{} journal entries", entries.len());
+    for e in entries {
+        let mut line = format!(
+            "\n#{} {} {} {}",
+            text(e, "seq").unwrap_or_default(),
+            text(e, "time").unwrap_or_default(),
+            text(e, "method").unwrap_or_default(),
+            text(e, "path").unwrap_or_default(),
+        );
+        if let Some(q) = text(e, "query") {
+            line.push('?');
+            line.push_str(&q);
+        }
+        match text(e, "status").as_deref() {
+            Some("0") => line.push_str(" -> dropped"),
+            Some(s) => {
+                line.push_str(" -> ");
+                line.push_str(s);
+            }
+            None => {}
+        }
+        for (key, label) in [
+            ("taskId", "task"),
+            ("taskStatus", "status"),
+            ("tid", "tid"),
+            ("fault", "fault"),
+        ] {
+            if let Some(v) = text(e, key) {
+                line.push_str(&format!(" {label}={v}"));
+            }
+        }
+        out.push_str(&line);
+        for w in e
+            .get("warnings")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.push_str(&format!("\n   warning: {}", as_text(w)));
+        }
+    }
+    out
+}
+
 fn poll_note(polls: u32, waited: f64, advance: bool, seen: &[String]) -> String {
     let how = if advance { "clock advanced" } else { "waited" };
     let times = if polls == 1 { "once" } else { "times" };
@@ -562,4 +712,26 @@ fn poll_note(polls: u32, waited: f64, advance: bool, seen: &[String]) -> String 
         "polled {polls}{times}, {how} {waited}s: {}",
         seen.join(" -> ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_entries_become_one_line_each() {
+        let body = json!({"entries": [
+            {"seq": 2, "time": "T", "method": "POST", "path": "/v1/tasks/TRANSACTION", "query": null,
+             "status": 0, "taskId": null, "tid": "999888", "taskStatus": null, "fault": "f1",
+             "warnings": ["body has \"tid\""]},
+            {"seq": 3, "time": "T", "method": "GET", "path": "/v1/tasks/abc", "query": "x=1", "status": 200,
+             "taskId": "abc", "tid": "999888", "taskStatus": "COMPLETED", "fault": null, "warnings": []}
+        ]});
+        assert_eq!(
+            journal_lines(&body),
+            "2 journal entries\n\
+             #2 T POST /v1/tasks/TRANSACTION -> dropped tid=999888 fault=f1\n   warning: body has \"tid\"\n\
+             #3 T GET /v1/tasks/abc?x=1 -> 200 task=abc status=COMPLETED tid=999888"
+        );
+    }
 }

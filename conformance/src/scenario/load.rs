@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_saphyr::Location;
 
 use super::vars::{references, references_in};
-use super::{Grant, JsonCheck, Scenario, Step};
+use super::{AddFault, FaultAction, FaultDelay, Grant, JsonCheck, Scenario, Step};
 
 /// Task statuses a `poll_task` may wait for or list (cloud-mock.md §8).
 pub const STATUSES: [&str; 8] = [
@@ -238,7 +238,20 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
             Step::AdvanceClock(a) if !(a.seconds >= 0.0 && a.seconds.is_finite()) => {
                 return Err(err("seconds must be a number ≥ 0".to_owned()));
             }
+            Step::AddFault(f) => check_fault(f).map_err(err)?,
             _ => {}
+        }
+        if let Some(expect) = step.expect()
+            && expect.transport_error
+            && (expect.status.is_some()
+                || !expect.headers.is_empty()
+                || !expect.json.is_empty()
+                || expect.max_ms.is_some())
+        {
+            return Err(err(
+                "expect.transport_error: true means no response at all; drop status, headers, json and max_ms"
+                    .to_owned(),
+            ));
         }
         if let Some(expect) = step.expect() {
             for c in &expect.json {
@@ -254,6 +267,43 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
             defined.insert(name.clone());
         }
         defined.extend(step.implicit_captures().iter().map(|v| (*v).to_owned()));
+    }
+    Ok(())
+}
+
+/// What the mock would reject with a 400, caught before anything is sent.
+fn check_fault(f: &AddFault) -> Result<(), String> {
+    match &f.action {
+        FaultAction::Respond(r) if !(400..=599).contains(&r.status) => {
+            return Err(format!(
+                "action.respond.status {}: must be 400–599",
+                r.status
+            ));
+        }
+        FaultAction::Respond(r) if r.kind.is_empty() => {
+            return Err("action.respond.type must not be empty".to_owned());
+        }
+        FaultAction::DelayMs(FaultDelay::Range([min, max])) if min > max => {
+            return Err(format!(
+                "action.delay_ms [{min}, {max}]: min must not exceed max"
+            ));
+        }
+        FaultAction::Drop(false) => {
+            return Err(
+                "action.drop must be true (omit the rule to keep the connection)".to_owned(),
+            );
+        }
+        _ => {}
+    }
+    if let Some(p) = f.probability
+        && !(0.0..=1.0).contains(&p)
+    {
+        return Err(format!("probability {p}: must be between 0 and 1"));
+    }
+    if f.times == Some(0) {
+        return Err(
+            "times must be at least 1 (omit it for a rule that stays until removed)".to_owned(),
+        );
     }
     Ok(())
 }
@@ -346,6 +396,26 @@ fn used_vars(step: &Step) -> Vec<&str> {
         Step::SetOutcome(s) => dynamic.extend(s.tid.iter().flat_map(|t| references(t))),
         Step::SetTerminal(s) => dynamic.extend(s.tid.iter().flat_map(|t| references(t))),
         Step::Reset(r) => dynamic.extend(r.tid.iter().flat_map(|t| references(t))),
+        Step::AddFault(f) => {
+            let m = &f.matches;
+            for s in [&m.method, &m.path, &m.tid, &m.task_class]
+                .into_iter()
+                .flatten()
+            {
+                dynamic.extend(references(s));
+            }
+            if let FaultAction::Respond(r) = &f.action {
+                dynamic.extend(references(&r.kind));
+                dynamic.extend(r.message.iter().flat_map(|m| references(m)));
+            }
+        }
+        Step::RemoveFaults(r) => dynamic.extend(r.id.iter().flat_map(|t| references(t))),
+        Step::GetJournal(j) => {
+            for s in [&j.tid, &j.path, &j.since].into_iter().flatten() {
+                dynamic.extend(references(s));
+            }
+        }
+        Step::GetState(g) => dynamic.extend(g.tid.iter().flat_map(|t| references(t))),
         Step::AdvanceClock(_) => {}
     }
     if let Some(expect) = step.expect() {
@@ -424,6 +494,55 @@ mod tests {
             "id: X\ntitle: t\nsteps:\n  - token:\n      expect: {json: [{path: a, matches: \"(\"}]}\n",
         );
         assert!(e.contains("bad regular expression"), "{e}");
+    }
+
+    #[test]
+    fn transport_error_cannot_go_with_response_checks() {
+        let e = err(
+            "id: X\ntitle: t\nsteps:\n  - token: {}\n  - create_task:\n      expect: {transport_error: true, status: 200}\n",
+        );
+        assert!(
+            e.starts_with(
+                "s.yaml:5:5: create_task: expect.transport_error: true means no response"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn fault_rules_are_checked_before_anything_is_sent() {
+        let rule = |r: &str| err(&format!("id: X\ntitle: t\nsteps:\n  - add_fault: {r}\n"));
+        let e = rule("{action: {respond: {status: 200, type: X}}}");
+        assert!(
+            e.starts_with("s.yaml:4:5: add_fault: action.respond.status 200: must be 400–599"),
+            "{e}"
+        );
+        assert!(
+            rule("{action: {drop: false}}").contains("action.drop must be true"),
+            "drop"
+        );
+        assert!(
+            rule("{action: {delay_ms: [5, 1]}, times: 1}").contains("min must not exceed max"),
+            "range"
+        );
+        assert!(
+            rule("{action: {delay_ms: 1}, times: 0}").contains("times must be at least 1"),
+            "times"
+        );
+        assert!(
+            rule("{action: {delay_ms: 1}, probability: 2}").contains("between 0 and 1"),
+            "probability"
+        );
+        let e = rule("{action: {explode: true}}");
+        assert!(e.starts_with("s.yaml:4:"), "{e}");
+        assert!(e.contains("explode"), "{e}");
+        let e = rule("{match: {tid: \"{{nope}}\"}, action: {drop: true}}");
+        assert!(e.contains("unknown variable {{nope}}"), "{e}");
+        let ok = load_str(
+            "id: X\ntitle: t\nsteps:\n  - add_fault: {match: {tid: \"{{tid}}\", taskClass: BATCH}, action: {delay_ms: [1, 2]}, capture: {rule: id}}\n  - remove_faults: {id: \"{{rule}}\"}\n  - get_journal: {tid: \"{{tid}}\"}\n  - get_state: {}\n",
+            Path::new("x.yaml"),
+        );
+        assert!(ok.is_ok(), "{ok:?}");
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub mod vars;
 use std::path::PathBuf;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 
@@ -126,8 +126,9 @@ impl Latency {
     }
 }
 
-/// One step. Mock-only steps (`advance_clock`, `set_outcome`, `set_terminal`, `cancel_task`, `reset`) need the
-/// admin API; against a plain remote gateway they are skipped with the reason.
+/// One step. Mock-only steps (`advance_clock`, `set_outcome`, `set_terminal`, `cancel_task`, `reset`,
+/// `add_fault`, `remove_faults`, `get_journal`) need the admin API; against a plain remote gateway they are
+/// skipped with the reason.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
@@ -153,6 +154,14 @@ pub enum Step {
     CancelTask(CancelTask),
     /// Mock-only: clear tasks, transactions, batches and overrides (all or one TID).
     Reset(Reset),
+    /// Mock-only: add a fault rule (`POST /__admin/faults`); the reply's `id` can be captured.
+    AddFault(AddFault),
+    /// Mock-only: delete every fault rule, or one by id.
+    RemoveFaults(RemoveFaults),
+    /// Mock-only: read what the mock recorded (`GET /__admin/journal`), filtered by TID and path.
+    GetJournal(GetJournal),
+    /// Mock-only: the mock's state for one terminal (`GET /__admin/state?tid=`).
+    GetState(GetState),
 }
 
 impl Step {
@@ -170,6 +179,10 @@ impl Step {
             Self::SetTerminal(_) => "set_terminal",
             Self::CancelTask(_) => "cancel_task",
             Self::Reset(_) => "reset",
+            Self::AddFault(_) => "add_fault",
+            Self::RemoveFaults(_) => "remove_faults",
+            Self::GetJournal(_) => "get_journal",
+            Self::GetState(_) => "get_state",
         }
     }
 
@@ -182,6 +195,10 @@ impl Step {
                 | Self::SetTerminal(_)
                 | Self::CancelTask(_)
                 | Self::Reset(_)
+                | Self::AddFault(_)
+                | Self::RemoveFaults(_)
+                | Self::GetJournal(_)
+                | Self::GetState(_)
         )
     }
 
@@ -195,9 +212,14 @@ impl Step {
             Self::GetTransaction(s) => s.name.as_deref(),
             Self::Request(s) => s.name.as_deref(),
             Self::CancelTask(s) => s.name.as_deref(),
-            Self::AdvanceClock(_) | Self::SetOutcome(_) | Self::SetTerminal(_) | Self::Reset(_) => {
-                None
-            }
+            Self::AddFault(s) => s.name.as_deref(),
+            Self::GetJournal(s) => s.name.as_deref(),
+            Self::GetState(s) => s.name.as_deref(),
+            Self::AdvanceClock(_)
+            | Self::SetOutcome(_)
+            | Self::SetTerminal(_)
+            | Self::Reset(_)
+            | Self::RemoveFaults(_) => None,
         }
     }
 
@@ -211,6 +233,8 @@ impl Step {
             Self::GetTransaction(s) => Some(&s.expect),
             Self::Request(s) => Some(&s.expect),
             Self::CancelTask(s) => Some(&s.expect),
+            Self::GetJournal(s) => Some(&s.expect),
+            Self::GetState(s) => Some(&s.expect),
             _ => None,
         }
     }
@@ -225,6 +249,9 @@ impl Step {
             Self::GetTransaction(s) => Some(&s.capture),
             Self::Request(s) => Some(&s.capture),
             Self::CancelTask(s) => Some(&s.capture),
+            Self::AddFault(s) => Some(&s.capture),
+            Self::GetJournal(s) => Some(&s.capture),
+            Self::GetState(s) => Some(&s.capture),
             _ => None,
         }
     }
@@ -499,10 +526,149 @@ pub struct Reset {
     pub tid: Option<String>,
 }
 
+/// `add_fault`: `POST /__admin/faults` with the rule as the mock's admin API takes it (cloud-mock.md §12), e.g.
+/// `{match: {method: POST, path: /v1/tasks/*, tid: "{{tid}}"}, action: {respond: {status: 502, type:
+/// PUSH_NOTIFICATION_FAILED}}, times: 1}`. Strings may use `{{var}}`. The mock answers `{"id": "f1"}`:
+/// `capture: {rule: id}` keeps it for a later `remove_faults`.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddFault {
+    /// A label for reports (not sent).
+    #[serde(skip_serializing)]
+    pub name: Option<String>,
+    /// Which requests; absent fields match anything (an empty match matches every GP tom call).
+    #[serde(default, rename = "match")]
+    pub matches: FaultMatch,
+    /// What happens to a matching request.
+    pub action: FaultAction,
+    /// Chance per matching request, 0–1 (default 1), drawn from the mock's seeded RNG.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// How many times the rule may apply, ≥ 1 (default: until removed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
+    /// Variables to capture from the mock's reply, e.g. `{rule: id}`.
+    #[serde(default, skip_serializing)]
+    pub capture: Map<String, Value>,
+}
+
+/// Which requests a fault rule applies to (names as the admin API spells them).
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FaultMatch {
+    /// HTTP method, case-insensitive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Path glob: `*` within one segment, `**` across segments (`/v1/tasks/*`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Terminal id, from the body's `Tid`, the token form's `tid` or the bearer token's `tid` claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tid: Option<String>,
+    /// The task body's `amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `TRANSACTION` or `BATCH` (task creation only).
+    #[serde(rename = "taskClass", skip_serializing_if = "Option::is_none")]
+    pub task_class: Option<String>,
+}
+
+/// What a fault rule does: exactly one of `respond`, `delay_ms`, `drop`.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum FaultAction {
+    /// Answer with this vendor error instead of the real response.
+    Respond(FaultRespond),
+    /// Wait this many milliseconds (or a seeded draw from `[min, max]`), then answer normally. Keep it to a few
+    /// ms in scenarios: it is wall time, and transcripts never show durations.
+    DelayMs(FaultDelay),
+    /// `true`: close the connection without answering (the step sees a transport error; expect it with
+    /// `expect: {transport_error: true}`).
+    Drop(bool),
+}
+
+/// The error a `respond` fault answers with (the mock's one error envelope adds `exceptionId` and `context`).
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRespond {
+    /// HTTP status, 400–599.
+    pub status: u16,
+    /// Vendor `type`, e.g. `TERMINAL_ACCESS_DENIED`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `message`; the mock picks one when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A fixed delay or a `[min, max]` range in milliseconds.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum FaultDelay {
+    /// Always this long.
+    Fixed(u64),
+    /// Drawn from `[min, max]` by the mock's seeded RNG.
+    Range([u64; 2]),
+}
+
+/// `remove_faults`: `DELETE /__admin/faults` (all) or `DELETE /__admin/faults/{id}`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveFaults {
+    /// Only this rule, e.g. `"{{rule}}"` captured by `add_fault`; default every rule.
+    pub id: Option<String>,
+}
+
+/// `get_journal`: `GET /__admin/journal?tid=&path=&since=`. The transcript shows one line per entry (sequence,
+/// mock time, method, path, status, task, TID, fault, then its warnings); `expect.json` checks the full reply,
+/// `{"entries": [{seq, time, method, path, query, headers, requestBody, status, responseBody, taskId, tid,
+/// taskStatus, fault, warnings}]}`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetJournal {
+    /// A label for reports.
+    pub name: Option<String>,
+    /// Only entries about this TID.
+    pub tid: Option<String>,
+    /// Only paths starting with this (or matching it, when it has a `*`), e.g. `/v1/tasks`.
+    pub path: Option<String>,
+    /// Only entries at or after this mock time (RFC 3339).
+    pub since: Option<String>,
+    /// Checks on the reply.
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables to capture.
+    #[serde(default)]
+    pub capture: Map<String, Value>,
+}
+
+/// `get_state`: `GET /__admin/state?tid=…`, the mock's view of one terminal: `{now, terminals: [one terminal with
+/// openBatch and batches], tasks, transactions}` — so paths read `terminals.0.batches.0.totals.sale`, whatever
+/// the fixtures hold.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetState {
+    /// A label for reports.
+    pub name: Option<String>,
+    /// TID; default the target's.
+    pub tid: Option<String>,
+    /// Checks on the reply.
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables to capture.
+    #[serde(default)]
+    pub capture: Map<String, Value>,
+}
+
 /// What a response must look like. Without `status`, HTTP steps expect 200.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
+    /// `true`: no HTTP response may come back — the connection is closed, reset or refused (e.g. by an
+    /// `add_fault` with `action: {drop: true}`). The transcript shows `-> no response: <cause>`. Cannot be combined
+    /// with `status`, `headers`, `json` or `max_ms`. Default `false`: a transport error ends the run as an error.
+    #[serde(default)]
+    pub transport_error: bool,
     /// The HTTP status code.
     pub status: Option<u16>,
     /// Response headers (names case-insensitive): a string must equal the value, `true` means present, `false`

@@ -30,6 +30,37 @@ fn a_failing_assertion_exits_1_and_shows_expected_and_actual() {
 }
 
 #[test]
+fn fail_fast_stops_after_the_first_failure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("A.yaml"),
+        "id: A-FAILS\ntitle: expects a transport error that does not happen\nsteps:\n  - token:\n      expect: {transport_error: true}\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join("B.yaml"),
+        "id: B-NOT-RUN\ntitle: never starts\nsteps:\n  - token: {}\n",
+    )
+    .expect("write");
+    let path = dir.path().to_str().expect("utf-8");
+    let out = cli(&["run", path, "--fail-fast", "--jobs", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let all = text(&out);
+    assert!(
+        all.contains("transport_error: expected true, got HTTP 200"),
+        "{all}"
+    );
+    assert!(
+        all.contains("0 passed, 1 failed, 0 errored, 1 skipped"),
+        "{all}"
+    );
+    assert!(!all.contains("B-NOT-RUN"), "{all}");
+    // without --fail-fast both run (B then fails for want of a snapshot)
+    let out = cli(&["run", path, "--jobs", "1"]);
+    assert!(text(&out).contains("0 passed, 2 failed"), "{}", text(&out));
+}
+
+#[test]
 fn a_missing_snapshot_fails_and_accept_writes_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let yaml = dir.path().join("NEW.yaml");

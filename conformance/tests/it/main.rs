@@ -1,6 +1,9 @@
 //! The conformance crate's one integration test binary: every scenario against its snapshot, the loader's error
 //! positions, the committed schema, and the CLI's exit codes and help.
 
+mod certify;
 mod cli;
+mod pos;
+mod remote;
 mod scenarios;
 mod support;

@@ -3,7 +3,10 @@
 //! Imports clock and rng types only — no axum, tokio, I/O or AppState. (Wire enums derive `utoipa::ToSchema`, a
 //! plain data trait, so the OpenAPI document can name their values.)
 
+pub mod app2app;
+pub mod device;
 pub mod fault;
+pub mod ios;
 pub mod outcome;
 pub mod task;
 pub mod terminal;
@@ -84,6 +87,17 @@ impl Error {
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::new(404, "NOT_FOUND", what, None)
     }
+}
+
+/// Which integration channel a request came through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// The Cloud API (push to the device; semi-integrated busy rule).
+    Cloud,
+    /// iOS deep links (the app runs on the device itself).
+    Ios,
+    /// Android app2app (the app runs on the device itself).
+    App2App,
 }
 
 /// Behaviour switches (`--profile a,b`, cloud-mock.md §11). `lenient` is the default base.
@@ -231,6 +245,14 @@ pub struct Engine {
     txn_order: VecDeque<String>,
     overrides: BTreeMap<String, Override>,
     faults: Faults,
+    /// Simulated devices by TID (created on first use).
+    devices: BTreeMap<String, device::Device>,
+    /// iOS deep links waiting for their task, by task id.
+    deeplinks: HashMap<String, ios::Pending>,
+    /// iOS `requestID` → task id, per TID.
+    request_ids: HashMap<(String, String), String>,
+    /// app2app registered transaction ids.
+    registrations: HashMap<String, app2app::Registration>,
 }
 
 impl Engine {
@@ -250,6 +272,10 @@ impl Engine {
             txn_order: VecDeque::new(),
             overrides: BTreeMap::new(),
             faults: Faults::default(),
+            devices: BTreeMap::new(),
+            deeplinks: HashMap::new(),
+            request_ids: HashMap::new(),
+            registrations: HashMap::new(),
         }
     }
 
@@ -333,7 +359,23 @@ impl Engine {
         let terminal = terminal
             .cloned()
             .ok_or_else(|| Error::validation("Tid", "is required"))?;
+        self.submit(&terminal, request, Channel::Cloud, now)
+    }
+
+    /// Queues a validated task on a terminal for any channel: VOID rules, the semi-integrated busy rule and
+    /// (Cloud only) the push to the device, then outcome, ids and the FIFO queue.
+    pub fn submit(
+        &mut self,
+        terminal: &Terminal,
+        request: TaskRequest,
+        channel: Channel,
+        now: Timestamp,
+    ) -> Result<TaskView, Error> {
         let tid = terminal.tid.clone();
+        let class = match request {
+            TaskRequest::Transaction(_) => TaskClass::Transaction,
+            TaskRequest::Batch(_) => TaskClass::Batch,
+        };
         self.settle(&tid, now);
         let void_origin = match &request {
             TaskRequest::Transaction(t) if t.operation == Operation::Void => {
@@ -341,7 +383,8 @@ impl Engine {
             }
             _ => None,
         };
-        if terminal.mode == Mode::SemiIntegrated
+        if channel == Channel::Cloud
+            && terminal.mode == Mode::SemiIntegrated
             && let Some(busy) = self.unfinished(&tid, now)
         {
             let msg = format!(
@@ -349,7 +392,7 @@ impl Engine {
             );
             return Err(Error::rule("TERMINAL_BUSY", msg));
         }
-        if !terminal.reachable {
+        if channel == Channel::Cloud && !terminal.reachable {
             return Err(Error::new(
                 502,
                 "PUSH_NOTIFICATION_FAILED",
@@ -365,7 +408,7 @@ impl Engine {
             class,
             created: now,
             outcome,
-            latency: self.latency_for(&terminal),
+            latency: self.latency_for(terminal),
             void_origin,
             cancel_at: None,
             drawn: self.draw(),
@@ -900,6 +943,10 @@ impl Engine {
                 self.tids.remove(tid);
                 self.overrides.remove(tid);
                 self.faults.clear(Some(tid));
+                self.devices.remove(tid);
+                self.deeplinks.retain(|_, p| p.tid() != tid);
+                self.request_ids.retain(|(t, _), _| t != tid);
+                self.registrations.retain(|_, r| r.tid != tid);
             }
         }
         Ok(())

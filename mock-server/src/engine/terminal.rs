@@ -74,6 +74,8 @@ pub struct Directory {
     pub client: OAuthClient,
     /// Terminals by TID.
     pub terminals: BTreeMap<String, Terminal>,
+    /// The first terminal of the fixtures (device channels' default TID).
+    pub first_tid: String,
     /// Accounts by username.
     pub accounts: BTreeMap<String, Account>,
 }
@@ -82,6 +84,13 @@ impl Directory {
     /// The account `username`, if any.
     pub fn account(&self, username: &str) -> Option<&Account> {
         self.accounts.get(username)
+    }
+
+    /// The terminal login bound to `tid` (the user its simulated device is logged in as).
+    pub fn owner_of(&self, tid: &str) -> Option<&Account> {
+        self.accounts
+            .values()
+            .find(|a| a.kind == AccountKind::Terminal && a.tids.iter().any(|t| t == tid))
     }
 
     /// Whether `username` (still) exists and may use `tid` (`None` = a master token's null tid).

@@ -39,6 +39,7 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/faults/{id}", delete(delete_fault))
         .route("/journal", get(journal).delete(clear_journal))
+        .route("/devices/{tid}", patch(patch_device))
 }
 
 /// With `--admin-token`, every admin call needs `Authorization: Bearer <token>`.
@@ -339,9 +340,8 @@ pub async fn journal(State(app): State<AppState>, Query(q): Query<Vec<(String, S
             }
         }
     }
-    Ok(Json(
-        json!({"entries": app.with_journal(|j| j.select(&filter))}),
-    ))
+    let (entries, evicted) = app.with_journal(|j| (j.select(&filter), j.evicted()));
+    Ok(Json(json!({"entries": entries, "evicted": evicted})))
 }
 
 /// Forget the journal.
@@ -391,4 +391,40 @@ pub struct PatchTerminalBody {
     mode: Option<String>,
     /// A latency profile name.
     latency: Option<String>,
+}
+
+/// Change the simulated device of a TID (device channels).
+#[utoipa::path(patch, path = "/__admin/devices/{tid}", tag = "Admin (not GP tom)", security((), ("adminToken" = [])),
+    params(("tid" = String, Path)), request_body = PatchDeviceBody,
+    responses((status = 200, description = "The device"), (status = 400, description = "Bad body", body = AdminErrorBody), (status = 404, description = "Unknown TID", body = AdminErrorBody)))]
+pub async fn patch_device(
+    State(app): State<AppState>,
+    Segment(tid): Segment,
+    Body(body): Body,
+) -> Reply {
+    let m = object(&body)?;
+    let installed = opt_bool(&m, "installed")?;
+    let logged_in = opt_bool(&m, "loggedIn")?;
+    let printer = opt_bool(&m, "printerAvailable")?;
+    let tip = opt_bool(&m, "tipEnabled")?;
+    let version = opt_str(&m, "appVersion")?.map(str::to_owned);
+    let device =
+        app.with_engine(|e, _| e.patch_device(&tid, installed, logged_in, version, printer, tip));
+    Ok(Json(json!(admin(device)?)))
+}
+
+/// `PATCH /__admin/devices/{tid}` body.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PatchDeviceBody {
+    /// GP tom installed.
+    installed: Option<bool>,
+    /// true: log the terminal's account in; false: log out.
+    logged_in: Option<bool>,
+    /// Reported app version.
+    app_version: Option<String>,
+    /// Printer connected.
+    printer_available: Option<bool>,
+    /// Tipping enabled.
+    tip_enabled: Option<bool>,
 }

@@ -43,13 +43,21 @@ pub fn facts_of(parts: &Parts, body: &[u8]) -> RequestFacts {
     let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
     let body_tid = json
         .as_ref()
-        .and_then(|j| j.get("Tid"))
+        .and_then(|j| j.get("Tid").or_else(|| j.get("tid")))
         .and_then(scalar_text);
+    let header_tid = parts
+        .headers
+        .get("x-gptom-tid")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let form_tid = form
         .iter()
         .find(|(k, _)| k == "tid")
         .map(|(_, v)| v.clone());
-    let tid = body_tid.or(form_tid).or_else(|| token_tid(parts));
+    let tid = body_tid
+        .or(header_tid)
+        .or(form_tid)
+        .or_else(|| token_tid(parts));
     let amount = json
         .as_ref()
         .and_then(|j| j.get("amount"))
@@ -81,13 +89,18 @@ fn scalar_text(v: &Value) -> Option<String> {
 
 /// The `tid` claim of a bearer token, read without verifying it (only to match rules and label the journal).
 pub fn token_tid(parts: &Parts) -> Option<String> {
+    bearer_claim(parts, "tid")
+}
+
+/// One claim of the bearer token, read without verifying it (labels only: rules, journal).
+pub fn bearer_claim(parts: &Parts, name: &str) -> Option<String> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
     }
     let claims: Value = jsonwebtoken::dangerous::insecure_decode_claims(token.trim()).ok()?;
-    claims.get("tid").and_then(scalar_text)
+    claims.get(name).and_then(scalar_text)
 }
 
 /// The fault layer of the GP tom routes.

@@ -12,7 +12,7 @@ use axum::response::Response;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::faults::{DropConnection, FaultApplied, buffer, facts_of};
+use super::faults::{DropConnection, FaultApplied, bearer_claim, buffer, facts_of};
 use crate::clock::Timestamp;
 use crate::engine::validate::likely_mistakes;
 use crate::state::AppState;
@@ -52,7 +52,15 @@ pub struct Entry {
     pub fault: Option<String>,
     /// Likely client bugs seen in the request.
     pub warnings: Vec<String>,
+    /// `cloud`, `ios` or `app2app`.
+    pub channel: &'static str,
+    /// `jti` of the bearer token the call carried (which token a client reused), if any.
+    pub token_jti: Option<String>,
 }
+
+/// Response marker: likely client bugs a handler noticed (device channels), for the journal.
+#[derive(Clone, Debug, Default)]
+pub struct Warnings(pub Vec<String>);
 
 /// A bounded ring of entries.
 #[derive(Debug)]
@@ -60,6 +68,7 @@ pub struct Journal {
     entries: VecDeque<Entry>,
     cap: usize,
     next_seq: u64,
+    evicted: u64,
 }
 
 /// Filters of `GET /__admin/journal`.
@@ -80,6 +89,7 @@ impl Journal {
             entries: VecDeque::new(),
             cap: cap.max(1),
             next_seq: 1,
+            evicted: 0,
         }
     }
 
@@ -88,6 +98,7 @@ impl Journal {
         self.next_seq += 1;
         if self.entries.len() == self.cap {
             self.entries.pop_front();
+            self.evicted += 1;
         }
         self.entries.push_back(e);
     }
@@ -111,24 +122,70 @@ impl Journal {
             .collect()
     }
 
+    /// How many entries the cap has pushed out since the last clear (evidence a judge no longer sees).
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
     /// Forgets everything (or one TID's entries).
     pub fn clear(&mut self, tid: Option<&str>) {
         match tid {
-            None => self.entries.clear(),
+            None => {
+                self.entries.clear();
+                self.evicted = 0;
+            }
             Some(t) => self.entries.retain(|e| e.tid.as_deref() != Some(t)),
         }
     }
 }
 
+/// Names whose values never reach the journal (passwords in token forms, app2app and iOS login URLs).
+const SECRETS: &[&str] = &["password", "newPassword", "oldPass", "newPass"];
+
 fn body_value(bytes: &[u8]) -> Value {
     if bytes.is_empty() {
         return Value::Null;
     }
-    if let Ok(v) = serde_json::from_slice(bytes) {
+    if let Ok(mut v) = serde_json::from_slice::<Value>(bytes) {
+        hide_secrets(&mut v);
         return v;
     }
     let cut = &bytes[..bytes.len().min(BODY_KEEP)];
-    Value::String(String::from_utf8_lossy(cut).into_owned())
+    Value::String(hide_in_query(&String::from_utf8_lossy(cut)))
+}
+
+/// Replaces secret fields of a JSON body, and secret parameters inside string values (deep-link URLs).
+fn hide_secrets(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if SECRETS.contains(&k.as_str()) {
+                    *x = Value::String("[redacted]".into());
+                } else {
+                    hide_secrets(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(hide_secrets),
+        Value::String(s) if s.contains('=') => *s = hide_in_query(s),
+        _ => {}
+    }
+}
+
+/// `a=1&password=x&b=2` → `a=1&password=[redacted]&b=2` (form bodies and URL queries).
+fn hide_in_query(text: &str) -> String {
+    let (head, query) = match text.split_once('?') {
+        Some((h, q)) => (format!("{h}?"), q),
+        None => (String::new(), text),
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if SECRETS.contains(&k) => format!("{k}=[redacted]"),
+            _ => p.to_owned(),
+        })
+        .collect();
+    format!("{head}{}", parts.join("&"))
 }
 
 fn redact(name: &str, value: &str) -> String {
@@ -153,6 +210,7 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
     };
     let (parts, inner) = req.into_parts();
     let facts = facts_of(&parts, &body);
+    let token_jti = bearer_claim(&parts, "jti");
     let headers = parts
         .headers
         .iter()
@@ -182,6 +240,15 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
     let res = next.run(Request::from_parts(parts, inner)).await;
     let dropped = res.extensions().get::<DropConnection>().is_some();
     let fault = res.extensions().get::<FaultApplied>().map(|f| f.0.clone());
+    if let Some(w) = res.extensions().get::<Warnings>() {
+        warnings.extend(w.0.iter().cloned());
+    }
+    let channel = match path.split('/').nth(1) {
+        Some("ios") => "ios",
+        Some("app2app") => "app2app",
+        Some("__admin") => "admin",
+        _ => "cloud",
+    };
     let (res_parts, res_body) = res.into_parts();
     let bytes = axum::body::to_bytes(res_body, usize::MAX)
         .await
@@ -226,7 +293,33 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
         task_status,
         fault,
         warnings,
+        channel,
+        token_jti,
     };
     app.with_journal(|j| j.push(entry));
     Response::from_parts(res_parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_journal() {
+        let form = body_value(b"grant_type=password&username=u&password=ABCDEFGHIJKL&tid=1");
+        assert_eq!(
+            form,
+            Value::String("grant_type=password&username=u&password=[redacted]&tid=1".into())
+        );
+        let json = body_value(br#"{"username":"u","password":"p","nested":{"newPass":"n"}}"#);
+        assert_eq!(
+            json,
+            serde_json::json!({"username":"u","password":"[redacted]","nested":{"newPass":"[redacted]"}})
+        );
+        let url = body_value(br#"{"url":"gptom://login?username=u&password=secret&tid=1"}"#);
+        assert_eq!(
+            url["url"],
+            "gptom://login?username=u&password=[redacted]&tid=1"
+        );
+    }
 }

@@ -1,9 +1,11 @@
 //! axum adapters: extract → one engine call → DTO. No business rules here.
 
 pub mod admin;
+pub mod app2app;
 pub mod dto;
 pub mod extract;
 pub mod faults;
+pub mod ios;
 pub mod journal;
 pub mod oauth;
 pub mod openapi;
@@ -28,6 +30,8 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth::routes())
         .merge(tasks::routes())
         .merge(transactions::routes())
+        .merge(ios::routes())
+        .merge(app2app::routes())
         .layer(from_fn_with_state(state.clone(), faults::apply)); // /__admin is never faulted
     let admin =
         admin::routes().route_layer(from_fn_with_state(state.clone(), admin::require_token));

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, dto, oauth, tasks, transactions};
+use super::{admin, app2app, dto, ios, oauth, tasks, transactions};
 
 /// The document.
 #[derive(OpenApi)]
@@ -17,12 +17,16 @@ use super::{admin, dto, oauth, tasks, transactions};
         admin::health, admin::reset, admin::clock, admin::set_clock, admin::advance_clock, admin::next_outcome,
         admin::patch_terminal, admin::cancel_task, admin::state, admin::add_fault, admin::list_faults,
         admin::delete_faults, admin::delete_fault, admin::journal, admin::clear_journal,
+        ios::open, ios::poll, admin::patch_device,
+        app2app::register, app2app::transaction, app2app::result, app2app::state, app2app::inquire, app2app::info,
     ),
     components(schemas(dto::VendorErrorBody, dto::OAuthErrorBody, dto::AdminErrorBody)),
     modifiers(&Security),
     tags(
         (name = "OAuth", description = "Tokens (HTTP Basic client atom:ashfuf4e5fa)"),
         (name = "Cloud API", description = "GP tom tasks and transactions (Bearer access token)"),
+        (name = "iOS deep links", description = "gptom:// URLs in, the redirect GP tom opens out"),
+        (name = "Android app2app", description = "The AIDL calls as JSON (entities as Gson writes them)"),
         (name = "Admin (not GP tom)", description = "Control plane of the mock"),
     )
 )]

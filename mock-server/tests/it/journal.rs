@@ -43,6 +43,12 @@ async fn a_full_sale_is_journaled_with_task_tid_and_warnings() {
     );
     assert_eq!(e[1]["requestBody"]["amount"], 1111);
     assert!(
+        e[0]["tokenJti"].is_null() && e[1]["tokenJti"].is_string(),
+        "which token a call used"
+    );
+    assert_eq!(e[1]["tokenJti"], e[2]["tokenJti"]);
+    assert_eq!(j["evicted"], 0);
+    assert!(
         e[1]["warnings"][0].as_str().unwrap().contains("\"Tid\""),
         "{}",
         e[1]
@@ -142,4 +148,28 @@ async fn the_oldest_final_tasks_are_evicted_beyond_the_cap() {
         .assert_vendor_error(404, "TASK_NOT_FOUND");
     assert_eq!(state["transactions"].as_array().unwrap().len(), 2);
     let _ = running;
+}
+
+#[tokio::test]
+async fn a_full_journal_drops_the_oldest_and_says_how_many() {
+    let config = mock_server::Config {
+        port: 0,
+        journal_cap: 2,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(|b| b.config(config)).await;
+    let token = app.token().await;
+    app.task(&token, "a").await;
+    app.task(&token, "b").await;
+    let j = app.admin(Method::GET, "/journal", json!(null)).await.json;
+    let paths: Vec<&str> = j["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (paths, j["evicted"].as_u64()),
+        (vec!["/v1/tasks/a", "/v1/tasks/b"], Some(1))
+    );
 }

@@ -2,11 +2,13 @@
 //! Time moves only through the test's ManualClock — nothing sleeps.
 
 mod admin;
+mod app2app;
 mod auth;
 mod batch;
 mod cli;
 mod determinism;
 mod faults;
+mod ios;
 mod journal;
 mod lifecycle;
 mod oauth;

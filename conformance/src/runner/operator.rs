@@ -1,0 +1,229 @@
+//! `run --interactive`: against a target without the gptom-mock admin API, a mock-only step becomes a prompt to
+//! the person at the terminal ("Enter amount 11.22 on the terminal so that it is declined, then press Enter").
+//! The prompt text is composed here from the step (pure); the [`Operator`] owns the two streams, so tests feed it
+//! a byte slice instead of stdin. Reads block: callers run [`Operator::ask`] on a blocking thread.
+
+use std::io::{BufRead, Write};
+use std::sync::{Mutex, PoisonError};
+
+use crate::scenario::{FaultAction, Step};
+
+/// Outcome names of the mock's amount table (`fixtures/outcomes.yaml`) → (amount in minor units, what happens).
+/// A unit test keeps this in step with the fixture.
+pub const OUTCOME_AMOUNTS: &[(&str, i64, &str)] = &[
+    ("approve", 1111, "approved"),
+    ("decline", 1122, "declined"),
+    ("timeout", 1123, "timed out by the device"),
+    ("exception", 1124, "ended by an exception"),
+    ("customer-cancel", 1125, "cancelled by the customer"),
+    ("init-error", 1126, "refused at start (init error)"),
+    ("cardholder-abort", 1127, "aborted by the cardholder"),
+    ("dcc-3-decimals", 9991, "paid with DCC (3 decimals)"),
+    ("dcc-no-decimals", 9992, "paid with DCC (no decimals)"),
+];
+
+/// `1122` → `11.22`.
+pub fn major(amount: i64) -> String {
+    format!("{}.{:02}", amount / 100, amount % 100)
+}
+
+/// What the operator answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Enter: done.
+    Done,
+    /// `s` + Enter: skip the step.
+    Skip,
+    /// The input ended (or failed): nobody is there.
+    NoInput,
+}
+
+/// The person at the terminal: a prompt goes to `output`, the answer comes from `input`.
+pub struct Operator {
+    io: Mutex<(Box<dyn BufRead + Send>, Box<dyn Write + Send>)>,
+}
+
+impl std::fmt::Debug for Operator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Operator")
+    }
+}
+
+impl Operator {
+    /// An operator reading answers from `input` and writing prompts to `output`.
+    pub fn new(input: impl BufRead + Send + 'static, output: impl Write + Send + 'static) -> Self {
+        Self {
+            io: Mutex::new((Box::new(input), Box::new(output))),
+        }
+    }
+
+    /// Shows `prompt` and waits for a line (blocking): empty = done, `s`/`skip` = skip; end of input = nobody.
+    pub fn ask(&self, prompt: &str) -> Answer {
+        let mut io = self.io.lock().unwrap_or_else(PoisonError::into_inner);
+        let (input, output) = &mut *io;
+        let _ = write!(
+            output,
+            "\n>> {prompt}\n   [Enter = done, s + Enter = skip] "
+        );
+        let _ = output.flush();
+        let mut line = String::new();
+        match input.read_line(&mut line) {
+            Ok(0) | Err(_) => Answer::NoInput,
+            Ok(_) => match line.trim().to_ascii_lowercase().as_str() {
+                "s" | "skip" => Answer::Skip,
+                _ => Answer::Done,
+            },
+        }
+    }
+
+    /// Shows a line without waiting for an answer.
+    pub fn tell(&self, text: &str) {
+        let mut io = self.io.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = writeln!(io.1, "{text}");
+        let _ = io.1.flush();
+    }
+}
+
+/// The prompt for a mock-only step against a target without the admin API; `None` when a person cannot do
+/// it (reading the mock's journal or state), so the step stays skipped. `tid` is the default terminal.
+pub fn prompt_for(step: &Step, tid: &str) -> Option<String> {
+    let on = |t: &Option<String>| t.clone().unwrap_or_else(|| tid.to_owned());
+    Some(match step {
+        Step::SetOutcome(o) => {
+            let times = match o.count {
+                Some(n) if n > 1 => format!(" (the next {n} payments)"),
+                _ => String::new(),
+            };
+            match OUTCOME_AMOUNTS
+                .iter()
+                .find(|(name, _, _)| *name == o.outcome)
+            {
+                Some((_, amount, what)) => format!(
+                    "Enter amount {} on terminal {} so that it is {what}{times}, then press Enter",
+                    major(*amount),
+                    on(&o.tid)
+                ),
+                None => format!(
+                    "Arrange for the next payment on terminal {} to end as {:?}{times}, then press Enter",
+                    on(&o.tid),
+                    o.outcome
+                ),
+            }
+        }
+        Step::AdvanceClock(a) => format!(
+            "Wait {} seconds (let the device time out if a payment is pending), then press Enter",
+            a.seconds
+        ),
+        Step::SetTerminal(t) => {
+            let mut what = Vec::new();
+            match t.reachable {
+                Some(false) => what.push("switch the terminal off or take it offline".to_owned()),
+                Some(true) => what.push("switch the terminal on and bring it online".to_owned()),
+                None => {}
+            }
+            if let Some(m) = &t.mode {
+                what.push(format!("put it in {m} mode"));
+            }
+            if let Some(l) = &t.latency {
+                what.push(format!("expect {l} response times"));
+            }
+            if what.is_empty() {
+                return None;
+            }
+            format!(
+                "On terminal {}: {}, then press Enter",
+                on(&t.tid),
+                what.join(", ")
+            )
+        }
+        Step::CancelTask(_) => {
+            "Cancel the running payment on the terminal (red key / Cancel), then press Enter"
+                .to_owned()
+        }
+        Step::Reset(r) => format!(
+            "Make sure terminal {} is idle (no payment pending, nothing on screen), then press Enter",
+            on(&r.tid)
+        ),
+        Step::AddFault(f) => {
+            let target = match (&f.matches.method, &f.matches.path) {
+                (Some(m), Some(p)) => format!("{m} {p}"),
+                (None, Some(p)) => p.clone(),
+                (Some(m), None) => format!("{m} requests"),
+                (None, None) => "requests".to_owned(),
+            };
+            let action = match &f.action {
+                FaultAction::Respond(r) => format!("answer {} {}", r.status, r.kind),
+                FaultAction::DelayMs(_) => "answer slowly".to_owned(),
+                FaultAction::Drop(_) => "drop the connection (e.g. unplug the network)".to_owned(),
+            };
+            format!("Make the gateway {action} to {target}, then press Enter")
+        }
+        Step::RemoveFaults(_) => {
+            "Undo the failure you arranged (network back, gateway normal), then press Enter"
+                .to_owned()
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(yaml: &str) -> Step {
+        serde_saphyr::from_str(yaml).expect("a step")
+    }
+
+    #[test]
+    fn prompts_name_the_amount_the_wait_and_the_skip_key() {
+        assert_eq!(
+            prompt_for(&step("set_outcome: {outcome: decline}"), "999888").as_deref(),
+            Some("Enter amount 11.22 on terminal 999888 so that it is declined, then press Enter")
+        );
+        let wait = prompt_for(&step("advance_clock: {seconds: 65}"), "1").expect("a prompt");
+        assert!(wait.starts_with("Wait 65 seconds"), "{wait}");
+        let fault = prompt_for(
+            &step("add_fault: {match: {path: /v1/tasks/TRANSACTION}, action: {drop: true}}"),
+            "1",
+        )
+        .expect("a prompt");
+        assert!(fault.contains("drop the connection"), "{fault}");
+        assert_eq!(prompt_for(&step("get_journal: {}"), "1"), None);
+    }
+
+    #[test]
+    fn answers_come_from_the_injected_reader() {
+        let out = std::sync::Arc::new(Mutex::new(Vec::new()));
+        struct Shared(std::sync::Arc<Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let op = Operator::new(&b"\n s \nskip\n"[..], Shared(out.clone()));
+        assert_eq!(op.ask("one"), Answer::Done);
+        assert_eq!(op.ask("two"), Answer::Skip);
+        assert_eq!(op.ask("three"), Answer::Skip);
+        assert_eq!(op.ask("four"), Answer::NoInput);
+        let shown = String::from_utf8(out.lock().unwrap().clone()).unwrap();
+        assert!(
+            shown.contains(">> one\n   [Enter = done, s + Enter = skip]"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn the_amount_table_matches_the_fixture() {
+        let text = include_str!("../../../fixtures/outcomes.yaml");
+        for (name, amount, _) in OUTCOME_AMOUNTS {
+            assert!(
+                text.contains(&format!("{amount}: {name}")),
+                "fixtures/outcomes.yaml has no `{amount}: {name}`"
+            );
+        }
+    }
+}

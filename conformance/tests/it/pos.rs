@@ -1,0 +1,241 @@
+//! A scripted POS for the client-certification tests: a plain reqwest client talking to an embedded mock
+//! (realistic latency, manual clock). "Waiting" moves the mock clock, so the journal's times are the POS's
+//! pacing and nothing sleeps.
+
+use std::time::Duration;
+
+use conformance::certify::{self, Window};
+use conformance::judge::{self, CheckVerdict, Judgement};
+use mock_server::{Clock as _, ManualClock, MockServer, Timestamp};
+use serde_json::{Value, json};
+
+/// The default terminal's `apiKey`.
+pub const API_KEY: &str = "333W212J3";
+/// The default terminal.
+pub const TID: &str = "999888";
+
+/// A POS pointed at its own mock.
+pub struct Pos {
+    /// The mock (dropping it stops it).
+    pub mock: MockServer,
+    clock: ManualClock,
+    http: reqwest::Client,
+    access: String,
+    refresh: String,
+}
+
+/// A SALE body for the default terminal.
+pub fn sale(amount: i64) -> Value {
+    json!({"apiKey": API_KEY, "Tid": TID, "initiator": "POS 1", "title": format!("Order {amount}"),
+           "transactionOperation": "SALE", "transactionType": "CARD", "amount": amount})
+}
+
+impl Pos {
+    /// A fresh mock with realistic latency and a manual clock at 2026-01-01T00:00:00Z.
+    pub async fn start() -> Self {
+        let clock = ManualClock::at(Timestamp::DEFAULT_START);
+        let mock = MockServer::builder()
+            .seed(42)
+            .clock(clock.clone())
+            .latency("realistic")
+            .start()
+            .await
+            .expect("mock starts");
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client");
+        Self {
+            mock,
+            clock,
+            http,
+            access: String::new(),
+            refresh: String::new(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.mock.base_url())
+    }
+
+    /// The POS waits (the mock clock moves).
+    pub fn wait(&self, secs: f64) {
+        self.clock.advance(Duration::from_secs_f64(secs));
+    }
+
+    async fn token(&mut self, form: &[(&str, &str)]) -> u16 {
+        let res = self
+            .http
+            .post(self.url("/cloud/oauth/token"))
+            .basic_auth("atom", Some("ashfuf4e5fa"))
+            .form(form)
+            .send()
+            .await
+            .expect("token request");
+        let status = res.status().as_u16();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        if status == 200 {
+            self.access = body["access_token"].as_str().unwrap_or_default().to_owned();
+            self.refresh = body["refresh_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+        }
+        status
+    }
+
+    /// Password grant for the default terminal.
+    pub async fn login(&mut self) {
+        let status = self
+            .token(&[
+                ("grant_type", "password"),
+                ("username", "jan.novak@example.com"),
+                ("password", "ABCDEFGHIJKL"),
+                ("tid", TID),
+            ])
+            .await;
+        assert_eq!(status, 200);
+    }
+
+    /// Refresh grant.
+    pub async fn refresh(&mut self) {
+        let refresh = self.refresh.clone();
+        let status = self
+            .token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh)])
+            .await;
+        assert_eq!(status, 200);
+    }
+
+    /// `POST /v1/tasks/{class}` → (status, body).
+    pub async fn create(&self, class: &str, body: &Value) -> (u16, Value) {
+        let res = self
+            .http
+            .post(self.url(&format!("/v1/tasks/{class}")))
+            .bearer_auth(&self.access)
+            .json(body)
+            .send()
+            .await
+            .expect("create");
+        (
+            res.status().as_u16(),
+            res.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    /// A create that must succeed; the task id.
+    pub async fn created(&self, class: &str, body: &Value) -> String {
+        let (status, task) = self.create(class, body).await;
+        assert_eq!(status, 200, "{task}");
+        task["taskId"].as_str().expect("taskId").to_owned()
+    }
+
+    /// `GET path` → (status, body).
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let res = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(&self.access)
+            .send()
+            .await
+            .expect("get");
+        (
+            res.status().as_u16(),
+            res.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    /// Polls every `every` seconds until a final status; the last task body.
+    pub async fn poll_to_final(&self, task: &str, every: f64) -> Value {
+        for _ in 0..2000 {
+            self.wait(every);
+            let (status, body) = self.get(&format!("/v1/tasks/{task}")).await;
+            assert_eq!(status, 200, "{body}");
+            if matches!(
+                body["status"].as_str(),
+                Some("COMPLETED" | "CANCELLED" | "ERROR" | "INIT_ERROR")
+            ) {
+                return body;
+            }
+        }
+        panic!("task {task} never became final");
+    }
+
+    /// A sale from create to its transaction, the way certification expects; the transaction id.
+    pub async fn good_sale(&self, body: &Value) -> String {
+        let task = self.created("TRANSACTION", body).await;
+        let done = self.poll_to_final(&task, 1.0).await;
+        assert_eq!(done["status"], "COMPLETED", "{done}");
+        let id = done["contextId"].as_str().expect("contextId").to_owned();
+        let (status, _) = self.get(&format!("/v1/transactions/{id}")).await;
+        assert_eq!(status, 200);
+        id
+    }
+
+    /// An admin call (not journaled).
+    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Value) {
+        let res = self
+            .http
+            .request(method, self.url(&format!("/__admin{path}")))
+            .json(&body)
+            .send()
+            .await
+            .expect("admin call");
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+    }
+
+    /// The next task create answers 502 once.
+    pub async fn arm_502(&self) {
+        self.admin(
+            reqwest::Method::POST,
+            "/faults",
+            json!({"match": {"method": "POST", "path": "/v1/tasks/TRANSACTION"},
+                   "action": {"respond": {"status": 502, "type": "PUSH_NOTIFICATION_FAILED"}}, "times": 1}),
+        )
+        .await;
+    }
+
+    /// The next task on the terminal ends with `outcome`.
+    pub async fn next_outcome(&self, outcome: &str) {
+        self.admin(
+            reqwest::Method::PUT,
+            &format!("/terminals/{TID}/next-outcome"),
+            json!({"outcome": outcome, "count": 1}),
+        )
+        .await;
+    }
+
+    /// The raw `GET /__admin/journal` text.
+    pub async fn get_admin_journal(&self) -> Result<String, reqwest::Error> {
+        self.http
+            .get(self.url("/__admin/journal"))
+            .send()
+            .await?
+            .text()
+            .await
+    }
+
+    /// Judges the mock's journal, fetched over HTTP as the CLI does.
+    pub async fn judgement(&self) -> Judgement {
+        let journal = certify::fetch_journal(self.mock.base_url(), &Window::default(), None)
+            .await
+            .expect("journal");
+        judge::judge(&journal)
+    }
+}
+
+/// `id` fails; every other check passes or does not apply.
+pub fn fails_exactly(j: &Judgement, id: &str) {
+    let table: Vec<String> = j
+        .checks
+        .iter()
+        .map(|c| format!("{} {} {}", c.id, c.verdict.label(), c.summary))
+        .collect();
+    for c in &j.checks {
+        let expected_ok = if c.id == id {
+            c.verdict == CheckVerdict::Fail
+        } else {
+            c.verdict <= CheckVerdict::Pass
+        };
+        assert!(expected_ok, "{id} should fail alone:\n{}", table.join("\n"));
+    }
+}

@@ -1,0 +1,596 @@
+//! Android app2app (device-channels.md §3): the AIDL calls as JSON — register, transactionRequestV2,
+//! stateRequest, TransactionInquire, getGPTomInfo, login/logout/changePassword — with the entity field names
+//! Gson writes (typos included: `trasanctionID`, `transacitonType`, `emvAppLable`), integer codes and the ECR
+//! return codes. Runs on the same engine as the Cloud API. No axum.
+
+use serde_json::{Map, Value, json};
+
+use super::device::{card_product, client_id, entry_type, merchant_location, numeric_currency};
+use super::task::{Failure, TaskStatus};
+use super::transaction::{Transaction, TxnResult};
+use super::validate::{BatchRequest, CancelMode, Operation, PayType, TaskRequest};
+use super::{Channel, Engine, TaskView};
+use crate::clock::Timestamp;
+
+/// ECR return codes (`ECRTransactionRetCode`).
+pub mod ret {
+    /// Success.
+    pub const SUCCESS: i64 = 0;
+    /// The transaction failed.
+    pub const FAILED: i64 = -1;
+    /// Transaction id missing, unknown or already used.
+    pub const TRANSACTIONID_INVALID: i64 = -2;
+    /// Not found.
+    pub const TRANSACTION_NOT_FOUND: i64 = -3;
+    /// Declined.
+    pub const TRANSACTION_DECLINE: i64 = -4;
+    /// Already voided.
+    pub const TRANSACTION_ALREADY_VOIDED: i64 = -5;
+    /// Parameters missing or malformed.
+    pub const PARAMETER_INVALID: i64 = -6;
+    /// User not logged in.
+    pub const UNAUTHORIZED: i64 = -7;
+}
+
+/// A registered app2app transaction id.
+#[derive(Clone, Debug)]
+pub struct Registration {
+    /// Terminal.
+    pub tid: String,
+    /// `clientID` given at registration.
+    pub client_id: Option<String>,
+    /// The task started with it.
+    pub task_id: Option<String>,
+    /// Registration time.
+    pub created: Timestamp,
+    /// A failure before any task (e.g. cancellation expired): (state, error code).
+    pub failed: Option<(i64, i64)>,
+}
+
+/// The answer to `transactionRequestV2`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TxnReply {
+    /// `TransactionResultV2Entity`.
+    Done(Value),
+    /// Still running: poll `GET /app2app/transaction/{id}` or `stateRequest`.
+    Pending(String),
+}
+
+fn error_entity(code: &str, exception: &str, support: String) -> Value {
+    json!({"errorCode": code, "supportID": support, "exception": exception})
+}
+
+fn state_code(status: TaskStatus) -> i64 {
+    match status {
+        TaskStatus::Created => 1,
+        TaskStatus::Started | TaskStatus::InitOk => 2,
+        TaskStatus::InitError => 3,
+        TaskStatus::InProgress => 5,
+        TaskStatus::Completed => 6,
+        TaskStatus::Cancelled => 7,
+        TaskStatus::Error => 8,
+    }
+}
+
+fn int(body: &Map<String, Value>, k: &str) -> Option<i64> {
+    body.get(k).and_then(Value::as_i64)
+}
+
+fn text<'a>(body: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
+    body.get(k)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// Gson-dropped values and likely mistakes in a request entity.
+fn lint(body: &Map<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(t) = body.get("preferableReceiptType").and_then(Value::as_str)
+        && !["EMAIL", "PHONE", "QR", "PRINT"].contains(&t)
+    {
+        out.push(format!("preferableReceiptType \"{t}\" is dropped silently by Gson: the enum is EMAIL, PHONE, QR, PRINT"));
+    }
+    if let Some(Value::Object(c)) = body.get("clientInfo")
+        && !c.contains_key("contact")
+    {
+        out.push("clientInfo without \"contact\" is ignored: GP tom reads clientInfo.contact.email/phone".into());
+    }
+    for (wrong, right) in [
+        ("transactionId", "transactionID"),
+        ("originTransactionId", "originTransactionID"),
+        ("clientId", "clientID"),
+    ] {
+        if body.contains_key(wrong) && !body.contains_key(right) {
+            out.push(format!(
+                "\"{wrong}\" is ignored: the entity field is \"{right}\" (case-sensitive)"
+            ));
+        }
+    }
+    out
+}
+
+impl Engine {
+    /// `transactionRegisterV2`: a fresh transaction id for the TID's device.
+    pub fn a2a_register(
+        &mut self,
+        tid: Option<&str>,
+        body: &Map<String, Value>,
+        now: Timestamp,
+    ) -> Value {
+        let support = self.rng.exception_id();
+        let Ok(terminal) = self.terminal_or_first(tid) else {
+            return json!({"resultCode": ret::PARAMETER_INVALID, "error": error_entity("1-055", "InvalidParameter", support)});
+        };
+        let logged_in = self
+            .device(&terminal.tid)
+            .map(|d| d.logged_in.is_some())
+            .unwrap_or(false);
+        if !logged_in {
+            return json!({"resultCode": ret::UNAUTHORIZED, "transactionId": null, "clientID": null,
+                          "responseMessage": "user not logged in", "error": error_entity("1-040", "UserLoggedOutException", support)});
+        }
+        let cid = text(body, "clientID").map(str::to_owned);
+        if cid.as_ref().is_some_and(|c| *c != client_id(&terminal)) {
+            return json!({"resultCode": ret::UNAUTHORIZED, "transactionId": null, "clientID": cid,
+                          "responseMessage": "ClientAPIDoesNotMatch", "error": error_entity("1-008", "InvalidClientId", support)});
+        }
+        let id = self.rng.uuid();
+        let reg = Registration {
+            tid: terminal.tid.clone(),
+            client_id: cid.clone(),
+            task_id: None,
+            created: now,
+            failed: None,
+        };
+        self.registrations.insert(id.clone(), reg);
+        json!({"resultCode": ret::SUCCESS, "transactionId": id, "clientID": cid.unwrap_or_else(|| client_id(&terminal)),
+               "responseMessage": "OK", "error": null})
+    }
+
+    /// `transactionRequestV2`. Warnings go to the journal via the HTTP layer.
+    pub fn a2a_transaction(
+        &mut self,
+        body: &Map<String, Value>,
+        now: Timestamp,
+    ) -> (TxnReply, Vec<String>) {
+        let warnings = lint(body);
+        let reply = self.a2a_transaction_inner(body, now).unwrap_or_else(|(code, message)| {
+            let id = text(body, "transactionID").map(str::to_owned);
+            TxnReply::Done(json!({"result": code, "responseMessage": message, "transactionID": id, "error": null}))
+        });
+        (reply, warnings)
+    }
+
+    fn a2a_transaction_inner(
+        &mut self,
+        body: &Map<String, Value>,
+        now: Timestamp,
+    ) -> Result<TxnReply, (i64, String)> {
+        let invalid = |m: &str| (ret::PARAMETER_INVALID, m.to_owned());
+        let id = text(body, "transactionID")
+            .ok_or((ret::TRANSACTIONID_INVALID, "transactionID missing".into()))?
+            .to_owned();
+        let reg = self.registrations.get(&id).cloned().ok_or((
+            ret::TRANSACTIONID_INVALID,
+            "transactionID not registered".into(),
+        ))?;
+        if let Some(task) = &reg.task_id {
+            let repeatable = self
+                .task_any(task, now)
+                .is_some_and(|v| v.status == TaskStatus::InitError);
+            if !repeatable {
+                return Err((
+                    ret::TRANSACTIONID_INVALID,
+                    "transactionID already used; register a new one".into(),
+                ));
+            }
+        }
+        let terminal = self
+            .terminal_or_first(Some(&reg.tid))
+            .map_err(|e| invalid(&e.message))?;
+        if self
+            .device(&terminal.tid)
+            .map(|d| d.logged_in.is_none())
+            .unwrap_or(true)
+        {
+            return Err((ret::UNAUTHORIZED, "user not logged in".into()));
+        }
+        let kind = int(body, "transactionType").ok_or_else(|| {
+            invalid("transactionType missing (1 SALE, 2 VOID, 3 REFUND, 4 CLOSE_BATCH)")
+        })?;
+        let request = if kind == 4 {
+            TaskRequest::Batch(BatchRequest {
+                api_key: terminal.api_key.clone(),
+                tid: terminal.tid.clone(),
+                initiator: "app2app".into(),
+                title: "CLOSE_BATCH".into(),
+            })
+        } else {
+            let operation = match kind {
+                1 => Operation::Sale,
+                2 => Operation::Void,
+                3 => Operation::Refund,
+                _ => return Err(invalid("transactionType must be 1, 2, 3 or 4")),
+            };
+            let pay_type = match text(body, "paymentMethod") {
+                Some("CASH") => PayType::Cash,
+                _ => PayType::Card,
+            };
+            let reference = text(body, "originReferenceNum");
+            if reference
+                .is_some_and(|r| r.len() > 20 || !r.chars().all(|c| c.is_ascii_alphanumeric()))
+            {
+                return Err(invalid(
+                    "originReferenceNum: at most 20 ASCII letters and digits",
+                ));
+            }
+            let tip = match body.get("tipAmount") {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(
+                    v.as_i64()
+                        .filter(|t| *t >= 0)
+                        .ok_or_else(|| invalid("tipAmount must be a Long ≥ 0"))?,
+                ),
+            };
+            let amount = int(body, "amount");
+            let print = body.get("printByPaymentApp").and_then(Value::as_bool);
+            if operation == Operation::Void {
+                let mode = match int(body, "cancelMode") {
+                    Some(1) => CancelMode::LastTransaction,
+                    Some(2) => CancelMode::OlderTransaction,
+                    _ => return Err(invalid("cancelMode must be 1 (last) or 2 (older)")),
+                };
+                let origin = match mode {
+                    CancelMode::OlderTransaction => {
+                        let o = text(body, "originTransactionID").ok_or_else(|| {
+                            invalid("originTransactionID is required for cancelMode 2")
+                        })?;
+                        Some(self.a2a_resolve(o, now).unwrap_or_else(|| o.to_owned()))
+                    }
+                    CancelMode::LastTransaction => None,
+                };
+                let origin_amount = match &origin {
+                    Some(o) => self.transactions.get(o).map(|t| t.amount),
+                    None => self.last_amount(&terminal.tid, now),
+                };
+                let amount = amount.or(origin_amount).unwrap_or(0);
+                let mut req = self.device_request(
+                    &terminal,
+                    operation,
+                    pay_type,
+                    amount,
+                    None,
+                    reference,
+                    print,
+                    Some(mode),
+                );
+                if let TaskRequest::Transaction(t) = &mut req {
+                    t.origin_transaction_id = origin;
+                }
+                req
+            } else {
+                let amount = amount
+                    .filter(|a| (1..=99_999_999).contains(a))
+                    .ok_or_else(|| {
+                        invalid("amount must be a Long between 1 and 99999999 (minor units)")
+                    })?;
+                self.device_request(
+                    &terminal, operation, pay_type, amount, tip, reference, print, None,
+                )
+            }
+        };
+        let view = match self.submit(&terminal, request, Channel::App2App, now) {
+            Ok(v) => v,
+            Err(e) => {
+                return match e.kind.as_ref() {
+                    "TRANSACTION_ALREADY_VOIDED" => {
+                        Err((ret::TRANSACTION_ALREADY_VOIDED, e.message))
+                    }
+                    "TRANSACTION_NOT_FOUND" => Err((ret::TRANSACTION_NOT_FOUND, e.message)),
+                    "CANCELLATION_EXPIRED" => {
+                        if let Some(r) = self.registrations.get_mut(&id) {
+                            r.failed = Some((8, 45));
+                        }
+                        Err((ret::FAILED, e.message))
+                    }
+                    _ => Err((ret::PARAMETER_INVALID, e.message)),
+                };
+            }
+        };
+        if let Some(r) = self.registrations.get_mut(&id) {
+            r.task_id = Some(view.task_id.clone());
+        }
+        Ok(self.a2a_result(&id, now).unwrap_or(TxnReply::Pending(id)))
+    }
+
+    /// A registration id or a transaction id → the transaction id.
+    fn a2a_resolve(&mut self, id: &str, now: Timestamp) -> Option<String> {
+        let task = self.registrations.get(id)?.task_id.clone()?;
+        self.task_any(&task, now)?.context_id
+    }
+
+    fn last_amount(&mut self, tid: &str, now: Timestamp) -> Option<i64> {
+        self.settle(tid, now);
+        let task = self.tids.get(tid)?.last_txn_task.clone()?;
+        let ctx = self.task_any(&task, now)?.context_id?;
+        self.transactions.get(&ctx).map(|t| t.amount)
+    }
+
+    /// The `TransactionResultV2Entity` of a registered id once its task is final.
+    pub fn a2a_result(&mut self, id: &str, now: Timestamp) -> Option<TxnReply> {
+        let reg = self.registrations.get(id)?.clone();
+        let task_id = reg.task_id.clone()?;
+        let view = self.task_any(&task_id, now)?;
+        if !view.status.is_final() {
+            return Some(TxnReply::Pending(id.to_owned()));
+        }
+        let txn = view
+            .context_id
+            .as_ref()
+            .and_then(|c| self.transactions.get(c))
+            .cloned();
+        Some(TxnReply::Done(self.result_entity(
+            id,
+            &reg,
+            &view,
+            txn.as_ref(),
+            now,
+        )))
+    }
+
+    fn result_entity(
+        &mut self,
+        id: &str,
+        reg: &Registration,
+        view: &TaskView,
+        txn: Option<&Transaction>,
+        now: Timestamp,
+    ) -> Value {
+        let terminal = self.terminal_or_first(Some(&reg.tid)).ok();
+        let currency = terminal
+            .as_ref()
+            .map(|t| t.currency.clone())
+            .unwrap_or_default();
+        let (result, message) = match (view.status, txn.map(|t| t.result)) {
+            (TaskStatus::Completed, Some(TxnResult::Accepted) | None) => (ret::SUCCESS, "APPROVED"),
+            (TaskStatus::Completed, Some(TxnResult::Declined)) => {
+                (ret::TRANSACTION_DECLINE, "DECLINED")
+            }
+            (TaskStatus::Completed, Some(TxnResult::Cancelled)) => (ret::FAILED, "CANCELLED"),
+            (TaskStatus::Cancelled, _) => (ret::FAILED, "CANCELLED"),
+            _ => (ret::FAILED, "FAILED"),
+        };
+        let mut e = json!({
+            "result": result, "error": null, "clientID": reg.client_id.clone().or_else(|| terminal.as_ref().map(client_id)), "responseMessage": message,
+            "transactionID": id, "externalTransactionID": txn.map(|t| t.id.clone()),
+            "transactionType": match &view.request { TaskRequest::Batch(_) => 4, TaskRequest::Transaction(t) => match t.operation { Operation::Sale => 1, Operation::Void => 2, Operation::Refund => 3 } },
+            "merchantID": terminal.as_ref().map(|t| t.merchant_id.clone()), "terminalID": reg.tid,
+            "currencyCode": numeric_currency(&currency),
+        });
+        if let Some(f) = &view.failure {
+            e["error"] = json!({"platform": "TOM_APP", "code": error_code(f.1), "internalErrorCode": 0, "internalErrorSubCode": 0});
+        }
+        if let Some(t) = txn {
+            let card = t.card.as_ref();
+            let tip = t.tip_amount.unwrap_or(0);
+            let extra = json!({
+                "amount": t.amount, "tipAmount": tip, "totalAmount": t.amount + tip, "cashbackAmount": 0,
+                "cardNumber": card.map(|c| format!("************{}", c.last4)), "cardIssuer": card.map(|c| c.brand.label.clone()),
+                "cardDataEntry": card.map(|c| entry_type(&c.entry)), "approvedCode": t.authorization_code,
+                "referenceNumber": t.reference_number, "invoiceNumber": null,
+                "date": t.date.to_rfc3339()[2..10].replace('-', ""), "time": t.date.to_rfc3339()[11..19].replace(':', ""),
+                "emvAid": card.map(|c| c.brand.aid.clone()), "emvAppLabel": card.map(|c| c.brand.label.clone()),
+                "sequenceNumber": t.sequence_number, "batchNumber": t.batch_number.to_string(),
+                "printByPaymentApp": matches!(&view.request, TaskRequest::Transaction(r) if r.print_by_payment_app), "cardProduct": card.map(|c| card_product(&c.brand.card_type)),
+                "receiptNumber": t.receipt_number, "pinOk": card.map(|c| c.pin),
+                "merchantInfo": {"company": "GP tom mock merchant", "city": "Prague", "street": "Prazska", "house": "10", "location": "", "country": "CZ", "zip": "10100"},
+                "cardHolderVerificationMethod": card.map(|c| if c.pin { "PIN" } else { "NONE" }),
+                "dccData": t.dcc.as_ref().map(|d| json!({"exchangeRate": d.exchange_rate, "markup": d.markup,
+                    "regionSchemaIndicator": d.region_schema_indicator, "amount": d.amount, "currencyCode": d.currency, "status": d.status})),
+            });
+            merge(&mut e, extra);
+        }
+        if let (TaskRequest::Batch(_), Some(batch_id)) = (&view.request, &view.context_id)
+            && let Some(b) = self
+                .tids
+                .get(&reg.tid)
+                .and_then(|s| s.batches.iter().find(|b| &b.id == batch_id))
+                .cloned()
+        {
+            let t = b.totals;
+            merge(
+                &mut e,
+                json!({
+                    "batchNumber": b.number.to_string(),
+                    "batchTotalNum": t.sale.count + t.void.count + t.refund.count,
+                    "batchTotalAmount": t.sale.amount - t.void.amount - t.refund.amount,
+                    "batchSaleNum": t.sale.count, "batchSaleAmount": t.sale.amount,
+                    "batchVoidNum": t.void.count, "batchVoidAmount": t.void.amount,
+                }),
+            );
+        }
+        let _ = now;
+        e
+    }
+
+    /// `stateRequest`.
+    pub fn a2a_state(&mut self, id: &str, now: Timestamp) -> Value {
+        let Some(reg) = self.registrations.get(id).cloned() else {
+            return json!({"resultCode": ret::TRANSACTION_NOT_FOUND, "transactionId": id, "state": null, "isRepeatable": false,
+                          "created": null, "updated": null, "error": null});
+        };
+        let view = reg.task_id.as_ref().and_then(|t| self.task_any(t, now));
+        let (state, error, updated) = match (&view, reg.failed) {
+            (_, Some((state, code))) => (state, Some(code), now),
+            (None, None) => (1, None, reg.created),
+            (Some(v), None) => {
+                let code = v
+                    .failure
+                    .as_ref()
+                    .map(|f| error_code(f.1))
+                    .or((v.status == TaskStatus::Cancelled).then_some(43));
+                (
+                    state_code(v.status),
+                    code,
+                    self.tasks
+                        .get(&v.task_id)
+                        .and_then(|t| t.settled.as_ref())
+                        .map_or(now, |s| s.final_at()),
+                )
+            }
+        };
+        json!({
+            "resultCode": ret::SUCCESS, "transactionId": id, "state": state, "isRepeatable": state == 3,
+            "created": reg.created.to_rfc3339(), "updated": updated.to_rfc3339(),
+            "error": error.map(|c| json!({"platform": "TOM_APP", "code": c, "internalErrorCode": 0, "internalErrorSubCode": 0})),
+        })
+    }
+
+    /// `TransactionInquire`: Gson field names with their typos; amounts as minor-unit strings.
+    pub fn a2a_inquire(&mut self, id: &str, now: Timestamp) -> Value {
+        let reg = self.registrations.get(id).cloned();
+        let txn_id = match &reg {
+            Some(_) => self.a2a_resolve(id, now),
+            None => Some(id.to_owned()),
+        };
+        let tid = reg.as_ref().map(|r| r.tid.clone());
+        let txn = txn_id.and_then(|t| {
+            let tid = tid
+                .clone()
+                .or_else(|| self.transactions.get(&t).map(|x| x.tid.clone()))?;
+            self.transaction_any(&tid, &t, now)
+        });
+        let Some(t) = txn else {
+            return json!({"result": ret::TRANSACTION_NOT_FOUND, "responseMessage": "transaction not found", "trasanctionID": id});
+        };
+        let card = t.card.as_ref();
+        let tip = t.tip_amount.unwrap_or(0);
+        json!({
+            "result": if t.result == TxnResult::Accepted { ret::SUCCESS } else { ret::TRANSACTION_DECLINE },
+            "responseMessage": t.response_message, "trasanctionID": id, "externalTransactionID": t.id,
+            "transacitonType": match t.operation { Operation::Sale => 1, Operation::Void => 2, Operation::Refund => 3 },
+            "merchantID": t.merchant_id, "terminalID": t.tid, "currencyCode": numeric_currency(&t.currency).to_string(),
+            "amount": t.amount.to_string(), "tipAmount": tip.to_string(), "cashbackAmount": "0",
+            "cardProduct": card.map(|c| card_product(&c.brand.card_type)), "cardNumber": card.map(|c| format!("************{}", c.last4)),
+            "cardIssuer": card.map(|c| c.brand.label.clone()), "cardDataEntry": card.map(|c| entry_type(&c.entry)),
+            "approvedCode": t.authorization_code, "referenceNumber": t.reference_number, "traceNumber": t.sequence_number,
+            "invoiceNumber": null, "date": t.date.to_rfc3339()[2..10].replace('-', ""), "time": t.date.to_rfc3339()[11..19].replace(':', ""),
+            "emvAid": card.map(|c| c.brand.aid.clone()), "emvAppLable": card.map(|c| c.brand.label.clone()),
+            "sequenceNumber": t.sequence_number, "batchNumber": t.batch_number.to_string(), "receiptNumber": t.receipt_number,
+            "pinOk": card.map(|c| c.pin), "totalAmount": (t.amount + tip).to_string(),
+            "dccData": t.dcc.as_ref().map(|d| json!({"exchangeRate": d.exchange_rate, "markup": d.markup,
+                "regionSchemaIndicator": d.region_schema_indicator, "amount": d.amount, "currencyCode": d.currency, "status": d.status})),
+        })
+    }
+
+    /// `getGPTomInfo` (App2AppInfoResponse).
+    pub fn a2a_info(&mut self, tid: Option<&str>) -> Value {
+        let Ok(terminal) = self.terminal_or_first(tid) else {
+            return json!({"isLoggedIn": false});
+        };
+        let Ok(device) = self.device(&terminal.tid).cloned() else {
+            return json!({"isLoggedIn": false});
+        };
+        let loc = merchant_location();
+        json!({
+            "appVersion": device.app_version, "isLoggedIn": device.logged_in.is_some(),
+            "logInStatus": if device.logged_in.is_some() { "LOGGED_IN" } else { "LOGGED_OUT" },
+            "tid": terminal.tid, "mid": terminal.merchant_id, "clientId": client_id(&terminal), "businessId": "220564768",
+            "email": device.logged_in, "vat": "CZ220564768", "tipEnabled": device.tip_enabled,
+            "printerAvailable": device.printer_available, "manualTransactionRestricted": device.manual_transaction_restricted,
+            "merchantLocation": format!("city={} street={} house={} zip={}", loc["city"].as_str().unwrap_or(""), loc["street"].as_str().unwrap_or(""), loc["house"].as_str().unwrap_or(""), loc["zip"].as_str().unwrap_or("")),
+            "merchantLocationEntity": loc,
+        })
+    }
+
+    /// `IGPTomLoginService.login` / `logout` / `changePassword`: the `GPTomLoginStatus` and a message.
+    pub fn a2a_login(&mut self, tid: Option<&str>, call: &str, body: &Map<String, Value>) -> Value {
+        let status = match call {
+            "logout" => match tid.map_or(Ok(()), |t| self.device(t).map(|_| ())) {
+                Ok(()) => {
+                    let tid = tid
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| self.world.directory.first_tid.clone());
+                    if let Ok(d) = self.device(&tid) {
+                        d.logged_in = None;
+                    }
+                    "USER_LOGGED_OUT"
+                }
+                Err(_) => "LOGOUT_FAILED",
+            },
+            "login" => match (
+                text(body, "username"),
+                text(body, "password"),
+                text(body, "terminalId"),
+            ) {
+                (Some(u), Some(p), Some(t)) => match self.world.directory.account(u).cloned() {
+                    Some(a) if a.password == p && a.tids.iter().any(|x| x == t) => {
+                        match self.device(t) {
+                            Ok(d) => {
+                                d.logged_in = Some(a.username);
+                                "USER_LOGGED_IN"
+                            }
+                            Err(_) => "TID_NOT_FOUND",
+                        }
+                    }
+                    Some(a) if a.password == p => "TID_NOT_ASSIGNED_TO_THIS_USER",
+                    _ => "INVALID_CREDENTIALS",
+                },
+                _ => "INVALID_ARGUMENT",
+            },
+            _ => {
+                let user = tid
+                    .map(str::to_owned)
+                    .or_else(|| Some(self.world.directory.first_tid.clone()))
+                    .and_then(|t| self.device(&t).ok().and_then(|d| d.logged_in.clone()));
+                match (user, text(body, "oldPass"), text(body, "newPass")) {
+                    (Some(u), Some(old), Some(new))
+                        if self
+                            .world
+                            .directory
+                            .account(&u)
+                            .is_some_and(|a| a.password == old) =>
+                    {
+                        let validation_only = body
+                            .get("validationOnly")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false);
+                        match text(body, "authCode") {
+                            Some(_) if !validation_only => {
+                                if let Some(a) = self.world.directory.accounts.get_mut(&u) {
+                                    a.password = new.to_owned();
+                                }
+                                "PASSWORD_CHANGED"
+                            }
+                            _ => "PASSWORD_PENDING_CONFIRMATION",
+                        }
+                    }
+                    (None, ..) => "LOGIN_REQUIRED_FIRST",
+                    _ => "PASSWORD_CHANGE_FAILED",
+                }
+            }
+        };
+        let status = if status == "LOGIN_REQUIRED_FIRST" {
+            "PASSWORD_CHANGE_FAILED"
+        } else {
+            status
+        };
+        json!({"status": status, "message": status.to_lowercase().replace('_', " ")})
+    }
+}
+
+/// app2app error `code` of a failed task (`reference.md` §4.8).
+fn error_code(f: Failure) -> i64 {
+    match f {
+        Failure::Timeout => 65,
+        Failure::PaymentException => 104,
+        Failure::TaskExpired => 65,
+        Failure::InitFailed => 97,
+    }
+}
+
+fn merge(into: &mut Value, extra: Value) {
+    if let (Value::Object(a), Value::Object(b)) = (into, extra) {
+        a.extend(b);
+    }
+}

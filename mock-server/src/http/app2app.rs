@@ -1,0 +1,136 @@
+//! `/app2app/*`: the AIDL calls of GP tom's Android service as JSON over HTTP (the entity JSON Gson writes).
+//! The TID is chosen by the `X-Gptom-Tid` header (default: the first terminal). One engine call each; the
+//! rules live in `engine::app2app`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Map, Value, json};
+
+use super::extract::{Body, Segment, parse_json};
+use super::journal::Warnings;
+use crate::engine::app2app::TxnReply;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The app2app routes.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/app2app/register", post(register))
+        .route("/app2app/transaction", post(transaction))
+        .route("/app2app/transaction/{id}", get(result))
+        .route("/app2app/state/{id}", get(state))
+        .route("/app2app/inquire/{id}", get(inquire))
+        .route("/app2app/info", get(info))
+        .route("/app2app/login", post(|s, h, b| login(s, h, b, "login")))
+        .route("/app2app/logout", post(|s, h, b| login(s, h, b, "logout")))
+        .route(
+            "/app2app/change-password",
+            post(|s, h, b| login(s, h, b, "change-password")),
+        )
+}
+
+/// The `X-Gptom-Tid` header.
+pub fn tid(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-gptom-tid")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn entity(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match parse_json(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(ApiError::admin(
+            "(body)",
+            "the body must be the entity as a JSON object",
+        )),
+    }
+}
+
+fn txn_reply(r: TxnReply, warnings: Vec<String>) -> Response {
+    match r {
+        TxnReply::Done(v) => {
+            (StatusCode::OK, axum::Extension(Warnings(warnings)), Json(v)).into_response()
+        }
+        TxnReply::Pending(id) => (
+            StatusCode::ACCEPTED,
+            axum::Extension(Warnings(warnings)),
+            Json(json!({"pending": id})),
+        )
+            .into_response(),
+    }
+}
+
+/// transactionRegisterV2: a fresh transactionId.
+#[utoipa::path(post, path = "/app2app/register", tag = "Android app2app", request_body(content = Object, description = "RegisterEntity `{clientID?, paymentMethod?}`"), params(("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "The result entity"), (status = 400, description = "Not a JSON object", body = super::dto::AdminErrorBody)))]
+pub async fn register(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
+    let body = entity(&body)?;
+    Ok(Json(app.with_engine(|e, now| {
+        e.a2a_register(tid(&headers).as_deref(), &body, now)
+    })))
+}
+
+/// transactionRequestV2: pay, void, refund or close the batch.
+#[utoipa::path(post, path = "/app2app/transaction", tag = "Android app2app", request_body(content = Object, description = "TransactionRequestV2Entity"), params(("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "TransactionResultV2Entity"), (status = 202, description = "`{pending}`: poll GET /app2app/transaction/{id}"), (status = 400, description = "Not a JSON object", body = super::dto::AdminErrorBody)))]
+pub async fn transaction(
+    State(app): State<AppState>,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    let body = entity(&body)?;
+    let (r, warnings) = app.with_engine(|e, now| e.a2a_transaction(&body, now));
+    Ok(txn_reply(r, warnings))
+}
+
+/// The TransactionResultV2Entity once final.
+#[utoipa::path(get, path = "/app2app/transaction/{id}", tag = "Android app2app", params(("id" = String, Path), ("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "TransactionResultV2Entity"), (status = 202, description = "Still running"), (status = 404, description = "No request with that id", body = super::dto::AdminErrorBody)))]
+pub async fn result(
+    State(app): State<AppState>,
+    Segment(id): Segment,
+) -> Result<Response, ApiError> {
+    let r = app.with_engine(|e, now| e.a2a_result(&id, now));
+    r.map(|r| txn_reply(r, Vec::new())).ok_or(ApiError::Admin {
+        status: StatusCode::NOT_FOUND,
+        message: format!("no transactionRequestV2 with transactionID {id}"),
+        field: None,
+    })
+}
+
+/// stateRequest.
+#[utoipa::path(get, path = "/app2app/state/{id}", tag = "Android app2app", params(("id" = String, Path), ("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "StateResultEntity")))]
+pub async fn state(State(app): State<AppState>, Segment(id): Segment) -> Json<Value> {
+    Json(app.with_engine(|e, now| e.a2a_state(&id, now)))
+}
+
+/// TransactionInquire.
+#[utoipa::path(get, path = "/app2app/inquire/{id}", tag = "Android app2app", params(("id" = String, Path), ("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "InquireResultEntity")))]
+pub async fn inquire(State(app): State<AppState>, Segment(id): Segment) -> Json<Value> {
+    Json(app.with_engine(|e, now| e.a2a_inquire(&id, now)))
+}
+
+/// getGPTomInfo.
+#[utoipa::path(get, path = "/app2app/info", tag = "Android app2app", params(("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "App2AppInfoResponse")))]
+pub async fn info(State(app): State<AppState>, headers: HeaderMap) -> Json<Value> {
+    Json(app.with_engine(|e, _| e.a2a_info(tid(&headers).as_deref())))
+}
+
+async fn login(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Body(body): Body,
+    call: &'static str,
+) -> Result<Json<Value>, ApiError> {
+    let body = entity(&body)?;
+    Ok(Json(app.with_engine(|e, _| {
+        e.a2a_login(tid(&headers).as_deref(), call, &body)
+    })))
+}

@@ -1,0 +1,81 @@
+//! `POST /ios/deeplink` and `GET /ios/deeplink/{id}`: a `gptom://` URL in, the redirect GP tom would open out.
+//! One engine call each; the deep-link rules live in `engine::ios`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use super::extract::{Body, Segment, parse_json};
+use super::journal::Warnings;
+use crate::engine::ios::Reply;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The iOS routes.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/ios/deeplink", post(open))
+        .route("/ios/deeplink/{id}", get(poll))
+}
+
+fn reply(r: Reply) -> Response {
+    match r {
+        Reply::Done {
+            redirect,
+            result,
+            warnings,
+        } => {
+            let body = Json(json!({"redirect": redirect, "result": result, "warnings": warnings}));
+            (StatusCode::OK, axum::Extension(Warnings(warnings)), body).into_response()
+        }
+        Reply::Pending(id) => (StatusCode::ACCEPTED, Json(json!({"pending": id}))).into_response(),
+    }
+}
+
+/// Open a deep link on the TID's simulated device.
+#[utoipa::path(post, path = "/ios/deeplink", tag = "iOS deep links",
+    request_body(content = Object, description = "`{\"url\": \"gptom://transaction/create?amount=1111&redirectUrl=…\", \"tid\"?: \"999888\"}`"),
+    responses(
+        (status = 200, description = "`{redirect, result, warnings}`: the redirect URL GP tom opens and its parsed parameters"),
+        (status = 202, description = "`{pending}`: still running on the device; poll GET /ios/deeplink/{id}"),
+        (status = 400, description = "Not a URL GP tom would open", body = super::dto::AdminErrorBody),
+    ))]
+pub async fn open(State(app): State<AppState>, Body(body): Body) -> Result<Response, ApiError> {
+    let body = match parse_json(&body) {
+        Ok(Value::Object(m)) => m,
+        _ => {
+            return Err(ApiError::admin(
+                "(body)",
+                "the body must be a JSON object {\"url\": \"gptom://…\", \"tid\"?: \"…\"}",
+            ));
+        }
+    };
+    let url = body
+        .get("url")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::admin("url", "url is required: a gptom:// deep link"))?;
+    let tid = match body.get("tid") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(_) => return Err(ApiError::admin("tid", "tid must be a string")),
+    };
+    let r = app
+        .with_engine(|e, now| e.deeplink(url, tid.as_deref(), now))
+        .map_err(|why| ApiError::admin("url", why))?;
+    Ok(reply(r))
+}
+
+/// The result of a pending deep link.
+#[utoipa::path(get, path = "/ios/deeplink/{id}", tag = "iOS deep links", params(("id" = String, Path)),
+    responses((status = 200, description = "Final"), (status = 202, description = "Still running"), (status = 404, description = "Unknown id", body = super::dto::AdminErrorBody)))]
+pub async fn poll(State(app): State<AppState>, Segment(id): Segment) -> Result<Response, ApiError> {
+    let r = app.with_engine(|e, now| e.deeplink_poll(&id, now));
+    r.map(reply).ok_or(ApiError::Admin {
+        status: StatusCode::NOT_FOUND,
+        message: format!("no pending deep link {id}"),
+        field: None,
+    })
+}
