@@ -54,6 +54,9 @@ pub enum Command {
 
 const CERTIFY_EXAMPLES: &str = "\
 Examples:
+  gptom-conformance certify-client                   walk through list v3 with an embedded mock on :8080
+  gptom-conformance certify-client --list v1 --only sale,declined --timeout 120 --report html=target/cert.html
+  gptom-conformance certify-client --mock http://mock.ci:8080
   gptom-conformance certify-client --judge --mock http://127.0.0.1:8080
   gptom-conformance certify-client --judge --mock http://127.0.0.1:8080 --since 2026-01-01T10:00:00Z --tid 999888
   curl -s http://127.0.0.1:8080/__admin/journal > journal.json
@@ -65,10 +68,11 @@ empty journal, 3 mock unreachable.";
 /// `certify-client`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct CertifyClientArgs {
-    /// Judge the journal without prompting (the interactive walk-through is not available yet).
+    /// Judge the journal without prompting (without it: the interactive walk-through of the certification items).
     #[arg(long, env = "GPTOM_JUDGE")]
     pub judge: bool,
-    /// Base URL of the running gptom-mock whose journal is judged.
+    /// Base URL of a running gptom-mock (walk-through: default an embedded mock on --port; --judge: whose
+    /// journal is judged).
     #[arg(
         long,
         env = "GPTOM_MOCK",
@@ -91,6 +95,28 @@ pub struct CertifyClientArgs {
     /// Write a report: junit=FILE, json=FILE or html=FILE; repeatable.
     #[arg(long = "report", env = "GPTOM_REPORTS", value_delimiter = ',', value_parser = ReportFile::parse, value_name = "KIND=FILE")]
     pub reports: Vec<ReportFile>,
+    /// Walk-through: the version of GP tom's certification list (v1 = A, v2 = B, v3 = C).
+    #[arg(long, env = "GPTOM_LIST", default_value = "v3", value_parser = crate::walk::ListVersion::parse)]
+    pub list: crate::walk::ListVersion,
+    /// Walk-through: only these items (keys such as `declined`, or numbers of the chosen list); repeatable.
+    #[arg(long, env = "GPTOM_ONLY", value_delimiter = ',', value_name = "ITEM")]
+    pub only: Vec<String>,
+    /// Walk-through: seconds to wait for the POS per item.
+    #[arg(
+        long,
+        env = "GPTOM_TIMEOUT",
+        default_value_t = 300,
+        value_name = "SECS"
+    )]
+    pub timeout: u64,
+    /// Walk-through: port of the embedded mock (the POS is configured with it).
+    #[arg(
+        long,
+        env = "GPTOM_PORT",
+        default_value_t = 8080,
+        conflicts_with = "mock"
+    )]
+    pub port: u16,
 }
 
 /// `snapshots …`.

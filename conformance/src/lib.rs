@@ -27,6 +27,7 @@ pub mod runner;
 pub mod scenario;
 pub mod target;
 pub mod transcript;
+pub mod walk;
 
 use std::path::PathBuf;
 

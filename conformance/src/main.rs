@@ -12,6 +12,7 @@ use conformance::result::{RUNTIME, USAGE};
 use conformance::runner::operator::Operator;
 use conformance::scenario::{self, Scenario};
 use conformance::target::{Credentials, TargetSpec};
+use conformance::walk::{self, WalkError, WalkOptions};
 use conformance::{RunOptions, SnapshotMode, exit_code, selected};
 
 fn main() -> ExitCode {
@@ -134,11 +135,14 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
 /// `certify-client --judge`: journal (from the mock or a file) → judgement → console + reports → exit code.
 fn certify_client(args: &CertifyClientArgs) -> u8 {
     if !args.judge {
-        console::print_usage_error(
-            "the interactive walk-through is not available yet: add --judge to judge what the POS already sent \
-             (with --mock URL or --journal FILE)",
-        );
-        return USAGE;
+        if args.journal.is_some() || args.since.is_some() {
+            console::print_usage_error(
+                "--journal and --since judge a recorded session: add --judge (without it certify-client walks \
+                 through the certification items live)",
+            );
+            return USAGE;
+        }
+        return walk_through(args);
     }
     let window = Window {
         since: args.since.clone(),
@@ -196,4 +200,81 @@ fn certify_client(args: &CertifyClientArgs) -> u8 {
         }
     }
     code
+}
+
+/// `certify-client` without `--judge`: an embedded mock on `--port` (or `--mock URL`), then the walk-through.
+fn walk_through(args: &CertifyClientArgs) -> u8 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            console::print_usage_error(&format!("cannot start the async runtime: {e}"));
+            return RUNTIME;
+        }
+    };
+    runtime.block_on(async {
+        let mut _embedded = None; // kept alive until the walk ends
+        let base = match &args.mock {
+            Some(url) => url.clone(),
+            None => {
+                let config = mock_server::Config {
+                    port: args.port,
+                    ..mock_server::Config::default() // real clock, realistic latency
+                };
+                match mock_server::MockServer::builder().config(config).start().await {
+                    Ok(m) => _embedded.insert(m).base_url().to_owned(),
+                    Err(e) => {
+                        console::print_usage_error(&format!(
+                            "cannot start the mock on port {}: {e} (choose another with --port, or use --mock URL)",
+                            args.port
+                        ));
+                        return RUNTIME;
+                    }
+                }
+            }
+        };
+        // operator lines from stdin, read on their own thread (a blocked read never holds the walk)
+        let (tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lines() {
+                let Ok(l) = line else { break };
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        let opts = WalkOptions {
+            base,
+            admin_token: args.admin_token.clone(),
+            credentials: Credentials {
+                tid: args.tid.clone().unwrap_or_else(|| Credentials::default().tid),
+                ..Credentials::default()
+            },
+            list: args.list,
+            only: args.only.clone(),
+            timeout: std::time::Duration::from_secs(args.timeout),
+            poll: std::time::Duration::from_millis(500),
+        };
+        let w = match walk::walk(&opts, &mut lines, console::print_walk_event).await {
+            Ok(w) => w,
+            Err(e) => {
+                console::print_usage_error(&e.to_string());
+                return match e {
+                    WalkError::Usage(_) => USAGE,
+                    WalkError::Mock(_) => RUNTIME,
+                };
+            }
+        };
+        console::print_walk(&w);
+        let mut code = w.exit_code();
+        for report in &args.reports {
+            if let Err(e) = report.write_walk(&w) {
+                console::print_usage_error(&format!("cannot write the report {report:?}: {e}"));
+                code = code.max(RUNTIME);
+            }
+        }
+        code
+    })
 }

@@ -141,6 +141,11 @@ pub fn finish(app: &AppState, mut res: Response, path: &str) -> Response {
         );
         return Response::from_parts(parts, axum::body::Body::from(body.to_string()));
     }
+    // A bare 404 from a nested router (e.g. an unknown file under /docs) gets Spring's body like any unknown route.
+    if res.status() == StatusCode::NOT_FOUND && !res.headers().contains_key(header::CONTENT_TYPE) {
+        let body = Json(json!({"status": 404, "error": "Not Found", "path": path}));
+        return (StatusCode::NOT_FOUND, body).into_response();
+    }
     if res.status() == StatusCode::METHOD_NOT_ALLOWED {
         let allow = res.headers().get(header::ALLOW).cloned();
         let body = Json(json!({"status": 405, "error": "Method Not Allowed", "path": path}));

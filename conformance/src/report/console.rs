@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::judge::{CheckVerdict, Judgement};
 use crate::result::{ScenarioResult, SnapshotStatus, Verdict};
 use crate::scenario::{LoadError, Scenario};
+use crate::walk::{Event, ItemVerdict, Walk};
 
 const GREEN: Style = AnsiColor::Green.on_default();
 const RED: Style = AnsiColor::Red.on_default();
@@ -275,4 +276,84 @@ pub fn print_judgement(j: &Judgement) {
     for w in &j.warnings {
         println!("{YELLOW}warning:{YELLOW:#} {w}");
     }
+}
+
+/// The walk-through as it goes: what to configure, what to do per item, each item's verdict with evidence.
+pub fn print_walk_event(event: Event<'_>) {
+    match event {
+        Event::Configure { base, credentials } => {
+            let (client, secret) = credentials
+                .client
+                .split_once(':')
+                .unwrap_or((&credentials.client, ""));
+            println!("{BOLD}Configure the POS with these GP tom Cloud settings:{BOLD:#}");
+            println!("  base URL        {base}");
+            println!("  OAuth client    {client} (secret {secret}, HTTP Basic)");
+            println!("  user            {}", credentials.username);
+            println!("  password        {}", credentials.password);
+            println!("  TID             {}", credentials.tid);
+            println!("  apiKey          {}", credentials.api_key);
+            println!("Then follow each step. Press Enter (or s + Enter) to skip a step.");
+        }
+        Event::Start {
+            item,
+            label,
+            timeout,
+        } => {
+            println!();
+            println!("{BOLD}[{label}] {}{BOLD:#}", item.title);
+            println!("  {}", item.instruction);
+            println!(
+                "  {DIM}waiting for the POS (up to {} s; Enter or s + Enter skips)…{DIM:#}",
+                timeout.as_secs()
+            );
+        }
+        Event::Done(r) => {
+            let (mark, style) = match r.verdict {
+                ItemVerdict::Pass => ("✓", GREEN),
+                ItemVerdict::Warn => ("!", YELLOW),
+                ItemVerdict::Skipped => ("-", DIM),
+                ItemVerdict::Fail => ("✗", RED),
+            };
+            println!(
+                "  {style}{mark} {} {}{style:#}  {}",
+                r.label,
+                r.verdict.label(),
+                r.summary
+            );
+            if !r.evidence.is_empty() {
+                let seqs: Vec<String> = r.evidence.iter().map(|s| format!("#{s}")).collect();
+                println!("    {DIM}requests {}{DIM:#}", seqs.join(" "));
+            }
+            for c in r.checks.iter().filter(|c| c.verdict >= CheckVerdict::Warn) {
+                println!("    {} {}: {}", c.verdict.label(), c.id, c.summary);
+                if let Some(fix) = c.fix {
+                    println!("    {BOLD}fix:{BOLD:#} {fix}");
+                }
+            }
+        }
+    }
+}
+
+/// The verdict per certification item at the end of a walk-through, then the checks over the session.
+pub fn print_walk(w: &Walk) {
+    println!();
+    println!("{BOLD}certification items (list {}){BOLD:#}", w.list.tag());
+    for r in &w.items {
+        let style = match r.verdict {
+            ItemVerdict::Pass => GREEN,
+            ItemVerdict::Warn => YELLOW,
+            ItemVerdict::Skipped => DIM,
+            ItemVerdict::Fail => RED,
+        };
+        println!(
+            "  {style}{:<7}{style:#} {:<12} {}",
+            r.verdict.label(),
+            r.label,
+            r.title
+        );
+    }
+    println!();
+    println!("{BOLD}checks over the whole session{BOLD:#}");
+    print_judgement(&w.judgement);
 }

@@ -94,6 +94,57 @@ fn verdict_class(v: CheckVerdict) -> &'static str {
 
 /// The HTML report of a client judgement.
 pub fn render_judgement(j: &Judgement) -> String {
+    render_judgement_with(j, None)
+}
+
+/// The HTML report of a certification walk-through: the certification-items table, then the judgement.
+pub fn render_walk(w: &crate::walk::Walk) -> String {
+    render_judgement_with(&w.judgement, Some(w))
+}
+
+fn items_table(w: &crate::walk::Walk) -> String {
+    use crate::walk::ItemVerdict;
+    let mut b = String::new();
+    let _ = writeln!(
+        b,
+        "<h2>Certification items (list {})</h2>\n<table class=\"items\">\n<thead><tr><th>Item</th><th>Verdict</th><th>Evidence</th><th>Checks</th></tr></thead>\n<tbody>",
+        esc(w.list.tag())
+    );
+    for i in &w.items {
+        let cls = match i.verdict {
+            ItemVerdict::Pass => "pass",
+            ItemVerdict::Warn | ItemVerdict::Skipped => "warn",
+            ItemVerdict::Fail => "fail",
+        };
+        let seqs: Vec<String> = i.evidence.iter().map(|s| format!("#{s}")).collect();
+        let checks: Vec<String> = i
+            .checks
+            .iter()
+            .map(|c| {
+                format!(
+                    "<a href=\"#{id}\"><span class=\"v {cls}\">{v}</span> {id}</a>",
+                    id = esc(c.id),
+                    cls = verdict_class(c.verdict),
+                    v = c.verdict.label()
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            b,
+            "<tr class=\"item\"><td class=\"id\">{label}<br><small>{title}</small></td><td><span class=\"v {cls}\">{v}</span></td><td><div class=\"sum\">{sum}</div><span class=\"seq\">{seqs}</span></td><td>{checks}</td></tr>",
+            label = esc(&i.label),
+            title = esc(i.title),
+            v = i.verdict.label(),
+            sum = esc(&i.summary),
+            seqs = esc(&seqs.join(" ")),
+            checks = checks.join("<br>")
+        );
+    }
+    b.push_str("</tbody>\n</table>\n");
+    b
+}
+
+fn render_judgement_with(j: &Judgement, walk: Option<&crate::walk::Walk>) -> String {
     let title = "GP tom client certification report";
     let mut b = String::new();
     let _ = writeln!(b, "<h1>{title}</h1>");
@@ -103,7 +154,7 @@ pub fn render_judgement(j: &Judgement) -> String {
         j.entries,
         esc(j.from.as_deref().unwrap_or("-")),
         esc(j.to.as_deref().unwrap_or("-")),
-        if j.exit_code() == 0 {
+        if walk.map_or(j.exit_code(), crate::walk::Walk::exit_code) == 0 {
             "no check failed"
         } else {
             "not ready for certification"
@@ -119,6 +170,9 @@ pub fn render_judgement(j: &Judgement) -> String {
     );
     for w in &j.warnings {
         let _ = writeln!(b, "<div class=\"notice\"><b>warning:</b> {}</div>", esc(w));
+    }
+    if let Some(w) = walk {
+        b.push_str(&items_table(w));
     }
     b.push_str("<h2>Checks</h2>\n<table class=\"checks\">\n<thead><tr><th>Check</th><th>Verdict</th><th>Evidence</th><th>What to fix</th></tr></thead>\n<tbody>\n");
     for c in &j.checks {

@@ -53,3 +53,15 @@ pub fn render_judgement(j: &Judgement) -> String {
     text.push('\n');
     text
 }
+
+/// The JSON report of a certification walk-through: `{"summary", "items", "checks", "tasks", …}`.
+pub fn render_walk(w: &crate::walk::Walk) -> String {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&render_judgement(&w.judgement)).unwrap_or_default();
+    doc["list"] = json!(w.list);
+    doc["items"] = json!(w.items);
+    doc["summary"]["exit_code"] = json!(w.exit_code());
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -61,6 +61,11 @@ pub fn render(results: &[ScenarioResult]) -> String {
 /// The JUnit XML of a client judgement.
 pub fn render_judgement(j: &Judgement) -> String {
     let mut report = Report::new("gptom-conformance certify-client");
+    report.add_test_suite(checks_suite(j));
+    report.to_string().unwrap_or_default()
+}
+
+fn checks_suite(j: &Judgement) -> TestSuite {
     let mut suite = TestSuite::new("client-checks");
     if !j.warnings.is_empty() {
         suite.set_system_err(
@@ -100,6 +105,34 @@ pub fn render_judgement(j: &Judgement) -> String {
         }
         suite.add_test_case(case);
     }
+    suite
+}
+
+/// The JUnit XML of a certification walk-through: one test case per item (suite `certification-items`), then
+/// the checks over the whole session.
+pub fn render_walk(w: &crate::walk::Walk) -> String {
+    use crate::walk::ItemVerdict;
+    let mut report = Report::new("gptom-conformance certify-client");
+    let mut suite = TestSuite::new("certification-items");
+    for i in &w.items {
+        let status = match i.verdict {
+            ItemVerdict::Fail => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                s.set_message(i.summary.clone());
+                s
+            }
+            ItemVerdict::Skipped => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(i.summary.clone());
+                s
+            }
+            ItemVerdict::Pass | ItemVerdict::Warn => TestCaseStatus::success(),
+        };
+        let mut case = TestCase::new(format!("{} {}", i.label, i.title), status);
+        case.set_classname("certification-items");
+        suite.add_test_case(case);
+    }
     report.add_test_suite(suite);
+    report.add_test_suite(checks_suite(&w.judgement));
     report.to_string().unwrap_or_default()
 }

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::judge::Judgement;
 use crate::result::ScenarioResult;
+use crate::walk::Walk;
 
 /// A report file requested with `--report KIND=FILE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,17 @@ impl ReportFile {
             Self::Junit(p) => write_file(p, &junit::render_judgement(j)),
             Self::Json(p) => write_file(p, &json::render_judgement(j)),
             Self::Html(p) => write_file(p, &html::render_judgement(j)),
+        }
+    }
+}
+
+impl ReportFile {
+    /// Writes the report of a certification walk-through (items, then the checks over the whole session).
+    pub fn write_walk(&self, w: &Walk) -> std::io::Result<()> {
+        match self {
+            Self::Junit(p) => write_file(p, &junit::render_walk(w)),
+            Self::Json(p) => write_file(p, &json::render_walk(w)),
+            Self::Html(p) => write_file(p, &html::render_walk(w)),
         }
     }
 }

@@ -100,26 +100,31 @@ pub async fn run_with_progress(
             Err(e) => return all_errored(&e, &mut on_done),
         }
     }
+    // Scenarios start in the given order, at most `jobs` at a time; results are taken as they finish. Under
+    // --fail-fast nothing new starts once a result is bad (finished results are handled before new starts).
     let permits = Arc::new(Semaphore::new(jobs));
     let mut set = JoinSet::new();
     let mut index_of = HashMap::with_capacity(scenarios.len());
-    for (i, s) in scenarios.iter().enumerate() {
-        let (s, opts, client, remote, permits) = (
-            Arc::clone(s),
-            opts.clone(),
-            client.clone(),
-            remote.clone(),
-            Arc::clone(&permits),
-        );
-        let handle = set.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            run_one(&s, &opts, &client, remote.as_deref()).await
-        });
-        index_of.insert(handle.id(), i);
-    }
     let mut slots: Vec<Option<ScenarioResult>> = vec![None; scenarios.len()];
     let mut stopped_by: Option<String> = None;
-    while let Some(joined) = set.join_next_with_id().await {
+    let mut next = 0;
+    loop {
+        let more = next < scenarios.len() && stopped_by.is_none();
+        let joined = tokio::select! {
+            biased;
+            Some(joined) = set.join_next_with_id(), if !set.is_empty() => joined,
+            permit = Arc::clone(&permits).acquire_owned(), if more => {
+                let (sc, opts, client, remote) = (Arc::clone(&scenarios[next]), opts.clone(), client.clone(), remote.clone());
+                let handle = set.spawn(async move {
+                    let _permit = permit;
+                    run_one(&sc, &opts, &client, remote.as_deref()).await
+                });
+                index_of.insert(handle.id(), next);
+                next += 1;
+                continue;
+            }
+            else => break,
+        };
         let (i, result) = match joined {
             Ok((id, r)) => (index_of[&id], r),
             Err(e) if e.is_cancelled() => continue, // --fail-fast cancelled it; reported below

@@ -242,10 +242,18 @@ fn certify_client_judges_a_mock_or_a_saved_journal_with_exit_codes_and_reports()
     assert!(text(&out).contains("fix: On a 401"), "{}", text(&out));
 
     // usage and reachability
-    assert_eq!(
-        cli(&["certify-client", "--mock", &base]).status.code(),
-        Some(2)
-    );
+    let out = cli(&[
+        "certify-client",
+        "--journal",
+        saved.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out)); // a saved journal needs --judge
+    let out = cli(&["certify-client", "--mock", &base, "--only", "refund"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("not a Cloud item"), "{}", text(&out));
+    // the walk-through against a mock that is not there
+    let out = cli(&["certify-client", "--mock", "http://127.0.0.1:9"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert_eq!(cli(&["certify-client", "--judge"]).status.code(), Some(2));
     let missing = dir.path().join("missing.json");
     let out = cli(&[

@@ -7,3 +7,4 @@ mod pos;
 mod remote;
 mod scenarios;
 mod support;
+mod walk;

@@ -328,7 +328,7 @@ impl Engine {
             .context_id
             .as_ref()
             .and_then(|c| self.transactions.get(c))
-            .cloned();
+            .map(|t| (**t).clone());
         Some(TxnReply::Done(self.result_entity(
             id,
             &reg,

@@ -182,7 +182,10 @@ impl Engine {
     /// A transaction by id, after settling its terminal.
     pub fn transaction_any(&mut self, tid: &str, id: &str, now: Timestamp) -> Option<Transaction> {
         self.settle(tid, now);
-        self.transactions.get(id).filter(|t| t.tid == tid).cloned()
+        self.transactions
+            .get(id)
+            .filter(|t| t.tid == tid)
+            .map(|t| (**t).clone())
     }
 
     /// A closed batch of `tid` by id, or the open one as a pseudo-batch for `OPEN`.
@@ -222,6 +225,7 @@ impl Engine {
         let txns: Vec<&Transaction> = self
             .transactions
             .values()
+            .map(|t| &**t)
             .filter(|t| {
                 t.tid == tid && t.batch_number == batch.number && t.result == TxnResult::Accepted
             })

@@ -236,15 +236,18 @@ pub struct Engine {
     tokens: Tokens,
     rng: MockRng,
     next_seq: u64,
-    tasks: HashMap<String, Task>,
+    /// Boxed: a table slot stays one pointer wide, so growth and empty slots cost little.
+    tasks: HashMap<String, Box<Task>>,
     /// Task ids by creation order (for eviction).
     task_order: BTreeMap<u64, String>,
     tids: BTreeMap<String, TidState>,
-    transactions: HashMap<String, Transaction>,
+    transactions: HashMap<String, Box<Transaction>>,
     /// Transaction ids in the order they were made (for eviction).
     txn_order: VecDeque<String>,
     overrides: BTreeMap<String, Override>,
     faults: Faults,
+    /// Card brands of the fixtures, shared by every transaction that draws one.
+    brands: Vec<std::sync::Arc<transaction::CardBrand>>,
     /// Simulated devices by TID (created on first use).
     devices: BTreeMap<String, device::Device>,
     /// iOS deep links waiting for their task, by task id.
@@ -258,7 +261,15 @@ pub struct Engine {
 impl Engine {
     /// A fresh engine over `world`.
     pub fn new(world: World, settings: Settings) -> Self {
+        let brands = world
+            .cards
+            .brands
+            .iter()
+            .cloned()
+            .map(std::sync::Arc::new)
+            .collect();
         Engine {
+            brands,
             tokens: Tokens::new(&settings.jwt_secret, settings.token_ttls),
             rng: MockRng::new(settings.seed),
             fixtures: world.clone(),
@@ -428,7 +439,7 @@ impl Engine {
             state.last_txn_task = Some(id.clone());
         }
         self.task_order.insert(task.seq, id.clone());
-        self.tasks.insert(id.clone(), task);
+        self.tasks.insert(id.clone(), Box::new(task));
         self.settle(&tid, now);
         let view = self.view(&id, now);
         self.evict();
@@ -476,7 +487,7 @@ impl Engine {
         self.transactions
             .get(id)
             .filter(|t| self.sees(who, &t.tid))
-            .cloned()
+            .map(|t| (**t).clone())
             .ok_or_else(|| {
                 Error::new(
                     404,
@@ -600,6 +611,7 @@ impl Engine {
             Some(s) if s.final_status() == TaskStatus::Completed => self
                 .transactions
                 .get(&task.drawn.context_id)
+                .map(|t| &**t)
                 .ok_or_else(|| {
                     not_voidable(format!(
                         "the last transaction of TID {tid} is no longer stored"
@@ -711,7 +723,7 @@ impl Engine {
                     origin.voided |= txn.result == TxnResult::Accepted;
                 }
                 self.txn_order.push_back(txn.id.clone());
-                self.transactions.insert(txn.id.clone(), txn);
+                self.transactions.insert(txn.id.clone(), Box::new(txn));
             }
             _ => {}
         }
@@ -780,10 +792,10 @@ impl Engine {
             (None, PayType::Cash, _) | (None, _, Outcome::CardholderAbort) => None,
             (None, PayType::Card, _) => {
                 let cards = &self.world.cards;
-                let brand = cards
+                let brand = self
                     .brands
                     .get(task.drawn.brand)
-                    .or(cards.brands.first())
+                    .or(self.brands.first())
                     .cloned();
                 let entry = cards
                     .entry_modes

@@ -44,14 +44,14 @@ pub struct CardCatalog {
 }
 
 /// Card data of a CARD transaction.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CardData {
     /// Last four PAN digits.
     pub last4: String,
     /// `CONTACTLESS` / `CHIP` / `MAGSTRIPE`.
     pub entry: String,
     /// Brand.
-    pub brand: CardBrand,
+    pub brand: std::sync::Arc<CardBrand>,
     /// Whether the PIN was verified.
     pub pin: bool,
 }

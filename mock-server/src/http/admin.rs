@@ -116,7 +116,7 @@ pub async fn health(State(app): State<AppState>) -> Json<Value> {
 }
 
 /// Clear tasks, transactions, batches, journal, overrides and faults (all, or one TID).
-#[utoipa::path(post, path = "/__admin/reset", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = ResetBody, responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
+#[utoipa::path(post, path = "/__admin/reset", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = ResetBody, responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody), (status = 404, description = "Unknown TID", body = AdminErrorBody)))]
 pub async fn reset(State(app): State<AppState>, Body(body): Body) -> Reply {
     let m = object(&body)?;
     let tid = opt_str(&m, "tid")?.map(str::to_owned);
@@ -182,7 +182,7 @@ pub async fn set_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
 }
 
 /// Outcome of the next N tasks created on a TID.
-#[utoipa::path(put, path = "/__admin/terminals/{tid}/next-outcome", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = NextOutcomeBody, params(("tid" = String, Path)), responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
+#[utoipa::path(put, path = "/__admin/terminals/{tid}/next-outcome", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = NextOutcomeBody, params(("tid" = String, Path)), responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody), (status = 404, description = "Unknown TID", body = AdminErrorBody)))]
 pub async fn next_outcome(
     State(app): State<AppState>,
     Segment(tid): Segment,
@@ -215,7 +215,7 @@ pub async fn next_outcome(
 }
 
 /// Change reachability, mode or latency of a terminal.
-#[utoipa::path(patch, path = "/__admin/terminals/{tid}", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = PatchTerminalBody, params(("tid" = String, Path)), responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
+#[utoipa::path(patch, path = "/__admin/terminals/{tid}", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = PatchTerminalBody, params(("tid" = String, Path)), responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody), (status = 404, description = "Unknown TID", body = AdminErrorBody)))]
 pub async fn patch_terminal(
     State(app): State<AppState>,
     Segment(tid): Segment,
@@ -325,7 +325,7 @@ pub async fn delete_fault(State(app): State<AppState>, Segment(id): Segment) -> 
 #[utoipa::path(get, path = "/__admin/journal", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this TID"), ("path" = Option<String>, Query, description = "Path prefix, or glob with *"), ("since" = Option<String>, Query, description = "RFC 3339")), responses((status = 200, description = "`{\"entries\": [...]}`"), (status = 400, description = "Bad filter", body = AdminErrorBody)))]
 pub async fn journal(State(app): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> Reply {
     let mut filter = Filter::default();
-    for (k, v) in q {
+    for (k, v) in q.into_iter().filter(|(_, v)| !v.is_empty()) {
         match k.as_str() {
             "tid" => filter.tid = Some(v),
             "path" => filter.path = Some(v),
@@ -353,6 +353,7 @@ pub async fn clear_journal(State(app): State<AppState>) -> Json<Value> {
 
 /// `POST /__admin/reset` body (empty = everything).
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResetBody {
     /// Only this terminal.
     tid: Option<String>,
@@ -360,13 +361,16 @@ pub struct ResetBody {
 
 /// `PUT /__admin/clock` body.
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SetClockBody {
     /// RFC 3339, not before the current mock time.
+    #[schema(format = DateTime)]
     now: String,
 }
 
 /// `POST /__admin/clock/advance` body.
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AdvanceBody {
     /// Seconds, may be fractional.
     #[schema(minimum = 0)]
@@ -375,8 +379,10 @@ pub struct AdvanceBody {
 
 /// `PUT /__admin/terminals/{tid}/next-outcome` body.
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NextOutcomeBody {
     /// approve, decline, timeout, exception, customer-cancel, init-error, cardholder-abort, dcc, dcc-no-decimals.
+    #[schema(value_type = Outcome)]
     outcome: String,
     /// How many tasks (default 1; 0 clears).
     count: Option<u32>,
@@ -384,6 +390,7 @@ pub struct NextOutcomeBody {
 
 /// `PATCH /__admin/terminals/{tid}` body.
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PatchTerminalBody {
     /// false: every task push fails with 502.
     reachable: Option<bool>,
@@ -415,7 +422,7 @@ pub async fn patch_device(
 
 /// `PATCH /__admin/devices/{tid}` body.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PatchDeviceBody {
     /// GP tom installed.
     installed: Option<bool>,

@@ -247,13 +247,17 @@ impl From<DccData> for DccDto {
 #[allow(dead_code)]
 pub struct TransactionTaskRequest {
     /// API key of the terminal (GP tom app: Account → Cloud API).
+    #[schema(min_length = 1)]
     api_key: String,
     /// Target terminal id (capital T).
     #[serde(rename = "Tid")]
+    #[schema(min_length = 1)]
     tid: String,
     /// Which subsystem asks, e.g. "Cash desk 12" (1–100 characters).
+    #[schema(min_length = 1, max_length = 100)]
     initiator: String,
     /// Human-readable task name (1–200 characters).
+    #[schema(min_length = 1, max_length = 200)]
     title: String,
     /// `SALE`, `VOID` or `REFUND`.
     transaction_operation: Operation,
@@ -266,8 +270,10 @@ pub struct TransactionTaskRequest {
     #[schema(minimum = 0, maximum = 99_999_999)]
     tip_amount: Option<i64>,
     /// ISO 4217, must be the terminal's currency.
+    #[schema(pattern = "^[A-Z]{3}$")]
     currency_code: Option<String>,
     /// Merchant reference: at most 20 ASCII letters and digits.
+    #[schema(pattern = "^[A-Za-z0-9]{0,20}$")]
     origin_reference_num: Option<String>,
     /// Print the receipt on the device (default true).
     print_by_payment_app: Option<bool>,
@@ -286,13 +292,17 @@ pub struct TransactionTaskRequest {
 #[allow(dead_code)]
 pub struct BatchTaskRequest {
     /// API key of the terminal.
+    #[schema(min_length = 1)]
     api_key: String,
     /// Target terminal id.
     #[serde(rename = "Tid")]
+    #[schema(min_length = 1)]
     tid: String,
     /// Which subsystem asks.
+    #[schema(min_length = 1, max_length = 100)]
     initiator: String,
     /// Human-readable task name.
+    #[schema(min_length = 1, max_length = 200)]
     title: String,
 }
 

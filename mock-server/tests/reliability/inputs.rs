@@ -477,7 +477,6 @@ fn random_token_forms_never_5xx() {
 }
 
 #[tokio::test]
-#[ignore = "BUG: GET /docs/<unknown file> answers 404 with an empty body (utoipa-swagger-ui's router), not Spring's {status,error,path} (cloud-mock.md §5); fix in http/mod.rs or error::finish"]
 async fn unknown_docs_file_has_the_spring_body() {
     let (mock, _clock) = support::spawn(|_| {}).await;
     let res = support::client()
