@@ -122,14 +122,7 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
     progress.finish();
     console::print_details(&results);
     console::print_summary(&results);
-    let mut code = exit_code(&results);
-    for report in &args.reports {
-        if let Err(e) = report.write(&results) {
-            console::print_usage_error(&format!("cannot write the report {report:?}: {e}"));
-            code = code.max(RUNTIME);
-        }
-    }
-    code
+    write_reports(&args.reports, exit_code(&results), |r| r.write(&results))
 }
 
 /// `certify-client --judge`: journal (from the mock or a file) → judgement → console + reports → exit code.
@@ -192,14 +185,9 @@ fn certify_client(args: &CertifyClientArgs) -> u8 {
     } else {
         console::print_judgement(&judgement);
     }
-    let mut code = judgement.exit_code();
-    for report in &args.reports {
-        if let Err(e) = report.write_judgement(&judgement) {
-            console::print_usage_error(&format!("cannot write the report {report:?}: {e}"));
-            code = code.max(RUNTIME);
-        }
-    }
-    code
+    write_reports(&args.reports, judgement.exit_code(), |r| {
+        r.write_judgement(&judgement)
+    })
 }
 
 /// `certify-client` without `--judge`: an embedded mock on `--port` (or `--mock URL`), then the walk-through.
@@ -268,13 +256,22 @@ fn walk_through(args: &CertifyClientArgs) -> u8 {
             }
         };
         console::print_walk(&w);
-        let mut code = w.exit_code();
-        for report in &args.reports {
-            if let Err(e) = report.write_walk(&w) {
-                console::print_usage_error(&format!("cannot write the report {report:?}: {e}"));
-                code = code.max(RUNTIME);
-            }
-        }
-        code
+        write_reports(&args.reports, w.exit_code(), |r| r.write_walk(&w))
     })
+}
+
+/// Writes every requested report; a report that cannot be written raises the exit code to RUNTIME.
+fn write_reports(
+    reports: &[conformance::report::ReportFile],
+    code: u8,
+    mut write: impl FnMut(&conformance::report::ReportFile) -> std::io::Result<()>,
+) -> u8 {
+    let mut code = code;
+    for report in reports {
+        if let Err(e) = write(report) {
+            console::print_usage_error(&format!("cannot write the report {report:?}: {e}"));
+            code = code.max(RUNTIME);
+        }
+    }
+    code
 }
