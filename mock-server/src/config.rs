@@ -218,6 +218,9 @@ impl Config {
         if profiles.ttl_cancelled {
             names.push("ttl-cancelled");
         }
+        if profiles.receiptless_success {
+            names.push("receiptless-success");
+        }
         ConfigFile {
             bind: Some(self.bind),
             port: Some(self.port),

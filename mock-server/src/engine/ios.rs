@@ -586,6 +586,12 @@ impl Engine {
                 m.insert("status".into(), json!("CANCELLED"));
                 m.insert("receipt".into(), self.receipt(&t, Some(&view.task_id)));
             }
+            Some(t)
+                if t.result == TxnResult::Accepted
+                    && self.settings.profiles.receiptless_success =>
+            {
+                m.insert("status".into(), json!("COMPLETED"));
+            }
             Some(t) => {
                 m.insert("status".into(), json!("COMPLETED"));
                 let code = match (t.result, outcome) {

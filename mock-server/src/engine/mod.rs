@@ -109,11 +109,15 @@ pub struct Profiles {
     pub task_not_found_403: bool,
     /// `ttl-cancelled`: expired tasks end CANCELLED instead of ERROR/TASK_EXPIRED.
     pub ttl_cancelled: bool,
+    /// `receiptless-success`: approved iOS deep links redirect `status=COMPLETED` without `receipt` or `code`, as a
+    /// real client observed (device-channels.md §2).
+    pub receiptless_success: bool,
 }
 
 impl Profiles {
     /// The profile names `parse` accepts.
-    pub const NAMES: &'static str = "lenient, strict, task-not-found-403, ttl-cancelled";
+    pub const NAMES: &'static str =
+        "lenient, strict, task-not-found-403, ttl-cancelled, receiptless-success";
 
     /// Parses a comma-separated list, e.g. `strict,task-not-found-403`.
     pub fn parse(list: &str) -> Result<Self, String> {
@@ -124,6 +128,7 @@ impl Profiles {
                 "strict" => p.strict = true,
                 "task-not-found-403" => p.task_not_found_403 = true,
                 "ttl-cancelled" => p.ttl_cancelled = true,
+                "receiptless-success" => p.receiptless_success = true,
                 other => {
                     return Err(format!(
                         "unknown profile {other:?}; expected one of {}",

@@ -418,3 +418,30 @@ async fn faults_apply_to_deep_links_too() {
         200
     );
 }
+
+#[tokio::test]
+async fn the_receiptless_success_profile_drops_the_receipt_of_approved_payments() {
+    let app = TestApp::spawn_with(|b| {
+        b.latency("instant")
+            .profiles(mock_server::Profiles::parse("receiptless-success").unwrap())
+    })
+    .await;
+    let r = open(
+        &app,
+        "gptom://transaction/create?amount=1111&redirectUrl=x://transaction/create",
+    )
+    .await;
+    assert_eq!(
+        r.json["redirect"],
+        "x://transaction/create?status=COMPLETED"
+    );
+    let declined = result(
+        &app,
+        "gptom://transaction/create?amount=1122&redirectUrl=x://transaction/create",
+    )
+    .await;
+    assert_eq!(
+        declined["code"], "insufficientFunds",
+        "only approved payments lose their receipt"
+    );
+}
