@@ -14,6 +14,8 @@ use crate::scenario::vars::{Vars, as_text, substitute, substitute_value};
 use crate::scenario::{Expect, Grant, PollTask, RawRequest, Step, TokenStep, load::STATUSES};
 use crate::target::{Credentials, Target, error_chain};
 
+mod device;
+
 /// A response as the checks see it.
 struct Response {
     /// 0 when no response came.
@@ -94,6 +96,8 @@ impl Ctx<'_> {
                 self.finish(r, &resp, &g.expect, &g.capture, &[])
             }
             Step::Request(q) => self.raw(q, r).await,
+            Step::Deeplink(d) => self.deeplink(d, r).await,
+            Step::App2App(a) => self.app2app(a, r).await,
             Step::AdvanceClock(a) => {
                 let now = self
                     .admin_call(

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use serde_saphyr::Location;
 
 use super::vars::{references, references_in};
-use super::{AddFault, FaultAction, FaultDelay, Grant, JsonCheck, Scenario, Step};
+use super::{
+    AddFault, App2App, App2AppCall, FaultAction, FaultDelay, Grant, JsonCheck, Scenario, Step,
+};
 
 /// Task statuses a `poll_task` may wait for or list (cloud-mock.md §8).
 pub const STATUSES: [&str; 8] = [
@@ -192,6 +194,9 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
                     "access_token" | "refresh_token" => " (add a `token` step before it)",
                     "taskId" => " (add a `create_task` step before it)",
                     "contextId" => " (add a `poll_task` or `get_task` step before it)",
+                    "transactionId" => {
+                        " (add an `app2app: {call: register}` step before it, or give `id`)"
+                    }
                     _ => " (define it in `vars` or `capture` it in an earlier step)",
                 };
                 return Err(err(format!(
@@ -216,12 +221,10 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
                         )));
                     }
                 }
-                if !(p.interval > 0.0 && p.timeout >= p.interval) {
-                    return Err(err(
-                        "interval must be > 0 and timeout ≥ interval (seconds)".to_owned()
-                    ));
-                }
+                check_polling(p.interval, p.timeout).map_err(err)?;
             }
+            Step::Deeplink(d) => check_polling(d.interval, d.timeout).map_err(err)?,
+            Step::App2App(a) => check_app2app(a).map_err(err)?,
             Step::Request(r) => {
                 let forms = [
                     r.json.is_some(),
@@ -240,6 +243,17 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
             }
             Step::AddFault(f) => check_fault(f).map_err(err)?,
             _ => {}
+        }
+        let waits = match step {
+            Step::Deeplink(d) => d.wait,
+            Step::App2App(a) => a.wait && a.call.may_pend(),
+            _ => false,
+        };
+        if waits && step.expect().and_then(|e| e.status) == Some(202) {
+            return Err(err(
+                "expect.status 202: the step waits until the answer is final; add `wait: false` to check the pending answer"
+                    .to_owned(),
+            ));
         }
         if let Some(expect) = step.expect()
             && expect.transport_error
@@ -269,6 +283,37 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
         defined.extend(step.implicit_captures().iter().map(|v| (*v).to_owned()));
     }
     Ok(())
+}
+
+fn check_polling(interval: f64, timeout: f64) -> Result<(), String> {
+    if interval > 0.0 && interval.is_finite() && timeout >= interval {
+        Ok(())
+    } else {
+        Err("interval must be > 0 and timeout ≥ interval (seconds)".to_owned())
+    }
+}
+
+/// `id` and `body` only where the call has them; one place for a transaction's id.
+fn check_app2app(a: &App2App) -> Result<(), String> {
+    let call = a.call.as_str();
+    if a.id.is_some() && !a.call.takes_id() {
+        return Err(format!(
+            "call {call} takes no id (only transaction, state, inquire and result do)"
+        ));
+    }
+    if a.body.is_some() && !a.call.has_body() {
+        return Err(format!(
+            "call {call} is a GET: drop body (only register, transaction, login, logout and change-password send one)"
+        ));
+    }
+    let body_id = a
+        .body
+        .as_ref()
+        .is_some_and(|b| b.contains_key("transactionID"));
+    if a.call == App2AppCall::Transaction && a.id.is_some() && body_id {
+        return Err("give the transaction id once: `id` or body.transactionID".to_owned());
+    }
+    check_polling(a.interval, a.timeout)
 }
 
 /// What the mock would reject with a 400, caught before anything is sent.
@@ -391,6 +436,19 @@ fn used_vars(step: &Step) -> Vec<&str> {
             if let Some(raw) = &r.raw {
                 dynamic.extend(references(raw));
             }
+        }
+        Step::Deeplink(d) => {
+            dynamic.extend(references(&d.url));
+            dynamic.extend(d.tid.iter().flat_map(|t| references(t)));
+        }
+        Step::App2App(a) => {
+            dynamic.extend(a.id_template().into_iter().flat_map(references));
+            dynamic.extend(
+                a.body
+                    .iter()
+                    .flat_map(|b| b.values().flat_map(references_in)),
+            );
+            dynamic.extend(a.tid.iter().flat_map(|t| references(t)));
         }
         Step::CancelTask(c) => dynamic.extend(references(&c.task)),
         Step::SetOutcome(s) => dynamic.extend(s.tid.iter().flat_map(|t| references(t))),
@@ -543,6 +601,57 @@ mod tests {
             Path::new("x.yaml"),
         );
         assert!(ok.is_ok(), "{ok:?}");
+    }
+
+    #[test]
+    fn device_steps_load() {
+        let s = load_str(
+            "id: X\ntitle: t\nsteps:\n  - deeplink: {url: \"gptom://status\", tid: \"{{tid}}\", interval: 30, capture: {s: result.status}}\n  - app2app: {call: register}\n  - app2app: {call: transaction, body: {transactionType: 1, amount: 1111}}\n  - app2app: {call: state, expect: {json: [{path: state, equals: 6}]}}\n  - app2app: {call: change-password, body: {oldPass: a, newPass: b}}\n  - app2app: {call: transaction, wait: false, body: {transactionID: \"{{s}}\"}, expect: {status: 202}}\n",
+            Path::new("x.yaml"),
+        );
+        assert!(s.is_ok(), "{s:?}");
+    }
+
+    #[test]
+    fn unknown_app2app_call_points_at_it() {
+        let e = err("id: X\ntitle: t\nsteps:\n  - app2app:\n      call: pay\n");
+        assert!(e.starts_with("s.yaml:5:13: "), "{e}");
+        assert!(e.contains("pay"), "{e}");
+        assert!(e.contains("change-password"), "{e}");
+    }
+
+    #[test]
+    fn app2app_fields_must_fit_the_call() {
+        let e = err("id: X\ntitle: t\nsteps:\n  - app2app: {call: info, id: abc}\n");
+        assert!(
+            e.starts_with("s.yaml:4:5: app2app: call info takes no id"),
+            "{e}"
+        );
+        let e = err("id: X\ntitle: t\nsteps:\n  - app2app: {call: state, id: a, body: {}}\n");
+        assert!(e.contains("call state is a GET: drop body"), "{e}");
+        let e = err(
+            "id: X\ntitle: t\nsteps:\n  - app2app: {call: transaction, id: a, body: {transactionID: b}}\n",
+        );
+        assert!(e.contains("give the transaction id once"), "{e}");
+        let e = err("id: X\ntitle: t\nsteps:\n  - app2app: {call: inquire}\n");
+        assert!(e.contains("unknown variable {{transactionId}}"), "{e}");
+        assert!(e.contains("call: register"), "{e}");
+    }
+
+    #[test]
+    fn waiting_steps_cannot_expect_the_pending_answer() {
+        let e = err(
+            "id: X\ntitle: t\nsteps:\n  - deeplink: {url: \"gptom://status\", expect: {status: 202}}\n",
+        );
+        assert!(
+            e.starts_with("s.yaml:4:5: deeplink: expect.status 202: the step waits"),
+            "{e}"
+        );
+        let e = err("id: X\ntitle: t\nsteps:\n  - deeplink: {url: u, interval: 0}\n");
+        assert!(e.contains("interval must be > 0"), "{e}");
+        let e = err("id: X\ntitle: t\nsteps:\n  - deeplink: {url: u, redirect: x}\n");
+        assert!(e.starts_with("s.yaml:4:"), "{e}");
+        assert!(e.contains("unknown field `redirect`"), "{e}");
     }
 
     #[test]

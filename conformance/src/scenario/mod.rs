@@ -16,6 +16,7 @@
 //!   - get_transaction: { expect: { json: [{ path: result, equals: DECLINED }] } }
 //! ```
 
+pub mod device;
 pub mod load;
 pub mod vars;
 
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 
+pub use device::{App2App, App2AppCall, Deeplink};
 pub use load::{LoadError, load, load_all, load_str};
 
 /// One certification scenario (one file).
@@ -144,6 +146,11 @@ pub enum Step {
     GetTransaction(GetTransaction),
     /// Any raw HTTP call (bad-input cases).
     Request(RawRequest),
+    /// iOS: open a `gptom://` deep link (`POST /ios/deeplink`), waiting out a pending answer.
+    Deeplink(Deeplink),
+    /// Android: one app2app call (`/app2app/*`), waiting out a pending `transaction`.
+    #[serde(rename = "app2app")]
+    App2App(App2App),
     /// Mock-only: move the mock clock forward.
     AdvanceClock(AdvanceClock),
     /// Mock-only: force the outcome of the next task(s) on a TID.
@@ -174,6 +181,8 @@ impl Step {
             Self::GetTask(_) => "get_task",
             Self::GetTransaction(_) => "get_transaction",
             Self::Request(_) => "request",
+            Self::Deeplink(_) => "deeplink",
+            Self::App2App(_) => "app2app",
             Self::AdvanceClock(_) => "advance_clock",
             Self::SetOutcome(_) => "set_outcome",
             Self::SetTerminal(_) => "set_terminal",
@@ -211,6 +220,8 @@ impl Step {
             Self::GetTask(s) => s.name.as_deref(),
             Self::GetTransaction(s) => s.name.as_deref(),
             Self::Request(s) => s.name.as_deref(),
+            Self::Deeplink(s) => s.name.as_deref(),
+            Self::App2App(s) => s.name.as_deref(),
             Self::CancelTask(s) => s.name.as_deref(),
             Self::AddFault(s) => s.name.as_deref(),
             Self::GetJournal(s) => s.name.as_deref(),
@@ -232,6 +243,8 @@ impl Step {
             Self::GetTask(s) => Some(&s.expect),
             Self::GetTransaction(s) => Some(&s.expect),
             Self::Request(s) => Some(&s.expect),
+            Self::Deeplink(s) => Some(&s.expect),
+            Self::App2App(s) => Some(&s.expect),
             Self::CancelTask(s) => Some(&s.expect),
             Self::GetJournal(s) => Some(&s.expect),
             Self::GetState(s) => Some(&s.expect),
@@ -248,6 +261,8 @@ impl Step {
             Self::GetTask(s) => Some(&s.capture),
             Self::GetTransaction(s) => Some(&s.capture),
             Self::Request(s) => Some(&s.capture),
+            Self::Deeplink(s) => Some(&s.capture),
+            Self::App2App(s) => Some(&s.capture),
             Self::CancelTask(s) => Some(&s.capture),
             Self::AddFault(s) => Some(&s.capture),
             Self::GetJournal(s) => Some(&s.capture),
@@ -262,6 +277,7 @@ impl Step {
             Self::Token(_) => &["access_token", "refresh_token"],
             Self::CreateTask(_) => &["taskId"],
             Self::PollTask(_) | Self::GetTask(_) | Self::CancelTask(_) => &["contextId"],
+            Self::App2App(a) if a.call == App2AppCall::Register => &["transactionId"],
             _ => &[],
         }
     }

@@ -65,3 +65,27 @@ fn visit(dir: &Path, f: &mut dyn FnMut(&Path)) {
         }
     }
 }
+
+#[test]
+fn a_deeplink_still_pending_at_its_timeout_fails_with_the_polls_shown() {
+    let s = scenario::load_str(
+        "id: X\ntitle: t\nsteps:\n  - deeplink: {url: \"gptom://transaction/create?amount=1123&redirectUrl=myapp://gptom/transaction/create\", interval: 10, timeout: 30}\n",
+        Path::new("x.yaml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let result = rt.block_on(conformance::run_embedded(&s));
+    assert_eq!(
+        result.verdict,
+        Verdict::Failed("step 1 deeplink: still pending after 30s (timeout 30s)".to_owned()),
+        "{}",
+        result.transcript
+    );
+    assert!(
+        result
+            .transcript
+            .contains("polled 3 times, clock advanced 30s"),
+        "{}",
+        result.transcript
+    );
+}
