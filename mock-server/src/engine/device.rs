@@ -191,7 +191,10 @@ impl Engine {
     /// A closed batch of `tid` by id, or the open one as a pseudo-batch for `OPEN`.
     pub fn batch_json(&mut self, tid: &str, id: &str, now: Timestamp) -> Option<Value> {
         self.settle(tid, now);
-        let state = self.tids.get(tid).cloned().unwrap_or_default();
+        let (open_batch, open_totals, batches) = match self.tids.get(tid) {
+            Some(s) => (s.open_batch, s.open_totals, s.batches.clone()),
+            None => (1, Default::default(), Vec::new()),
+        };
         let currency = self
             .world
             .directory
@@ -202,15 +205,15 @@ impl Engine {
         if id == "OPEN" {
             let open = Batch {
                 id: "OPEN".into(),
-                number: state.open_batch,
+                number: open_batch,
                 closed: now.to_rfc3339(),
-                totals: state.open_totals,
+                totals: open_totals,
             };
-            return Some(self.batch_summary(tid, &open, &currency, state.batches.last()));
+            return Some(self.batch_summary(tid, &open, &currency, batches.last()));
         }
-        let i = state.batches.iter().position(|b| b.id == id)?;
-        let previous = i.checked_sub(1).and_then(|p| state.batches.get(p));
-        Some(self.batch_summary(tid, &state.batches[i], &currency, previous))
+        let i = batches.iter().position(|b| b.id == id)?;
+        let previous = i.checked_sub(1).and_then(|p| batches.get(p));
+        Some(self.batch_summary(tid, &batches[i], &currency, previous))
     }
 
     /// The iOS `Batch` JSON of a batch (decimal major-unit numbers), totals recomputed per payment type from the

@@ -15,7 +15,7 @@ pub mod transaction;
 pub mod validate;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use serde_json::{Value, json};
 
@@ -215,6 +215,12 @@ struct TidState {
     sequence: u64,
     /// Receipts in the open batch.
     receipts: u64,
+    /// Timelines of the tasks in `pending`, kept current: a new task extends them, an operator cancel rebuilds them.
+    plans: HashMap<String, Schedule>,
+    /// Tasks in `pending` not yet settled, by the time they become final (then creation order).
+    finals: BTreeSet<(Timestamp, u64, String)>,
+    /// When the terminal is free after every occupying task in `pending`.
+    tail_free: Timestamp,
 }
 
 impl Default for TidState {
@@ -228,6 +234,9 @@ impl Default for TidState {
             batches: Vec::new(),
             sequence: 0,
             receipts: 0,
+            plans: HashMap::new(),
+            finals: BTreeSet::new(),
+            tail_free: Timestamp(i64::MIN),
         }
     }
 }
@@ -439,12 +448,12 @@ impl Engine {
             t.void_pending = Some(id.clone());
         }
         let state = self.tids.entry(tid.clone()).or_default();
-        state.pending.push_back(id.clone());
         if class == TaskClass::Transaction {
             state.last_txn_task = Some(id.clone());
         }
         self.task_order.insert(task.seq, id.clone());
         self.tasks.insert(id.clone(), Box::new(task));
+        self.enqueue(&tid, &id);
         self.settle(&tid, now);
         let view = self.view(&id, now);
         self.evict();
@@ -636,50 +645,75 @@ impl Engine {
 
     /// The first task of `tid` that is not final at `now`.
     fn unfinished(&self, tid: &str, now: Timestamp) -> Option<String> {
-        self.plan_pending(tid)
-            .into_iter()
-            .find(|(_, s)| !s.is_final_at(now))
-            .map(|(id, _)| id)
-    }
-
-    /// Timelines of the TID's queued tasks, in creation order.
-    fn plan_pending(&self, tid: &str) -> Vec<(String, Schedule)> {
-        let Some(state) = self.tids.get(tid) else {
-            return Vec::new();
-        };
-        let mut free = state.free_at;
-        let ttl_cancelled = self.settings.profiles.ttl_cancelled;
+        let state = self.tids.get(tid)?;
         state
             .pending
             .iter()
-            .filter_map(|id| self.tasks.get(id))
-            .map(|task| {
-                let schedule = task
-                    .settled
-                    .clone()
-                    .unwrap_or_else(|| task.plan(free, ttl_cancelled));
-                if schedule.occupies {
-                    free = free.max(schedule.final_at());
-                }
-                (task.id.clone(), schedule)
-            })
-            .collect()
+            .find(|id| state.plans.get(*id).is_some_and(|s| !s.is_final_at(now)))
+            .cloned()
+    }
+
+    /// Puts a new task at the end of its terminal's queue, with its timeline (the queue's earlier timelines
+    /// do not change: tasks run in creation order).
+    fn enqueue(&mut self, tid: &str, id: &str) {
+        let ttl_cancelled = self.settings.profiles.ttl_cancelled;
+        let Some(task) = self.tasks.get(id) else {
+            return;
+        };
+        let state = self.tids.entry(tid.to_owned()).or_default();
+        let plan = task.plan(state.tail_free, ttl_cancelled);
+        if plan.occupies {
+            state.tail_free = state.tail_free.max(plan.final_at());
+        }
+        state
+            .finals
+            .insert((plan.final_at(), task.seq, id.to_owned()));
+        state.plans.insert(id.to_owned(), plan);
+        state.pending.push_back(id.to_owned());
+    }
+
+    /// Recomputes the timelines of a terminal's queue (after an operator cancel changed one of them).
+    fn replan(&mut self, tid: &str) {
+        let ttl_cancelled = self.settings.profiles.ttl_cancelled;
+        let Some(state) = self.tids.get_mut(tid) else {
+            return;
+        };
+        let mut free = state.free_at;
+        state.plans.clear();
+        state.finals.clear();
+        for id in &state.pending {
+            let Some(task) = self.tasks.get(id) else {
+                continue;
+            };
+            let plan = task
+                .settled
+                .clone()
+                .unwrap_or_else(|| task.plan(free, ttl_cancelled));
+            if plan.occupies {
+                free = free.max(plan.final_at());
+            }
+            if task.settled.is_none() {
+                state.finals.insert((plan.final_at(), task.seq, id.clone()));
+            }
+            state.plans.insert(id.clone(), plan);
+        }
+        state.tail_free = free;
     }
 
     /// Applies the effects of every task of `tid` that became final by `now`, in the order they did.
     fn settle(&mut self, tid: &str, now: Timestamp) {
-        let mut due: Vec<(Timestamp, usize, String, Schedule)> = self
-            .plan_pending(tid)
-            .into_iter()
-            .enumerate()
-            .filter(|(_, (id, s))| {
-                s.is_final_at(now) && self.tasks.get(id).is_some_and(|t| t.settled.is_none())
-            })
-            .map(|(i, (id, s))| (s.final_at(), i, id, s))
-            .collect();
-        due.sort_by_key(|(at, i, _, _)| (*at, *i));
-        for (_, _, id, schedule) in due {
-            self.apply_final(&id, schedule);
+        loop {
+            let Some(state) = self.tids.get_mut(tid) else {
+                return;
+            };
+            let due = match state.finals.first() {
+                Some(first) if first.0 <= now => first.clone(),
+                _ => break,
+            };
+            state.finals.remove(&due);
+            if let Some(schedule) = state.plans.get(&due.2).cloned() {
+                self.apply_final(&due.2, schedule);
+            }
         }
         let Some(state) = self.tids.get_mut(tid) else {
             return;
@@ -690,6 +724,8 @@ impl Engine {
                     if s.occupies {
                         state.free_at = state.free_at.max(s.final_at());
                     }
+                    let id = front.clone();
+                    state.plans.remove(&id);
                     state.pending.pop_front();
                 }
                 None => break,
@@ -764,7 +800,7 @@ impl Engine {
                         && !self
                             .tids
                             .get(&t.tid)
-                            .is_some_and(|s| s.pending.contains(*id))
+                            .is_some_and(|s| s.plans.contains_key(*id))
                 })
             })
             .take(excess)
@@ -865,10 +901,10 @@ impl Engine {
         let schedule = match &task.settled {
             Some(s) => s.clone(),
             None => self
-                .plan_pending(&task.tid)
-                .into_iter()
-                .find(|(i, _)| i == id)
-                .map(|(_, s)| s)
+                .tids
+                .get(&task.tid)
+                .and_then(|s| s.plans.get(id))
+                .cloned()
                 .unwrap_or_else(|| task.plan(now, self.settings.profiles.ttl_cancelled)),
         };
         let status = schedule.status_at(now);
@@ -1048,6 +1084,7 @@ impl Engine {
         if let Some(t) = self.tasks.get_mut(id) {
             t.cancel_at = Some(now);
         }
+        self.replan(&tid);
         self.settle(&tid, now);
         Ok(self.view(id, now))
     }
@@ -1089,12 +1126,13 @@ impl Engine {
             .values()
             .filter(|t| wanted(&t.tid))
             .map(|t| {
-                let s = self.tids.get(&t.tid).cloned().unwrap_or_default();
+                let s = self.tids.get(&t.tid);
                 json!({"tid": t.tid, "mode": t.mode, "reachable": t.reachable, "currency": t.currency,
                        "latency": t.latency.as_deref().unwrap_or(&self.settings.latency),
                        "nextOutcome": self.overrides.get(&t.tid),
-                       "openBatch": {"number": s.open_batch, "totals": s.open_totals},
-                       "batches": s.batches})
+                       "openBatch": {"number": s.map_or(1, |s| s.open_batch),
+                                     "totals": s.map(|s| s.open_totals).unwrap_or_default()},
+                       "batches": s.map(|s| s.batches.as_slice()).unwrap_or_default()})
             })
             .collect();
         json!({"now": now.to_rfc3339(), "terminals": terminals, "tasks": tasks, "transactions": txns})
