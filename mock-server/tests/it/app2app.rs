@@ -286,3 +286,34 @@ async fn close_batch_info_login_and_journal_warnings() {
         "{w}"
     );
 }
+
+#[tokio::test]
+async fn change_password_confirms_with_an_auth_code() {
+    let app = TestApp::instant().await;
+    let step = |body: Value| {
+        let app = &app;
+        async move { post(app, "/app2app/change-password", body).await.json }
+    };
+    let wrong = step(json!({"oldPass": "nope", "newPass": "N3w"})).await;
+    assert_eq!(
+        wrong,
+        json!({"status": "PASSWORD_CHANGE_FAILED", "message": "password change failed"})
+    );
+    let first = step(
+        json!({"oldPass": PASSWORD, "newPass": "N3w", "authCode": null, "validationOnly": true}),
+    )
+    .await;
+    assert_eq!(first["status"], "PASSWORD_PENDING_CONFIRMATION");
+    let done = step(json!({"oldPass": PASSWORD, "newPass": "N3w", "authCode": "123456", "validationOnly": false})).await;
+    assert_eq!(done["status"], "PASSWORD_CHANGED");
+    let login = post(
+        &app,
+        "/app2app/login",
+        json!({"username": USER, "password": "N3w", "terminalId": TID}),
+    )
+    .await;
+    assert_eq!(
+        login.json["status"], "USER_LOGGED_IN",
+        "the new password works on every channel"
+    );
+}
