@@ -1,0 +1,219 @@
+//! The control plane the admin API and the conformance runner use: fault rules, reset, next outcome, terminal
+//! changes, operator cancel and the state dump. No axum.
+
+use serde_json::{Value, json};
+
+use super::fault::{FaultRule, FaultSpec, Plan, RequestFacts};
+use super::outcome::{Outcome, Override};
+use super::terminal::{Mode, Terminal};
+use super::{Engine, Error, TaskView, unknown_tid, wire};
+use crate::clock::Timestamp;
+
+impl Engine {
+    /// Decides what the fault rules do with one request (rolls the seeded dice).
+    pub fn decide_fault(&mut self, facts: &RequestFacts) -> Plan {
+        let mut plan = self.faults.decide(facts, &mut self.rng);
+        let terminal = facts
+            .tid
+            .as_deref()
+            .and_then(|t| self.world.directory.terminals.get(t));
+        let profile = terminal
+            .and_then(|t| t.latency.as_deref())
+            .unwrap_or(&self.settings.latency);
+        plan.delay_ms += self.world.latency.get(profile).map_or(0, |p| p.network_ms);
+        plan
+    }
+
+    /// Adds a fault rule; `Err((field, reason))` when a value is out of range.
+    pub fn add_fault(&mut self, spec: FaultSpec) -> Result<String, (&'static str, String)> {
+        spec.check()?;
+        Ok(self.faults.add(spec))
+    }
+
+    /// The fault rules in force.
+    pub fn faults(&self) -> &[FaultRule] {
+        self.faults.list()
+    }
+
+    /// Removes one fault rule (false if unknown), or all of them.
+    pub fn remove_faults(&mut self, id: Option<&str>) -> bool {
+        match id {
+            Some(id) => self.faults.remove(id),
+            None => {
+                self.faults.clear(None);
+                true
+            }
+        }
+    }
+
+    /// Clears tasks, transactions, batches and overrides, and restores terminals: everything, or one TID.
+    pub fn reset(&mut self, tid: Option<&str>) -> Result<(), Error> {
+        match tid {
+            None => {
+                let (fixtures, settings) = (self.fixtures.clone(), self.settings.clone());
+                let rng = self.rng.clone();
+                *self = Engine::new(fixtures, settings);
+                self.rng = rng; // ids stay unique across resets
+            }
+            Some(tid) => {
+                let pristine = self
+                    .fixtures
+                    .directory
+                    .terminals
+                    .get(tid)
+                    .cloned()
+                    .ok_or_else(|| unknown_tid(tid))?;
+                self.world
+                    .directory
+                    .terminals
+                    .insert(tid.to_owned(), pristine);
+                self.tasks.retain(|_, t| t.tid != tid);
+                self.task_order.retain(|_, id| self.tasks.contains_key(id));
+                self.transactions.retain(|_, t| t.tid != tid);
+                self.txn_order
+                    .retain(|id| self.transactions.contains_key(id));
+                self.tids.remove(tid);
+                self.overrides.remove(tid);
+                self.faults.clear(Some(tid));
+                self.devices.remove(tid);
+                self.deeplinks.retain(|_, p| p.tid() != tid);
+                self.request_ids.retain(|(t, _), _| t != tid);
+                self.registrations.retain(|_, r| r.tid != tid);
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the next `count` SALE/REFUND/VOID tasks created on `tid` end as `outcome`.
+    pub fn set_next_outcome(
+        &mut self,
+        tid: &str,
+        outcome: Outcome,
+        count: u32,
+    ) -> Result<(), Error> {
+        if !self.world.directory.terminals.contains_key(tid) {
+            return Err(unknown_tid(tid));
+        }
+        if count == 0 {
+            self.overrides.remove(tid);
+        } else {
+            self.overrides.insert(
+                tid.to_owned(),
+                Override {
+                    outcome,
+                    remaining: count,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Changes a terminal's reachability, mode or latency profile.
+    pub fn patch_terminal(
+        &mut self,
+        tid: &str,
+        reachable: Option<bool>,
+        mode: Option<Mode>,
+        latency: Option<String>,
+    ) -> Result<&Terminal, Error> {
+        if let Some(name) = &latency
+            && !self.world.latency.contains_key(name)
+        {
+            let known: Vec<&str> = self.world.latency.keys().map(String::as_str).collect();
+            return Err(Error::malformed(format!(
+                "unknown latency profile {name:?}; known: {}",
+                known.join(", ")
+            )));
+        }
+        let t = self
+            .world
+            .directory
+            .terminals
+            .get_mut(tid)
+            .ok_or_else(|| unknown_tid(tid))?;
+        if let Some(r) = reachable {
+            t.reachable = r;
+        }
+        if let Some(m) = mode {
+            t.mode = m;
+        }
+        if latency.is_some() {
+            t.latency = latency;
+        }
+        Ok(t)
+    }
+
+    /// The operator cancels an unfinished task on the device: it ends CANCELLED now.
+    pub fn cancel_task(&mut self, id: &str, now: Timestamp) -> Result<TaskView, Error> {
+        let tid = self
+            .tasks
+            .get(id)
+            .map(|t| t.tid.clone())
+            .ok_or_else(|| Error::not_found(format!("no task {id}")))?;
+        self.settle(&tid, now);
+        let status = self.view(id, now).status;
+        if status.is_final() {
+            return Err(Error::new(
+                409,
+                "TASK_FINAL",
+                format!("task {id} is already {}", wire(&status)),
+                None,
+            ));
+        }
+        if let Some(t) = self.tasks.get_mut(id) {
+            t.cancel_at = Some(now);
+        }
+        self.replan(&tid);
+        self.settle(&tid, now);
+        Ok(self.view(id, now))
+    }
+
+    /// Terminals, tasks (with computed status), transactions and batches, for `/__admin/state`.
+    pub fn state(&mut self, now: Timestamp, only: Option<&str>) -> Value {
+        let tids: Vec<String> = self.tids.keys().cloned().collect();
+        for tid in &tids {
+            self.settle(tid, now);
+        }
+        let wanted = |tid: &str| only.is_none_or(|o| o == tid);
+        let tasks: Vec<Value> = self
+            .task_order
+            .values()
+            .filter_map(|id| self.tasks.get(id))
+            .filter(|t| wanted(&t.tid))
+            .map(|t| {
+                let v = self.view(&t.id, now);
+                json!({"taskId": v.task_id, "tid": t.tid, "taskClass": v.class, "status": v.status,
+                       "created": v.created.to_rfc3339(), "contextId": v.context_id,
+                       "outcome": t.outcome, "voidOrigin": t.void_origin})
+            })
+            .collect();
+        let txns: Vec<Value> = self
+            .txn_order
+            .iter()
+            .filter_map(|id| self.transactions.get(id))
+            .filter(|t| wanted(&t.tid))
+            .map(|t| {
+                json!({"transactionId": t.id, "taskId": t.task_id, "tid": t.tid, "operation": t.operation,
+                       "type": t.pay_type, "result": t.result, "amount": t.amount, "tipAmount": t.tip_amount,
+                       "batchNumber": t.batch_number, "voided": t.voided, "date": t.date.to_rfc3339()})
+            })
+            .collect();
+        let terminals: Vec<Value> = self
+            .world
+            .directory
+            .terminals
+            .values()
+            .filter(|t| wanted(&t.tid))
+            .map(|t| {
+                let s = self.tids.get(&t.tid);
+                json!({"tid": t.tid, "mode": t.mode, "reachable": t.reachable, "currency": t.currency,
+                       "latency": t.latency.as_deref().unwrap_or(&self.settings.latency),
+                       "nextOutcome": self.overrides.get(&t.tid),
+                       "openBatch": {"number": s.map_or(1, |s| s.open_batch),
+                                     "totals": s.map(|s| s.open_totals).unwrap_or_default()},
+                       "batches": s.map(|s| s.batches.as_slice()).unwrap_or_default()})
+            })
+            .collect();
+        json!({"now": now.to_rfc3339(), "terminals": terminals, "tasks": tasks, "transactions": txns})
+    }
+}

@@ -1,0 +1,298 @@
+//! Each terminal's FIFO queue: timelines kept per task (extended on append, rebuilt on an operator cancel),
+//! settling tasks that became final (their transaction, batch close or voided origin), eviction beyond the caps,
+//! and reading a task as of `now`. No axum, no timers.
+
+use super::outcome::Outcome;
+use super::task::{Schedule, Task, TaskStatus};
+use super::transaction::{Batch, CardData, DccData, Transaction, TxnResult};
+use super::validate::{PayType, TaskRequest, TransactionRequest};
+use super::{Engine, TaskView};
+use crate::clock::Timestamp;
+
+impl Engine {
+    /// The first task of `tid` that is not final at `now`.
+    pub(super) fn unfinished(&self, tid: &str, now: Timestamp) -> Option<String> {
+        let state = self.tids.get(tid)?;
+        state
+            .pending
+            .iter()
+            .find(|id| state.plans.get(*id).is_some_and(|s| !s.is_final_at(now)))
+            .cloned()
+    }
+
+    /// Puts a new task at the end of its terminal's queue, with its timeline (the queue's earlier timelines
+    /// do not change: tasks run in creation order).
+    pub(super) fn enqueue(&mut self, tid: &str, id: &str) {
+        let ttl_cancelled = self.settings.profiles.ttl_cancelled;
+        let Some(task) = self.tasks.get(id) else {
+            return;
+        };
+        let state = self.tids.entry(tid.to_owned()).or_default();
+        let plan = task.plan(state.tail_free, ttl_cancelled);
+        if plan.occupies {
+            state.tail_free = state.tail_free.max(plan.final_at());
+        }
+        state
+            .finals
+            .insert((plan.final_at(), task.seq, id.to_owned()));
+        state.plans.insert(id.to_owned(), plan);
+        state.pending.push_back(id.to_owned());
+    }
+
+    /// Recomputes the timelines of a terminal's queue (after an operator cancel changed one of them).
+    pub(super) fn replan(&mut self, tid: &str) {
+        let ttl_cancelled = self.settings.profiles.ttl_cancelled;
+        let Some(state) = self.tids.get_mut(tid) else {
+            return;
+        };
+        let mut free = state.free_at;
+        state.plans.clear();
+        state.finals.clear();
+        for id in &state.pending {
+            let Some(task) = self.tasks.get(id) else {
+                continue;
+            };
+            let plan = task
+                .settled
+                .clone()
+                .unwrap_or_else(|| task.plan(free, ttl_cancelled));
+            if plan.occupies {
+                free = free.max(plan.final_at());
+            }
+            if task.settled.is_none() {
+                state.finals.insert((plan.final_at(), task.seq, id.clone()));
+            }
+            state.plans.insert(id.clone(), plan);
+        }
+        state.tail_free = free;
+    }
+
+    /// Applies the effects of every task of `tid` that became final by `now`, in the order they did.
+    pub(super) fn settle(&mut self, tid: &str, now: Timestamp) {
+        loop {
+            let Some(state) = self.tids.get_mut(tid) else {
+                return;
+            };
+            let due = match state.finals.first() {
+                Some(first) if first.0 <= now => first.clone(),
+                _ => break,
+            };
+            state.finals.remove(&due);
+            if let Some(schedule) = state.plans.get(&due.2).cloned() {
+                self.apply_final(&due.2, schedule);
+            }
+        }
+        let Some(state) = self.tids.get_mut(tid) else {
+            return;
+        };
+        while let Some(front) = state.pending.front() {
+            match self.tasks.get(front).and_then(|t| t.settled.as_ref()) {
+                Some(s) => {
+                    if s.occupies {
+                        state.free_at = state.free_at.max(s.final_at());
+                    }
+                    let id = front.clone();
+                    state.plans.remove(&id);
+                    state.pending.pop_front();
+                }
+                None => break,
+            }
+        }
+    }
+
+    pub(super) fn apply_final(&mut self, id: &str, schedule: Schedule) {
+        let Some(task) = self.tasks.get_mut(id) else {
+            return;
+        };
+        task.settled = Some(schedule.clone());
+        let task = task.clone();
+        let completed = schedule.final_status() == TaskStatus::Completed;
+        let state = self.tids.entry(task.tid.clone()).or_default();
+        match (&task.request, completed) {
+            (TaskRequest::Batch(_), true) => {
+                state.batches.push(Batch {
+                    id: task.drawn.context_id.clone(),
+                    number: state.open_batch,
+                    closed: schedule.final_at().to_rfc3339(),
+                    totals: std::mem::take(&mut state.open_totals),
+                });
+                state.open_batch += 1;
+                state.receipts = 0;
+            }
+            (TaskRequest::Transaction(req), true) => {
+                let txn = self.make_transaction(&task, req, schedule.final_at());
+                let state = self.tids.entry(task.tid.clone()).or_default();
+                state.open_totals.add(&txn);
+                if let Some(origin) = task
+                    .void_origin
+                    .as_ref()
+                    .and_then(|o| self.transactions.get_mut(o))
+                {
+                    origin.voided |= txn.result == TxnResult::Accepted;
+                }
+                self.txn_order.push_back(txn.id.clone());
+                self.transactions.insert(txn.id.clone(), Box::new(txn));
+            }
+            _ => {}
+        }
+        if let Some(origin) = task
+            .void_origin
+            .as_ref()
+            .and_then(|o| self.transactions.get_mut(o))
+            && origin.void_pending.as_deref() == Some(id)
+        {
+            origin.void_pending = None;
+        }
+    }
+
+    /// Keeps the stores within their caps: the oldest *final* tasks go first (a task still running, or one
+    /// whose timeline later tasks still depend on, is never evicted), then the oldest transactions.
+    pub(super) fn evict(&mut self) {
+        while self.transactions.len() > self.settings.max_transactions {
+            let Some(id) = self.txn_order.pop_front() else {
+                break;
+            };
+            self.transactions.remove(&id);
+        }
+        if self.tasks.len() <= self.settings.max_tasks {
+            return;
+        }
+        let excess = self.tasks.len() - self.settings.max_tasks;
+        let victims: Vec<(u64, String)> = self
+            .task_order
+            .iter()
+            .filter(|(_, id)| {
+                self.tasks.get(*id).is_some_and(|t| {
+                    t.settled.is_some()
+                        && !self
+                            .tids
+                            .get(&t.tid)
+                            .is_some_and(|s| s.plans.contains_key(*id))
+                })
+            })
+            .take(excess)
+            .map(|(seq, id)| (*seq, id.clone()))
+            .collect();
+        for (seq, id) in victims {
+            self.task_order.remove(&seq);
+            self.tasks.remove(&id);
+        }
+    }
+
+    pub(super) fn make_transaction(
+        &mut self,
+        task: &Task,
+        req: &TransactionRequest,
+        at: Timestamp,
+    ) -> Transaction {
+        let origin = task
+            .void_origin
+            .as_ref()
+            .and_then(|o| self.transactions.get(o))
+            .cloned();
+        let (result, response_message) = match task.outcome {
+            Outcome::Decline => (TxnResult::Declined, "Insufficient funds"),
+            Outcome::CardholderAbort => (TxnResult::Cancelled, "Cancelled by cardholder"),
+            _ => (TxnResult::Accepted, "Approved"),
+        };
+        let card = match (&origin, req.pay_type, task.outcome) {
+            (Some(o), _, _) => o.card.clone(),
+            (None, PayType::Cash, _) | (None, _, Outcome::CardholderAbort) => None,
+            (None, PayType::Card, _) => {
+                let cards = &self.world.cards;
+                let brand = self
+                    .brands
+                    .get(task.drawn.brand)
+                    .or(self.brands.first())
+                    .cloned();
+                let entry = cards
+                    .entry_modes
+                    .get(task.drawn.entry)
+                    .or(cards.entry_modes.first())
+                    .cloned();
+                brand.map(|brand| CardData {
+                    last4: task.drawn.last4.clone(),
+                    entry: entry.unwrap_or_else(|| "CHIP".into()),
+                    brand,
+                    pin: task.drawn.pin,
+                })
+            }
+        };
+        let dcc = match (&origin, task.outcome) {
+            (Some(o), _) => o.dcc.clone(),
+            (None, Outcome::Dcc3Decimals) => Some(DccData::for_amount(req.amount, true)),
+            (None, Outcome::DccNoDecimals) => Some(DccData::for_amount(req.amount, false)),
+            _ => None,
+        };
+        let state = self.tids.entry(task.tid.clone()).or_default();
+        state.sequence += 1;
+        state.receipts += 1;
+        let merchant_id = self
+            .world
+            .directory
+            .terminals
+            .get(&task.tid)
+            .map(|t| t.merchant_id.clone())
+            .unwrap_or_default();
+        Transaction {
+            id: task.drawn.context_id.clone(),
+            task_id: task.id.clone(),
+            tid: task.tid.clone(),
+            operation: req.operation,
+            pay_type: req.pay_type,
+            result,
+            response_message: response_message.into(),
+            currency: origin
+                .as_ref()
+                .map_or_else(|| req.currency_code.clone(), |o| o.currency.clone()),
+            amount: origin.as_ref().map_or(req.amount, |o| o.amount),
+            tip_amount: req.tip_amount,
+            merchant_id,
+            authorization_code: (result == TxnResult::Accepted && card.is_some())
+                .then(|| task.drawn.auth_code.clone()),
+            card,
+            reference_number: req.origin_reference_num.clone(),
+            date: at,
+            sequence_number: format!("{:09}", 100_000_000 + state.sequence),
+            batch_number: state.open_batch,
+            receipt_number: state.receipts.to_string(),
+            dcc,
+            voided: false,
+            void_pending: None,
+        }
+    }
+
+    /// The task as of `now` (call `settle` first for its effects).
+    pub(super) fn view(&self, id: &str, now: Timestamp) -> TaskView {
+        let task = &self.tasks[id];
+        let schedule = match &task.settled {
+            Some(s) => s.clone(),
+            None => self
+                .tids
+                .get(&task.tid)
+                .and_then(|s| s.plans.get(id))
+                .cloned()
+                .unwrap_or_else(|| task.plan(now, self.settings.profiles.ttl_cancelled)),
+        };
+        let status = schedule.status_at(now);
+        let context_id = (status == TaskStatus::Completed && task.settled.is_some())
+            .then(|| task.drawn.context_id.clone());
+        let failure = match status {
+            TaskStatus::Error | TaskStatus::InitError => schedule
+                .failure
+                .map(|f| (task.drawn.exception_id.clone(), f)),
+            _ => None,
+        };
+        TaskView {
+            title: task.request.title().to_owned(),
+            task_id: task.id.clone(),
+            created: task.created,
+            class: task.class,
+            status,
+            initiator: task.request.initiator().to_owned(),
+            context_id,
+            request: task.request.clone(),
+            failure,
+        }
+    }
+}
