@@ -105,12 +105,19 @@ pub fn bearer_claim(parts: &Parts, name: &str) -> Option<String> {
 
 /// The fault layer of the GP tom routes.
 pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let (req, body) = match buffer(&app, req).await {
-        Ok(r) => r,
-        Err(res) => return res,
+    // The journal layer (outside this one) has already read the body and described the request.
+    let (req, facts) = match req.extensions().get::<RequestFacts>().cloned() {
+        Some(facts) => (req, facts),
+        None => match buffer(&app, req).await {
+            Ok((req, body)) => {
+                let (parts, inner) = req.into_parts();
+                let facts = facts_of(&parts, &body);
+                (Request::from_parts(parts, inner), facts)
+            }
+            Err(res) => return res,
+        },
     };
     let (parts, inner) = req.into_parts();
-    let facts = facts_of(&parts, &body);
     let plan = app.with_engine(|e, _| e.decide_fault(&facts)); // lock released here
     if plan.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(plan.delay_ms)).await;

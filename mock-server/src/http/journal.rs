@@ -208,8 +208,9 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
         Ok(r) => r,
         Err(res) => return res,
     };
-    let (parts, inner) = req.into_parts();
+    let (mut parts, inner) = req.into_parts();
     let facts = facts_of(&parts, &body);
+    parts.extensions.insert(facts.clone()); // the fault layer reuses it instead of reading the body again
     let token_jti = bearer_claim(&parts, "jti");
     let headers = parts
         .headers
