@@ -68,17 +68,43 @@ impl ListVersion {
 /// What ends the wait for an item (and is its own evidence).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Goal {
-    /// A SALE created, polled to `status`; if COMPLETED, its transaction fetched.
-    Sale(&'static str),
+    /// A TRANSACTION task with this `transactionOperation` (SALE, REFUND) created and polled to `status`; if
+    /// COMPLETED, its transaction fetched with the task's contextId.
+    Txn(&'static str, &'static str),
     /// A VOID with cancelMode LAST_TRANSACTION and one with OLDER_TRANSACTION, both polled to a final status.
     Voids,
     /// A BATCH task polled to a final status.
     Batch,
-    /// A transaction detail fetched (200).
+    /// The transaction detail of a COMPLETED task fetched after COMPLETED with its contextId; when the POS prints
+    /// its own receipt (`printByPaymentApp: false`), the detail it read must hold the receipt fields.
     Receipt,
+    /// A DCC sale completed and fetched, then a VOID of it completed and its detail (with the DCC data) fetched.
+    DccVoid,
+    /// Not possible over the Cloud API: skipped at once with this reason.
+    Unsupported(&'static str),
 }
 
-/// One Cloud certification item.
+/// Why the app2app items are skipped by the Cloud walk-through.
+const APP2APP_ONLY: &str = "app2app only: the walk-through drives the Cloud API. Point the Android POS at the mock's app2app bridge (/app2app/*) and judge the session with certify-client --judge (checks A2A-*)";
+
+/// The receipt-visual items as the Cloud transaction detail names them (reference.md §6; `tid` is `Tid`).
+const RECEIPT_FIELDS: &[&str] = &[
+    "batchNumber",
+    "receiptNumber",
+    "Tid",
+    "aid",
+    "cardType",
+    "cardDataEntry",
+    "maskedPan",
+    "transactionOperation",
+    "currencyCode",
+    "amount",
+    "pinMessage",
+    "authorizationCode",
+    "sequenceNumber",
+];
+
+/// One certification item.
 #[derive(Debug)]
 pub struct Item {
     /// Stable key (`--only` takes it or the item's number).
@@ -87,22 +113,41 @@ pub struct Item {
     pub numbers: [Option<u32>; 3],
     /// Title.
     pub title: &'static str,
-    /// What the operator does in the POS.
+    /// What the operator does in the POS (empty for items the Cloud API cannot do).
     pub instruction: &'static str,
     /// The outcome armed with `PUT /__admin/terminals/{tid}/next-outcome`.
     pub outcome: Option<&'static str>,
     goal: Goal,
 }
 
-/// The Cloud items, in walk order (numbers as in reference.md §7).
+/// The items, in walk order (numbers as in reference.md §7). Items the Cloud API cannot do are skipped with
+/// the reason.
 pub const ITEMS: &[Item] = &[
+    Item {
+        key: "presence",
+        numbers: [Some(1), Some(1), Some(1)],
+        title: "Presence check of GP tom (optional)",
+        instruction: "",
+        outcome: None,
+        goal: Goal::Unsupported(
+            "the Cloud API cannot see whether GP tom is installed: this is a device-channel item (iOS `gptom://status`, Android getGPTomInfo or a package query)",
+        ),
+    },
     Item {
         key: "sale",
         numbers: [Some(2), Some(2), Some(2)],
         title: "Successful sale",
         instruction: "Make a card sale of 11.11 CZK — the mock will approve it. Let the POS finish it (poll to COMPLETED, fetch the transaction).",
         outcome: Some("approve"),
-        goal: Goal::Sale("COMPLETED"),
+        goal: Goal::Txn("SALE", "COMPLETED"),
+    },
+    Item {
+        key: "refund",
+        numbers: [None, None, Some(3)],
+        title: "Successful refund (optional)",
+        instruction: "Make a card refund (transactionOperation REFUND) of 11.11 CZK — the mock will approve it. Let the POS finish it (poll to COMPLETED, fetch the transaction).",
+        outcome: Some("approve"),
+        goal: Goal::Txn("REFUND", "COMPLETED"),
     },
     Item {
         key: "declined",
@@ -110,7 +155,7 @@ pub const ITEMS: &[Item] = &[
         title: "Declined sale",
         instruction: "Make a card sale of 11.22 CZK — the mock will decline it. The POS should show the rejection.",
         outcome: Some("decline"),
-        goal: Goal::Sale("COMPLETED"),
+        goal: Goal::Txn("SALE", "COMPLETED"),
     },
     Item {
         key: "timeout",
@@ -118,7 +163,7 @@ pub const ITEMS: &[Item] = &[
         title: "Timeout sale",
         instruction: "Make a card sale of 11.23 CZK — the device will not answer; the task ends ERROR TIMEOUT after the device timeout (about 60 s). The POS should inform the user and not retry on its own.",
         outcome: Some("timeout"),
-        goal: Goal::Sale("ERROR"),
+        goal: Goal::Txn("SALE", "ERROR"),
     },
     Item {
         key: "exception",
@@ -126,7 +171,7 @@ pub const ITEMS: &[Item] = &[
         title: "Exception during card payment",
         instruction: "Make a card sale of 11.24 CZK — the mock will end it with an exception (ERROR). The POS should report it.",
         outcome: Some("exception"),
-        goal: Goal::Sale("ERROR"),
+        goal: Goal::Txn("SALE", "ERROR"),
     },
     Item {
         key: "void",
@@ -148,9 +193,41 @@ pub const ITEMS: &[Item] = &[
         key: "receipt",
         numbers: [Some(8), Some(8), Some(9)],
         title: "Receipt data",
-        instruction: "Print (or show) the receipt of a payment: the POS must read the transaction detail (GET /v1/transactions/{id}).",
-        outcome: None,
+        instruction: "Make a card sale of 11.11 CZK and print (or show) its receipt: after COMPLETED the POS must read the transaction detail (GET /v1/transactions/{contextId}); if it prints its own receipt (printByPaymentApp: false), the receipt fields come from that detail.",
+        outcome: Some("approve"),
         goal: Goal::Receipt,
+    },
+    Item {
+        key: "a2a-register",
+        numbers: [None, Some(9), Some(17)],
+        title: "Transaction registration (app2app)",
+        instruction: "",
+        outcome: None,
+        goal: Goal::Unsupported(APP2APP_ONLY),
+    },
+    Item {
+        key: "a2a-request",
+        numbers: [None, Some(10), Some(18)],
+        title: "Request for payment (app2app)",
+        instruction: "",
+        outcome: None,
+        goal: Goal::Unsupported(APP2APP_ONLY),
+    },
+    Item {
+        key: "a2a-state",
+        numbers: [None, Some(11), Some(19)],
+        title: "Getting the transaction status (app2app)",
+        instruction: "",
+        outcome: None,
+        goal: Goal::Unsupported(APP2APP_ONLY),
+    },
+    Item {
+        key: "a2a-detail",
+        numbers: [None, Some(12), Some(20)],
+        title: "Getting details about the transaction (app2app)",
+        instruction: "",
+        outcome: None,
+        goal: Goal::Unsupported(APP2APP_ONLY),
     },
     Item {
         key: "dcc-3-decimals",
@@ -158,7 +235,7 @@ pub const ITEMS: &[Item] = &[
         title: "DCC data – sale (transactionAmount with 3 decimals)",
         instruction: "Make a card sale of 99.91 CZK — the mock answers with DCC data (3 decimal digits). Print the receipt with the DCC data.",
         outcome: Some("dcc-3-decimals"),
-        goal: Goal::Sale("COMPLETED"),
+        goal: Goal::Txn("SALE", "COMPLETED"),
     },
     Item {
         key: "dcc-no-decimals",
@@ -166,11 +243,35 @@ pub const ITEMS: &[Item] = &[
         title: "DCC data – sale (transactionAmount without a decimal point)",
         instruction: "Make a card sale of 99.92 CZK — the mock answers with DCC data (no decimal point). Print the receipt with the DCC data.",
         outcome: Some("dcc-no-decimals"),
-        goal: Goal::Sale("COMPLETED"),
+        goal: Goal::Txn("SALE", "COMPLETED"),
+    },
+    Item {
+        key: "dcc-void-3-decimals",
+        numbers: [None, None, Some(15)],
+        title: "DCC data – cancellation (DCC sale with 3 decimals)",
+        instruction: "Make a card sale of 99.91 CZK — the mock answers with DCC data (3 decimal digits) — then void it (LAST_TRANSACTION) and print the void's receipt with the DCC data from its transaction detail.",
+        outcome: Some("dcc-3-decimals"),
+        goal: Goal::DccVoid,
+    },
+    Item {
+        key: "dcc-void-no-decimals",
+        numbers: [None, None, Some(16)],
+        title: "DCC data – cancellation (DCC sale without a decimal point)",
+        instruction: "Make a card sale of 99.92 CZK — the mock answers with DCC data (no decimal point) — then void it (LAST_TRANSACTION) and print the void's receipt with the DCC data from its transaction detail.",
+        outcome: Some("dcc-no-decimals"),
+        goal: Goal::DccVoid,
     },
 ];
 
 impl Item {
+    /// Why the Cloud walk-through cannot do this item (it is skipped with this reason), if so.
+    pub fn unsupported(&self) -> Option<&'static str> {
+        match self.goal {
+            Goal::Unsupported(why) => Some(why),
+            _ => None,
+        }
+    }
+
     /// The item's number on `list`.
     pub fn number(&self, list: ListVersion) -> Option<u32> {
         self.numbers[list.index()]
@@ -187,7 +288,8 @@ impl Item {
 
 /// The items of `list`, narrowed by `--only` (keys or numbers; empty = all). Unknown names are an error.
 pub fn select(list: ListVersion, only: &[String]) -> Result<Vec<&'static Item>, String> {
-    let on_list: Vec<&Item> = ITEMS.iter().filter(|i| i.number(list).is_some()).collect();
+    let mut on_list: Vec<&Item> = ITEMS.iter().filter(|i| i.number(list).is_some()).collect();
+    on_list.sort_by_key(|i| i.number(list));
     if only.is_empty() {
         return Ok(on_list);
     }
@@ -202,7 +304,7 @@ pub fn select(list: ListVersion, only: &[String]) -> Result<Vec<&'static Item>, 
                 .map(|i| format!("{} ({})", i.key, i.number(list).unwrap_or(0)))
                 .collect();
             return Err(format!(
-                "--only {want:?}: not a Cloud item of list {}; expected one of: {}",
+                "--only {want:?}: not an item of list {}; expected one of: {}",
                 list.tag(),
                 names.join(", ")
             ));
@@ -358,6 +460,20 @@ pub async fn walk(
     });
     let mut results = Vec::new();
     for item in items {
+        if let Some(why) = item.unsupported() {
+            let result = ItemResult {
+                key: item.key,
+                label: item.label(opts.list),
+                title: item.title,
+                verdict: ItemVerdict::Skipped,
+                summary: format!("skipped: {why}"),
+                evidence: Vec::new(),
+                checks: Vec::new(),
+            };
+            on_event(Event::Done(&result));
+            results.push(result);
+            continue;
+        }
         while lines.try_recv().is_ok() {} // keystrokes from before the item do not count
         let start = last_seq(opts).await?;
         if let Some(outcome) = item.outcome {
@@ -470,65 +586,189 @@ fn creates<'a>(entries: &'a [Entry], class: &str) -> Vec<(u64, &'a str, &'a Valu
         .collect()
 }
 
-/// The evidence seqs once the item's goal is reached.
-fn reached(goal: Goal, entries: &[Entry]) -> Option<Vec<u64>> {
+/// An item's goal, reached: its evidence, and what is still wrong with how it was done.
+#[derive(Debug, Default)]
+struct Reached {
+    /// Journal seqs of the requests that did the item.
+    evidence: Vec<u64>,
+    /// Problems that fail the item although its requests arrived (e.g. a receipt without its fields).
+    problems: Vec<String>,
+    /// What the evidence shows, when more than the goal's text.
+    note: Option<String>,
+}
+
+fn operation(body: &Value) -> Option<&str> {
+    body.get("transactionOperation").and_then(Value::as_str)
+}
+
+/// The first transaction fetch after `poll` with the task's contextId (any status).
+fn fetch_after<'a>(entries: &'a [Entry], poll: u64, ctx: Option<&str>) -> Option<&'a Entry> {
+    entries
+        .iter()
+        .find(|e| e.seq > poll && ctx.is_some() && e.transaction_fetch() == ctx)
+}
+
+/// A task of `op` polled to `want`: (create seq, final poll seq, the fetch once COMPLETED), first match.
+fn txn_done<'a>(
+    entries: &'a [Entry],
+    op: &str,
+    want: &str,
+    after: u64,
+) -> Option<(u64, u64, Option<&'a Entry>, &'a Value)> {
     let finals = finals(entries);
+    creates(entries, "TRANSACTION")
+        .into_iter()
+        .filter(|(seq, _, body)| *seq > after && operation(body) == Some(op))
+        .find_map(|(seq, task, body)| {
+            let &(status, poll, ctx) = finals.get(task)?;
+            if status != want {
+                return None;
+            }
+            if status == "COMPLETED" {
+                let fetch = fetch_after(entries, poll, ctx).filter(|f| f.status == 200)?;
+                return Some((seq, poll, Some(fetch), body));
+            }
+            Some((seq, poll, None, body))
+        })
+}
+
+/// The evidence once the item's goal is reached.
+fn reached(goal: Goal, entries: &[Entry]) -> Option<Reached> {
+    let finals = finals(entries);
+    let evidence = |ev: Vec<u64>| Reached {
+        evidence: ev,
+        ..Reached::default()
+    };
     match goal {
-        Goal::Sale(want) => creates(entries, "TRANSACTION")
-            .into_iter()
-            .filter(|(_, _, body)| {
-                body.get("transactionOperation").and_then(Value::as_str) != Some("VOID")
-            })
-            .find_map(|(seq, task, _)| {
-                let &(status, poll, ctx) = finals.get(task)?;
-                if status != want {
-                    return None;
-                }
-                let mut ev = vec![seq, poll];
-                if status == "COMPLETED" {
-                    let fetch = entries
-                        .iter()
-                        .find(|e| e.seq > poll && ctx.is_some() && e.transaction_fetch() == ctx)?;
-                    ev.push(fetch.seq);
-                }
-                Some(ev)
-            }),
+        Goal::Txn(op, want) => txn_done(entries, op, want, 0).map(|(seq, poll, fetch, _)| {
+            let mut ev = vec![seq, poll];
+            ev.extend(fetch.map(|f| f.seq));
+            evidence(ev)
+        }),
         Goal::Voids => {
             let voided = |mode: &str| {
                 creates(entries, "TRANSACTION")
                     .into_iter()
                     .filter(|(_, _, b)| {
-                        b.get("transactionOperation").and_then(Value::as_str) == Some("VOID")
+                        operation(b) == Some("VOID")
                             && b.get("cancelMode").and_then(Value::as_str) == Some(mode)
                     })
                     .find_map(|(seq, task, _)| finals.get(task).map(|f| vec![seq, f.1]))
             };
             let mut ev = voided("LAST_TRANSACTION")?;
             ev.extend(voided("OLDER_TRANSACTION")?);
-            Some(ev)
+            Some(evidence(ev))
         }
         Goal::Batch => creates(entries, "BATCH")
             .into_iter()
-            .find_map(|(seq, task, _)| finals.get(task).map(|f| vec![seq, f.1])),
-        Goal::Receipt => entries
-            .iter()
-            .find(|e| e.transaction_fetch().is_some() && e.status == 200)
-            .map(|e| vec![e.seq]),
+            .find_map(|(seq, task, _)| finals.get(task).map(|f| evidence(vec![seq, f.1]))),
+        Goal::Receipt => receipt(entries),
+        Goal::DccVoid => dcc_void(entries),
+        Goal::Unsupported(_) => None,
     }
+}
+
+/// A COMPLETED payment whose detail the POS read after COMPLETED, with the receipt fields if it prints itself.
+fn receipt(entries: &[Entry]) -> Option<Reached> {
+    let finals = finals(entries);
+    creates(entries, "TRANSACTION")
+        .into_iter()
+        .find_map(|(seq, task, body)| {
+            let &(status, poll, ctx) = finals.get(task)?;
+            if status != "COMPLETED" {
+                return None;
+            }
+            let fetch = fetch_after(entries, poll, ctx).filter(|f| f.status == 200)?;
+            let own = body.get("printByPaymentApp").and_then(Value::as_bool) == Some(false);
+            let mut done = Reached {
+                evidence: vec![seq, poll, fetch.seq],
+                ..Reached::default()
+            };
+            if !own {
+                done.note = Some(format!(
+                    "transaction detail read at #{} (GP tom prints the receipt: printByPaymentApp is not false)",
+                    fetch.seq
+                ));
+                return Some(done);
+            }
+            let card = body.get("transactionType").and_then(Value::as_str) != Some("CASH");
+            let missing: Vec<&str> = RECEIPT_FIELDS
+                .iter()
+                .copied()
+                .filter(|f| card && fetch.response_body.get(*f).is_none_or(Value::is_null))
+                .collect();
+            if missing.is_empty() {
+                done.note = Some(format!(
+                    "the POS prints its own receipt (printByPaymentApp: false) and read the receipt fields at #{}",
+                    fetch.seq
+                ));
+            } else {
+                done.problems.push(format!(
+                    "the POS prints its own receipt (printByPaymentApp: false) but the detail it read at #{} lacks {}",
+                    fetch.seq,
+                    missing.join(", ")
+                ));
+            }
+            Some(done)
+        })
+}
+
+/// A DCC sale completed and fetched, then a VOID after it completed and its detail fetched.
+fn dcc_void(entries: &[Entry]) -> Option<Reached> {
+    let dcc = |f: &Entry| f.response_body.get("dccData").is_some_and(|d| !d.is_null());
+    let (sale, sale_poll, sale_fetch, _) = txn_done(entries, "SALE", "COMPLETED", 0)?;
+    let sale_fetch = sale_fetch?;
+    let (void, void_poll, void_fetch, _) = txn_done(entries, "VOID", "COMPLETED", sale)?;
+    let void_fetch = void_fetch?;
+    let mut done = Reached {
+        evidence: vec![
+            sale,
+            sale_poll,
+            sale_fetch.seq,
+            void,
+            void_poll,
+            void_fetch.seq,
+        ],
+        ..Reached::default()
+    };
+    if !dcc(sale_fetch) {
+        done.problems.push(format!(
+            "the sale's detail (#{}) has no dccData: make the sale with the amount the item names",
+            sale_fetch.seq
+        ));
+    } else if !dcc(void_fetch) {
+        done.problems.push(format!(
+            "the void's detail (#{}) has no dccData: void the DCC sale, not another payment",
+            void_fetch.seq
+        ));
+    } else {
+        done.note = Some(format!(
+            "DCC sale and its void completed; both details with dccData read (#{}, #{})",
+            sale_fetch.seq, void_fetch.seq
+        ));
+    }
+    Some(done)
 }
 
 fn goal_text(goal: Goal) -> String {
     match goal {
-        Goal::Sale("COMPLETED") => {
-            "a sale polled to COMPLETED and its transaction fetched with the contextId".to_owned()
+        Goal::Txn(op, "COMPLETED") => {
+            format!("a {op} polled to COMPLETED and its transaction fetched with the contextId")
         }
-        Goal::Sale(s) => format!("a sale polled until it ended {s}"),
+        Goal::Txn(op, s) => format!("a {op} polled until it ended {s}"),
         Goal::Voids => {
             "a VOID LAST_TRANSACTION and a VOID OLDER_TRANSACTION polled to a final status"
                 .to_owned()
         }
         Goal::Batch => "a BATCH task polled to a final status".to_owned(),
-        Goal::Receipt => "a transaction detail fetched (200)".to_owned(),
+        Goal::Receipt => {
+            "the transaction detail of a COMPLETED task fetched after COMPLETED with its contextId"
+                .to_owned()
+        }
+        Goal::DccVoid => {
+            "a DCC sale and then its VOID completed, both transaction details fetched".to_owned()
+        }
+        Goal::Unsupported(why) => why.to_owned(),
     }
 }
 
@@ -553,7 +793,11 @@ fn judge_item(item: &Item, opts: &WalkOptions, window: &Journal, skipped: bool) 
                 window.entries.len()
             ),
         ),
-        (Some(_), _) => match worst {
+        (Some(r), _) if !r.problems.is_empty() => (
+            ItemVerdict::Fail,
+            format!("done, but {}", r.problems.join("; ")),
+        ),
+        (Some(r), _) => match worst {
             Some(CheckVerdict::Fail) => {
                 let failed: Vec<&str> = checks
                     .iter()
@@ -566,7 +810,13 @@ fn judge_item(item: &Item, opts: &WalkOptions, window: &Journal, skipped: bool) 
                 )
             }
             Some(CheckVerdict::Warn) => (ItemVerdict::Warn, "done, with warnings".to_owned()),
-            _ => (ItemVerdict::Pass, format!("done: {}", goal_text(item.goal))),
+            _ => (
+                ItemVerdict::Pass,
+                format!(
+                    "done: {}",
+                    r.note.clone().unwrap_or_else(|| goal_text(item.goal))
+                ),
+            ),
         },
     };
     ItemResult {
@@ -575,25 +825,187 @@ fn judge_item(item: &Item, opts: &WalkOptions, window: &Journal, skipped: bool) 
         title: item.title,
         verdict,
         summary,
-        evidence: done.unwrap_or_default(),
+        evidence: done.map(|r| r.evidence).unwrap_or_default(),
         checks,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+    use crate::judge::fixture::J;
 
     #[test]
     fn lists_and_only_select_items_by_key_or_number() {
-        assert_eq!(select(ListVersion::V1, &[]).expect("all").len(), 7);
-        assert_eq!(select(ListVersion::V3, &[]).expect("all").len(), 9);
+        assert_eq!(select(ListVersion::V1, &[]).expect("all").len(), 8);
+        assert_eq!(select(ListVersion::V2, &[]).expect("all").len(), 12);
+        let v3 = select(ListVersion::V3, &[]).expect("all");
+        let numbers: Vec<u32> = v3
+            .iter()
+            .filter_map(|i| i.number(ListVersion::V3))
+            .collect();
+        assert_eq!(
+            numbers,
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 16, 17, 18, 19, 20],
+            "walked in list order; 12–14 are cut off in the published list"
+        );
         let picked = select(ListVersion::V3, &["4".into(), "batch".into()]).expect("known");
         let keys: Vec<&str> = picked.iter().map(|i| i.key).collect();
         assert_eq!(keys, ["declined", "batch"]);
-        assert_eq!(ITEMS[1].label(ListVersion::V3), "cert-c:4");
+        assert_eq!(v3[3].label(ListVersion::V3), "cert-c:4");
         let err = select(ListVersion::V1, &["dcc-3-decimals".into()]).unwrap_err();
-        assert!(err.contains("not a Cloud item of list cert-a"), "{err}");
+        assert!(err.contains("not an item of list cert-a"), "{err}");
         assert!(ListVersion::parse("v4").is_err());
+        assert!(v3[0].unsupported().is_some() && v3[16].unsupported().is_some());
+        assert!(
+            v3.iter()
+                .filter(|i| i.unsupported().is_none())
+                .all(|i| !i.instruction.is_empty())
+        );
+    }
+
+    /// The Cloud transaction detail of a card sale, with or without the receipt fields.
+    fn detail(receipt: bool, dcc: bool) -> serde_json::Value {
+        let mut d = json!({"result": "ACCEPTED", "transactionOperation": "SALE", "Tid": "999888",
+                           "currencyCode": "CZK", "amount": 1111, "cardDataEntry": "CHIP", "sequenceNumber": "1"});
+        if receipt {
+            for (k, v) in [
+                ("batchNumber", json!("1")),
+                ("receiptNumber", json!("1")),
+                ("aid", json!("A0000000041010")),
+                ("cardType", json!("MASTERCARD")),
+                ("maskedPan", json!("************2820")),
+                ("pinMessage", json!(true)),
+                ("authorizationCode", json!("742048")),
+            ] {
+                d[k] = v;
+            }
+        }
+        if dcc {
+            d["dccData"] = json!({"amount": "4.123", "currency": "EUR"});
+        }
+        d
+    }
+
+    /// A payment created, polled to COMPLETED and its detail fetched; returns the time after it.
+    fn paid(
+        j: &mut J,
+        at: f64,
+        body: serde_json::Value,
+        task: &str,
+        ctx: &str,
+        answer: serde_json::Value,
+    ) -> f64 {
+        j.create(at, body, task, "CREATED");
+        let end = j.poll_to_completed(at + 1.0, 1.0, task, ctx);
+        j.push(
+            end + 1.0,
+            "GET",
+            &format!("/v1/transactions/{ctx}"),
+            serde_json::Value::Null,
+            200,
+            answer,
+        );
+        end + 2.0
+    }
+
+    #[test]
+    fn the_receipt_item_needs_the_detail_and_its_fields_when_the_pos_prints() {
+        let goal = Goal::Receipt;
+        // GP tom prints: reading the detail after COMPLETED is enough
+        let mut j = J::new();
+        paid(
+            &mut j,
+            0.0,
+            J::sale_body(1111),
+            "T1",
+            "c-1",
+            detail(false, false),
+        );
+        let r = reached(goal, &j.journal().entries).expect("reached");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(r.evidence.len(), 3);
+        // the POS prints its own receipt: the detail it read must carry the receipt fields
+        let mut own = J::sale_body(1111);
+        own["printByPaymentApp"] = json!(false);
+        let mut j = J::new();
+        paid(&mut j, 0.0, own.clone(), "T1", "c-1", detail(false, false));
+        let r = reached(goal, &j.journal().entries).expect("reached");
+        assert!(
+            r.problems[0].contains("lacks batchNumber, receiptNumber, aid, cardType"),
+            "{:?}",
+            r.problems
+        );
+        let mut j = J::new();
+        paid(&mut j, 0.0, own, "T1", "c-1", detail(true, false));
+        let r = reached(goal, &j.journal().entries).expect("reached");
+        assert!(
+            r.problems.is_empty()
+                && r.note
+                    .is_some_and(|n| n.contains("read the receipt fields"))
+        );
+        // a detail fetched before COMPLETED does not count
+        let mut j = J::new();
+        j.create(0.0, J::sale_body(1111), "T1", "CREATED")
+            .txn(1.0, "c-1", 404);
+        assert!(reached(goal, &j.journal().entries).is_none());
+    }
+
+    #[test]
+    fn refund_and_dcc_void_items_are_reached_by_their_own_operations() {
+        let mut refund = J::sale_body(1111);
+        refund["transactionOperation"] = json!("REFUND");
+        let mut j = J::new();
+        paid(
+            &mut j,
+            0.0,
+            J::sale_body(1111),
+            "T1",
+            "c-1",
+            detail(true, false),
+        );
+        assert!(reached(Goal::Txn("REFUND", "COMPLETED"), &j.journal().entries).is_none());
+        paid(&mut j, 20.0, refund, "T2", "c-2", detail(true, false));
+        assert!(reached(Goal::Txn("REFUND", "COMPLETED"), &j.journal().entries).is_some());
+
+        let mut void = J::sale_body(9991);
+        void["transactionOperation"] = json!("VOID");
+        void["cancelMode"] = json!("LAST_TRANSACTION");
+        let mut j = J::new();
+        let t = paid(
+            &mut j,
+            0.0,
+            J::sale_body(9991),
+            "T1",
+            "c-1",
+            detail(true, true),
+        );
+        assert!(
+            reached(Goal::DccVoid, &j.journal().entries).is_none(),
+            "no void yet"
+        );
+        paid(&mut j, t, void.clone(), "T2", "c-2", detail(true, true));
+        let r = reached(Goal::DccVoid, &j.journal().entries).expect("reached");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(r.evidence.len(), 6);
+        // a void of a payment without DCC data is the wrong payment
+        let mut j = J::new();
+        let t = paid(
+            &mut j,
+            0.0,
+            J::sale_body(9991),
+            "T1",
+            "c-1",
+            detail(true, true),
+        );
+        paid(&mut j, t, void, "T2", "c-2", detail(true, false));
+        let r = reached(Goal::DccVoid, &j.journal().entries).expect("reached");
+        assert!(
+            r.problems[0].contains("the void's detail"),
+            "{:?}",
+            r.problems
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! Client certification: judges a POS from the mock's request journal (certification.md §2, "Client checks").
+//! Client certification: judges a POS from the mock's request journal (certification.md §2, "Client checks"),
+//! including its iOS deep links and app2app calls through the mock's device bridges (`judge/device.rs`).
 //! Pure: journal entries in, a [`Judgement`] out (checks with a verdict, evidence and what to fix, plus a
 //! status timeline per task). No HTTP, no I/O, no printing; `certify.rs` fetches the journal and `report/*`
 //! renders the judgement.
@@ -11,6 +12,7 @@
 //! a 401 with no token request before it used the same token). A journal whose ring evicted entries
 //! (`evicted > 0`) may lack evidence: the judgement carries a warning.
 
+mod device;
 mod polling;
 mod requests;
 mod tasks;
@@ -421,6 +423,36 @@ pub const CHECKS: &[(&str, &str, &str)] = &[
         "No automatic new sale after an ERROR/TIMEOUT",
         "After ERROR/TIMEOUT the payment's fate is unknown: have the operator check the terminal before any new sale; never create one automatically.",
     ),
+    (
+        "IOS-REDIRECT-PATH",
+        "iOS deep links: redirectUrl contains the operation path",
+        "Build each deep link's `redirectUrl` with the operation path the iOS SDK matches results by (`myapp://gptom/transaction/create` for gptom://transaction/create, …/transaction/refund, …/transaction/cancel, …/batch/close, `appStatus` for status).",
+    ),
+    (
+        "IOS-FIELD-NAMES",
+        "iOS deep links use the SDK's parameter names and receipt types",
+        "Use the SDK's case-sensitive parameter names (`requestID`, not `requestId`) and `preferableReceiptType` values SMS, EMAIL, QR or PRINT (upper case; PHONE is app2app's name, iOS says SMS).",
+    ),
+    (
+        "IOS-AMOUNT-MINOR-UNITS",
+        "iOS deep-link amounts are integers in minor units",
+        "Send `amount` and `tipAmount` in deep links as digits in minor units (11.11 CZK is amount=1111); a decimal amount is answered `invalidAmount`.",
+    ),
+    (
+        "A2A-REGISTER-BEFORE-REQUEST",
+        "app2app: every transactionRequestV2 uses a freshly registered transactionID",
+        "Call transactionRegisterV2 before every transactionRequestV2 and send the `transactionId` it returned as `transactionID`; reuse an id only when stateRequest answered `isRepeatable: true`.",
+    ),
+    (
+        "A2A-STATE-POLL-RATE",
+        "app2app: stateRequest at most every 500 ms per transaction",
+        "Ask stateRequest again no sooner than 500 ms after the previous answer (the documented interval), until state 6, 7 or 8.",
+    ),
+    (
+        "A2A-INQUIRE-AFTER-COMPLETED",
+        "app2app: TransactionInquire only after state 6 (COMPLETED)",
+        "Call TransactionInquire only once stateRequest answered state 6 (COMPLETED); states 7 and 8 have no transaction to inquire.",
+    ),
 ];
 
 /// One observation a check makes.
@@ -576,6 +608,18 @@ pub fn judge(journal: &Journal) -> Judgement {
         conclude(
             "CLIENT-TIMEOUT-RECONCILE",
             polling::timeout_reconcile(e, &model),
+        ),
+        conclude("IOS-REDIRECT-PATH", device::ios_redirect_path(e)),
+        conclude("IOS-FIELD-NAMES", device::ios_field_names(e)),
+        conclude("IOS-AMOUNT-MINOR-UNITS", device::ios_amount_minor_units(e)),
+        conclude(
+            "A2A-REGISTER-BEFORE-REQUEST",
+            device::a2a_register_before_request(e),
+        ),
+        conclude("A2A-STATE-POLL-RATE", device::a2a_state_poll_rate(e)),
+        conclude(
+            "A2A-INQUIRE-AFTER-COMPLETED",
+            device::a2a_inquire_after_completed(e),
         ),
     ];
     let mut warnings = Vec::new();

@@ -65,6 +65,15 @@ async fn good_pos() -> Pos {
     pos.refresh().await;
     let task = pos.created("BATCH", &batch).await;
     assert_eq!(pos.poll_to_final(&task, 1.0).await["status"], "COMPLETED");
+    // the same merchant's iPad: a deep-link sale in minor units with the operation path in redirectUrl
+    pos.wait(30.0);
+    let link = pos
+        .deeplink("gptom://transaction/create?amount=1111&requestID=ipad-1&preferableReceiptType=QR&redirectUrl=myapp%3A%2F%2Fgptom%2Ftransaction%2Fcreate")
+        .await;
+    assert_eq!(link["result"]["status"], "COMPLETED", "{link}");
+    // and its Android terminal: register, request, stateRequest every 500 ms, inquire on 6
+    pos.wait(30.0);
+    assert_eq!(pos.a2a_payment(1111, 0.5).await, 6);
     pos
 }
 
@@ -194,12 +203,12 @@ fn certify_client_judges_a_mock_or_a_saved_journal_with_exit_codes_and_reports()
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
-        text(&out).contains("14 passed, 0 warned, 0 failed"),
+        text(&out).contains("20 passed, 0 warned, 0 failed"),
         "{}",
         text(&out)
     );
     let page = fs::read_to_string(&html_file).expect("html written");
-    assert_eq!(page.matches("<tr class=\"check\"").count(), 14);
+    assert_eq!(page.matches("<tr class=\"check\"").count(), 20);
     let xml = fs::read_to_string(&junit_file).expect("junit written");
     assert!(xml.contains("CLIENT-POLL-RATE"), "{xml}");
 
@@ -248,9 +257,21 @@ fn certify_client_judges_a_mock_or_a_saved_journal_with_exit_codes_and_reports()
         saved.to_str().expect("utf-8"),
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out)); // a saved journal needs --judge
-    let out = cli(&["certify-client", "--mock", &base, "--only", "refund"]);
+    let out = cli(&[
+        "certify-client",
+        "--mock",
+        &base,
+        "--list",
+        "v1",
+        "--only",
+        "refund",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("not a Cloud item"), "{}", text(&out));
+    assert!(
+        text(&out).contains("not an item of list cert-a"),
+        "{}",
+        text(&out)
+    );
     // the walk-through against a mock that is not there
     let out = cli(&["certify-client", "--mock", "http://127.0.0.1:9"]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));

@@ -144,6 +144,76 @@ impl Pos {
         )
     }
 
+    /// `POST` to a device-bridge path (`/ios/deeplink`, `/app2app/…`) → (status, body). No bearer token.
+    pub async fn device_post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let res = self
+            .http
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("device post");
+        (
+            res.status().as_u16(),
+            res.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    /// `GET` of a device-bridge path → (status, body).
+    pub async fn device_get(&self, path: &str) -> (u16, Value) {
+        let res = self
+            .http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("device get");
+        (
+            res.status().as_u16(),
+            res.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    /// Opens a deep link; while it answers `202 {"pending"}`, waits a second and asks again. The final body.
+    pub async fn deeplink(&self, url: &str) -> Value {
+        let (mut status, mut body) = self
+            .device_post("/ios/deeplink", &json!({"url": url}))
+            .await;
+        for _ in 0..600 {
+            if status != 202 {
+                break;
+            }
+            self.wait(1.0);
+            let id = body["pending"].as_str().expect("pending id").to_owned();
+            (status, body) = self.device_get(&format!("/ios/deeplink/{id}")).await;
+        }
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// The app2app flow done right: register, transactionRequestV2, stateRequest every `every` seconds until
+    /// a final state, TransactionInquire on 6. The final state.
+    pub async fn a2a_payment(&self, amount: i64, every: f64) -> i64 {
+        let (_, reg) = self.device_post("/app2app/register", &json!({})).await;
+        let id = reg["transactionId"]
+            .as_str()
+            .expect("registered")
+            .to_owned();
+        let request = json!({"transactionID": id, "transactionType": 1, "amount": amount, "paymentMethod": "CARD"});
+        self.device_post("/app2app/transaction", &request).await;
+        for _ in 0..2000 {
+            self.wait(every);
+            let (_, state) = self.device_get(&format!("/app2app/state/{id}")).await;
+            let s = state["state"].as_i64().expect("state");
+            if [6, 7, 8].contains(&s) {
+                if s == 6 {
+                    self.device_get(&format!("/app2app/inquire/{id}")).await;
+                }
+                return s;
+            }
+        }
+        panic!("app2app transaction {id} never ended");
+    }
+
     /// Polls every `every` seconds until a final status; the last task body.
     pub async fn poll_to_final(&self, task: &str, every: f64) -> Value {
         for _ in 0..2000 {

@@ -32,20 +32,33 @@ pub fn routes() -> axum::Router<AppState> {
         )
 }
 
-/// The `X-Gptom-Tid` header.
-pub fn tid(headers: &HeaderMap) -> Option<String> {
-    headers
+/// The `X-Gptom-Tid` header: absent = the first terminal; present but empty = 400 (it names nothing).
+pub fn tid(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers
         .get("x-gptom-tid")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+        .map(|v| v.to_str().map(str::trim))
+    {
+        None => Ok(None),
+        Some(Ok("")) => Err(ApiError::admin(
+            "X-Gptom-Tid",
+            "X-Gptom-Tid is empty: name a terminal, or leave the header out for the first one",
+        )),
+        Some(Ok(t)) => Ok(Some(t.to_owned())),
+        Some(Err(_)) => Err(ApiError::admin(
+            "X-Gptom-Tid",
+            "X-Gptom-Tid must be visible ASCII",
+        )),
+    }
 }
 
+/// The entity: a JSON object; no body or `null` (Gson's null entity) = `{}`.
 fn entity(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
     match parse_json(body) {
         Ok(Value::Object(m)) => Ok(m),
+        Ok(Value::Null) => Ok(Map::new()),
         _ => Err(ApiError::admin(
             "(body)",
             "the body must be the entity as a JSON object",
@@ -68,35 +81,40 @@ fn txn_reply(r: TxnReply, warnings: Vec<String>) -> Response {
 }
 
 /// transactionRegisterV2: a fresh transactionId.
-#[utoipa::path(post, path = "/app2app/register", tag = "Android app2app", request_body(content = Object, description = "RegisterEntity `{clientID?, paymentMethod?}`"), params(("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "The result entity"), (status = 400, description = "Not a JSON object", body = super::dto::AdminErrorBody)))]
+#[utoipa::path(post, path = "/app2app/register", tag = "Android app2app", request_body(content = Option<Object>, description = "RegisterEntity `{clientID?, paymentMethod?}`; no body = `{}`"), params(("X-Gptom-Tid" = Option<String>, Header, min_length = 1, description = "Terminal (default: the first of the fixtures); empty → 400")), responses((status = 200, description = "The result entity"), (status = 400, description = "Not a JSON object, or an empty X-Gptom-Tid", body = super::dto::AdminErrorBody)))]
 pub async fn register(
     State(app): State<AppState>,
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
+    let tid = tid(&headers)?;
     let body = entity(&body)?;
     Ok(Json(app.with_engine(|e, now| {
-        e.a2a_register(tid(&headers).as_deref(), &body, now)
+        e.a2a_register(tid.as_deref(), &body, now)
     })))
 }
 
 /// transactionRequestV2: pay, void, refund or close the batch.
-#[utoipa::path(post, path = "/app2app/transaction", tag = "Android app2app", request_body(content = Object, description = "TransactionRequestV2Entity"), params(("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "TransactionResultV2Entity"), (status = 202, description = "`{pending}`: poll GET /app2app/transaction/{id}"), (status = 400, description = "Not a JSON object", body = super::dto::AdminErrorBody)))]
+#[utoipa::path(post, path = "/app2app/transaction", tag = "Android app2app", request_body(content = Option<Object>, description = "TransactionRequestV2Entity; no body = `{}` (answered in-band: transactionID missing)"), params(("X-Gptom-Tid" = Option<String>, Header, min_length = 1, description = "Terminal (default: the first of the fixtures); empty → 400")), responses((status = 200, description = "TransactionResultV2Entity"), (status = 202, description = "`{pending}`: poll GET /app2app/transaction/{id}"), (status = 400, description = "Not a JSON object, or an empty X-Gptom-Tid", body = super::dto::AdminErrorBody)))]
 pub async fn transaction(
     State(app): State<AppState>,
+    headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
+    tid(&headers)?; // the registration chose the terminal; the header is still checked as documented
     let body = entity(&body)?;
     let (r, warnings) = app.with_engine(|e, now| e.a2a_transaction(&body, now));
     Ok(txn_reply(r, warnings))
 }
 
 /// The TransactionResultV2Entity once final.
-#[utoipa::path(get, path = "/app2app/transaction/{id}", tag = "Android app2app", params(("id" = String, Path), ("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "TransactionResultV2Entity"), (status = 202, description = "Still running"), (status = 404, description = "No request with that id", body = super::dto::AdminErrorBody)))]
+#[utoipa::path(get, path = "/app2app/transaction/{id}", tag = "Android app2app", params(("id" = String, Path), ("X-Gptom-Tid" = Option<String>, Header, min_length = 1, description = "Terminal (default: the first of the fixtures); empty → 400")), responses((status = 200, description = "TransactionResultV2Entity"), (status = 202, description = "Still running"), (status = 400, description = "Empty X-Gptom-Tid", body = super::dto::AdminErrorBody), (status = 404, description = "No request with that id", body = super::dto::AdminErrorBody)))]
 pub async fn result(
     State(app): State<AppState>,
+    headers: HeaderMap,
     Segment(id): Segment,
 ) -> Result<Response, ApiError> {
+    tid(&headers)?;
     let r = app.with_engine(|e, now| e.a2a_result(&id, now));
     r.map(|r| txn_reply(r, Vec::new())).ok_or(ApiError::Admin {
         status: StatusCode::NOT_FOUND,
@@ -106,21 +124,35 @@ pub async fn result(
 }
 
 /// stateRequest.
-#[utoipa::path(get, path = "/app2app/state/{id}", tag = "Android app2app", params(("id" = String, Path), ("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "StateResultEntity")))]
-pub async fn state(State(app): State<AppState>, Segment(id): Segment) -> Json<Value> {
-    Json(app.with_engine(|e, now| e.a2a_state(&id, now)))
+#[utoipa::path(get, path = "/app2app/state/{id}", tag = "Android app2app", params(("id" = String, Path), ("X-Gptom-Tid" = Option<String>, Header, min_length = 1, description = "Terminal (default: the first of the fixtures); empty → 400")), responses((status = 200, description = "StateResultEntity"), (status = 400, description = "Empty X-Gptom-Tid", body = super::dto::AdminErrorBody)))]
+pub async fn state(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Segment(id): Segment,
+) -> Result<Json<Value>, ApiError> {
+    tid(&headers)?;
+    Ok(Json(app.with_engine(|e, now| e.a2a_state(&id, now))))
 }
 
 /// TransactionInquire.
-#[utoipa::path(get, path = "/app2app/inquire/{id}", tag = "Android app2app", params(("id" = String, Path), ("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "InquireResultEntity")))]
-pub async fn inquire(State(app): State<AppState>, Segment(id): Segment) -> Json<Value> {
-    Json(app.with_engine(|e, now| e.a2a_inquire(&id, now)))
+#[utoipa::path(get, path = "/app2app/inquire/{id}", tag = "Android app2app", params(("id" = String, Path), ("X-Gptom-Tid" = Option<String>, Header, min_length = 1, description = "Terminal (default: the first of the fixtures); empty → 400")), responses((status = 200, description = "InquireResultEntity"), (status = 400, description = "Empty X-Gptom-Tid", body = super::dto::AdminErrorBody)))]
+pub async fn inquire(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Segment(id): Segment,
+) -> Result<Json<Value>, ApiError> {
+    tid(&headers)?;
+    Ok(Json(app.with_engine(|e, now| e.a2a_inquire(&id, now))))
 }
 
 /// getGPTomInfo.
-#[utoipa::path(get, path = "/app2app/info", tag = "Android app2app", params(("X-Gptom-Tid" = Option<String>, Header, description = "Terminal (default: the first of the fixtures)")), responses((status = 200, description = "App2AppInfoResponse")))]
-pub async fn info(State(app): State<AppState>, headers: HeaderMap) -> Json<Value> {
-    Json(app.with_engine(|e, _| e.a2a_info(tid(&headers).as_deref())))
+#[utoipa::path(get, path = "/app2app/info", tag = "Android app2app", params(("X-Gptom-Tid" = Option<String>, Header, min_length = 1, description = "Terminal (default: the first of the fixtures); empty → 400")), responses((status = 200, description = "App2AppInfoResponse"), (status = 400, description = "Empty X-Gptom-Tid", body = super::dto::AdminErrorBody)))]
+pub async fn info(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let tid = tid(&headers)?;
+    Ok(Json(app.with_engine(|e, _| e.a2a_info(tid.as_deref()))))
 }
 
 async fn login(
@@ -129,8 +161,9 @@ async fn login(
     Body(body): Body,
     call: &'static str,
 ) -> Result<Json<Value>, ApiError> {
+    let tid = tid(&headers)?;
     let body = entity(&body)?;
     Ok(Json(app.with_engine(|e, _| {
-        e.a2a_login(tid(&headers).as_deref(), call, &body)
+        e.a2a_login(tid.as_deref(), call, &body)
     })))
 }

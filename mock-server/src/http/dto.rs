@@ -3,6 +3,11 @@
 
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema,
+    SchemaFormat, SchemaType, Type,
+};
 
 use crate::engine::TaskView;
 use crate::engine::task::{TaskClass, TaskStatus};
@@ -353,4 +358,147 @@ pub struct AdminErrorBody {
     error: String,
     /// The body field at fault.
     field: Option<String>,
+}
+
+/// `POST /__admin/faults` body (cloud-mock.md §12), for the document only: the rule is parsed into
+/// [`crate::engine::fault::FaultSpec`]. Written out by hand because the derive on that type cannot say what its
+/// checks enforce: closed objects, exactly one action, `drop` only `true`, the status, delay, probability and
+/// `times` ranges. What no schema can say (a `delay_ms` range with min > max) is a documented 400.
+pub struct FaultRuleBody;
+
+impl utoipa::PartialSchema for FaultRuleBody {
+    fn schema() -> RefOr<Schema> {
+        let delay = OneOfBuilder::new()
+            .item(whole(0, 600_000).description(Some("Always this long")))
+            .item(
+                ArrayBuilder::new()
+                    .items(whole(0, 600_000))
+                    .min_items(Some(2))
+                    .max_items(Some(2))
+                    .description(Some(
+                        "`[min, max]`, min ≤ max: uniform, drawn by the seeded RNG",
+                    )),
+            )
+            .description(Some("Milliseconds of added latency, at most 600000"));
+        let respond = closed()
+            .property("status", whole(400, 599).description(Some("HTTP status")))
+            .required("status")
+            .property(
+                "type",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .description(Some("Vendor `type`, e.g. `PUSH_NOTIFICATION_FAILED`")),
+            )
+            .required("type")
+            .property(
+                "message",
+                nullable(Type::String)
+                    .description(Some("`message` (a default per status when absent)")),
+            );
+        let action = OneOfBuilder::new()
+            .item(closed().property("respond", respond).required("respond"))
+            .item(closed().property("delay_ms", delay).required("delay_ms"))
+            .item(
+                closed()
+                    .property(
+                        "drop",
+                        ObjectBuilder::new()
+                            .schema_type(Type::Boolean)
+                            .enum_values(Some([true])),
+                    )
+                    .required("drop"),
+            )
+            .description(Some(
+                "Exactly one of: answer with an error, wait then answer normally, close the connection",
+            ));
+        let matches = closed()
+            .property(
+                "method",
+                nullable(Type::String).description(Some("HTTP method (case-insensitive)")),
+            )
+            .property(
+                "path",
+                nullable(Type::String).description(Some(
+                    "Path glob: `*` within a segment, `**` across segments",
+                )),
+            )
+            .property(
+                "tid",
+                nullable(Type::String).description(Some("Terminal id")),
+            )
+            .property(
+                "amount",
+                nullable(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                    .description(Some("Task amount")),
+            )
+            .property(
+                "taskClass",
+                nullable(Type::String).description(Some("`TRANSACTION` or `BATCH`")),
+            )
+            .description(Some("Which requests; absent fields match anything"));
+        closed()
+            .property("match", matches)
+            .property("action", action)
+            .required("action")
+            .property(
+                "probability",
+                nullable(Type::Number)
+                    .minimum(Some(0))
+                    .maximum(Some(1))
+                    .description(Some(
+                        "Chance per matching request (default 1), drawn from the seeded RNG",
+                    )),
+            )
+            .property(
+                "times",
+                nullable(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(u32::MAX))
+                    .description(Some(
+                        "How many more times it may apply (default: unlimited)",
+                    )),
+            )
+            .description(Some(
+                "A fault rule: rules are checked in creation order, the first match applies",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for FaultRuleBody {}
+
+/// An object schema that admits no other property.
+fn closed() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)))
+}
+
+/// `type: [t, "null"]`.
+fn nullable(t: Type) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(SchemaType::from_iter([t, Type::Null]))
+}
+
+/// A whole number in `min..=max`.
+fn whole(min: u32, max: u32) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(min))
+        .maximum(Some(max))
+}
+
+/// `POST /ios/deeplink` body (device-channels.md §1).
+#[derive(ToSchema)]
+#[allow(dead_code)] // read field by field in `http::ios`; this type only documents the shape
+pub struct DeeplinkBody {
+    /// A `gptom://` URL of a host and path GP tom opens; anything else is a 400.
+    #[schema(
+        pattern = r"^gptom://(transaction/(create|refund|cancel|detail)|batch/(close|detail)|login|logout|change-password|status)/*(\?[^\r\n]*)?$",
+        example = "gptom://transaction/create?amount=1111&redirectUrl=myapp://done"
+    )]
+    url: String,
+    /// Terminal (default: the first of the fixtures); unknown → 404.
+    tid: Option<String>,
 }

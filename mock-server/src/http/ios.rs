@@ -37,11 +37,12 @@ fn reply(r: Reply) -> Response {
 
 /// Open a deep link on the TID's simulated device.
 #[utoipa::path(post, path = "/ios/deeplink", tag = "iOS deep links",
-    request_body(content = Object, description = "`{\"url\": \"gptom://transaction/create?amount=1111&redirectUrl=…\", \"tid\"?: \"999888\"}`"),
+    request_body = super::dto::DeeplinkBody,
     responses(
         (status = 200, description = "`{redirect, result, warnings}`: the redirect URL GP tom opens and its parsed parameters"),
         (status = 202, description = "`{pending}`: still running on the device; poll GET /ios/deeplink/{id}"),
-        (status = 400, description = "Not a URL GP tom would open", body = super::dto::AdminErrorBody),
+        (status = 400, description = "Not a URL GP tom would open (not gptom://, unknown host/path), or GP tom is not installed on that device", body = super::dto::AdminErrorBody),
+        (status = 404, description = "Unknown `tid`", body = super::dto::AdminErrorBody),
     ))]
 pub async fn open(State(app): State<AppState>, Body(body): Body) -> Result<Response, ApiError> {
     let body = match parse_json(&body) {
@@ -62,9 +63,19 @@ pub async fn open(State(app): State<AppState>, Body(body): Body) -> Result<Respo
         Some(Value::String(t)) => Some(t.clone()),
         Some(_) => return Err(ApiError::admin("tid", "tid must be a string")),
     };
-    let r = app
-        .with_engine(|e, now| e.deeplink(url, tid.as_deref(), now))
-        .map_err(|why| ApiError::admin("url", why))?;
+    let r = app.with_engine(|e, now| {
+        if let Some(t) = tid.as_deref() {
+            // An unknown terminal is a missing resource, not a URL GP tom would refuse.
+            e.terminal_or_first(Some(t))
+                .map_err(|err| ApiError::Admin {
+                    status: StatusCode::NOT_FOUND,
+                    message: err.message,
+                    field: Some("tid".into()),
+                })?;
+        }
+        e.deeplink(url, tid.as_deref(), now)
+            .map_err(|why| ApiError::admin("url", why))
+    })?;
     Ok(reply(r))
 }
 

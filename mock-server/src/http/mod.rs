@@ -17,7 +17,6 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::Response;
 
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error;
@@ -33,12 +32,13 @@ pub fn router(state: AppState) -> Router {
         .merge(ios::routes())
         .merge(app2app::routes())
         .layer(from_fn_with_state(state.clone(), faults::apply)); // /__admin is never faulted
+    let latency = state.with_engine(|e, _| e.world().latency.keys().cloned().collect::<Vec<_>>());
     let admin =
         admin::routes().route_layer(from_fn_with_state(state.clone(), admin::require_token));
     Router::new()
         .merge(vendor)
         .nest("/__admin", admin)
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::ApiDoc::openapi()))
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::document(latency)))
         .fallback(error::not_found)
         .layer(from_fn_with_state(state.clone(), error::envelope))
         .layer(from_fn_with_state(state.clone(), journal::record))

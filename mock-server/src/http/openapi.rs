@@ -1,6 +1,9 @@
 //! The OpenAPI 3.1 document of the GP tom surface and the admin API, generated from the handlers'
 //! `#[utoipa::path]` annotations, served at `/openapi.json` with Swagger UI (vendored, works offline) at `/docs`.
 
+use serde_json::Value;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -12,7 +15,8 @@ use super::{admin, app2app, dto, ios, oauth, tasks, transactions};
     info(title = "gptom-mock", description = "A stateful mock of the GP tom Cloud API (Global Payments), plus its admin API."),
     paths(
         oauth::cloud_token, oauth::api_token,
-        tasks::create_transaction, tasks::create_batch, tasks::read,
+        tasks::create_transaction, tasks::create_batch, tasks::read, tasks::create_other,
+        tasks::read_transaction_id, tasks::read_batch_id,
         transactions::read,
         admin::health, admin::reset, admin::clock, admin::set_clock, admin::advance_clock, admin::next_outcome,
         admin::patch_terminal, admin::cancel_task, admin::state, admin::add_fault, admin::list_faults,
@@ -31,6 +35,23 @@ use super::{admin, app2app, dto, ios, oauth, tasks, transactions};
     )
 )]
 pub struct ApiDoc;
+
+/// The document as served: [`ApiDoc`] plus what only the running mock knows, the loaded latency profile
+/// names (the `latency` of `PATCH /__admin/terminals/{tid}` becomes an enum of them).
+pub fn document(latency_profiles: impl IntoIterator<Item = String>) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let body = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("PatchTerminalBody"));
+    if let Some(RefOr::T(Schema::Object(body))) = body
+        && let Some(RefOr::T(Schema::Object(latency))) = body.properties.get_mut("latency")
+    {
+        let names = latency_profiles.into_iter().map(Value::from);
+        latency.enum_values = Some(names.chain([Value::Null]).collect());
+    }
+    doc
+}
 
 struct Security;
 

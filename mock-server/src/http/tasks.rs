@@ -8,6 +8,7 @@ use axum::routing::post;
 
 use super::dto::TaskDto;
 use super::extract::{Bearer, Body, Segment, parse_json, require_json};
+use crate::engine::token::Claims;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -17,12 +18,9 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route(
             "/v1/tasks/TRANSACTION",
-            post(create_transaction).get(|s, b| read_literal(s, b, "TRANSACTION")),
+            post(create_transaction).get(read_transaction_id),
         )
-        .route(
-            "/v1/tasks/BATCH",
-            post(create_batch).get(|s, b| read_literal(s, b, "BATCH")),
-        )
+        .route("/v1/tasks/BATCH", post(create_batch).get(read_batch_id))
         .route("/v1/tasks/{key}", post(create_other).get(read))
 }
 
@@ -83,7 +81,20 @@ pub async fn create_batch(
     create(&app, &who, "BATCH", &headers, &body).await
 }
 
-async fn create_other(
+/// Any other task class: always refused (cloud-mock.md §7: `POST /v1/tasks/{other}` → 406
+/// `VALIDATION_EXCEPTION` `[taskClass]:{unsupported}`). The path is shared with `GET /v1/tasks/{taskId}`, so
+/// the segment keeps that name here.
+#[utoipa::path(post, path = "/v1/tasks/{taskId}", tag = "Cloud API", security(("GPTomAuth" = [])),
+    params(("taskId" = String, Path, description = "A task class other than TRANSACTION and BATCH, e.g. DUMMY (on GET this segment is a task id)")),
+    request_body(content = Object, description = "Any JSON: the class is refused before the body is read"),
+    responses(
+        (status = 400, description = "Malformed JSON or undecodable path", body = super::dto::VendorErrorBody),
+        (status = 401, description = "Missing or invalid bearer token", body = super::dto::OAuthErrorBody),
+        (status = 406, description = "`VALIDATION_EXCEPTION` `[taskClass]:{unsupported}`: the only answer to a well-formed request", body = super::dto::VendorErrorBody),
+        (status = 413, description = "Body too large", body = super::dto::VendorErrorBody),
+        (status = 415, description = "Content-Type is not JSON", body = super::dto::VendorErrorBody),
+    ))]
+pub async fn create_other(
     State(app): State<AppState>,
     Bearer(who): Bearer,
     Segment(class): Segment,
@@ -112,11 +123,36 @@ pub async fn read(
     Ok(Json(view.into()))
 }
 
-async fn read_literal(
+/// `GET` on a create path reads the task whose id is that word, like any `GET /v1/tasks/{taskId}`.
+async fn read_literal(app: &AppState, who: &Claims, id: &str) -> Result<Json<TaskDto>, ApiError> {
+    let view = app.with_engine(|e, now| e.task(who, id, now))?;
+    Ok(Json(view.into()))
+}
+
+/// `GET /v1/tasks/TRANSACTION`: the task with id `TRANSACTION`, which never exists (ids have 10 characters).
+#[utoipa::path(get, path = "/v1/tasks/TRANSACTION", tag = "Cloud API", security(("GPTomAuth" = [])),
+    responses(
+        (status = 401, description = "Missing or invalid bearer token", body = super::dto::OAuthErrorBody),
+        (status = 403, description = "Unknown task under profile task-not-found-403", body = super::dto::VendorErrorBody),
+        (status = 404, description = "`TASK_NOT_FOUND`, as for any unknown task id (this path is `GET /v1/tasks/{taskId}` with the id `TRANSACTION`)", body = super::dto::VendorErrorBody),
+    ))]
+pub async fn read_transaction_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
-    id: &'static str,
 ) -> Result<Json<TaskDto>, ApiError> {
-    let view = app.with_engine(|e, now| e.task(&who, id, now))?;
-    Ok(Json(view.into()))
+    read_literal(&app, &who, "TRANSACTION").await
+}
+
+/// `GET /v1/tasks/BATCH`: the task with id `BATCH`, which never exists (ids have 10 characters).
+#[utoipa::path(get, path = "/v1/tasks/BATCH", tag = "Cloud API", security(("GPTomAuth" = [])),
+    responses(
+        (status = 401, description = "Missing or invalid bearer token", body = super::dto::OAuthErrorBody),
+        (status = 403, description = "Unknown task under profile task-not-found-403", body = super::dto::VendorErrorBody),
+        (status = 404, description = "`TASK_NOT_FOUND`, as for any unknown task id (this path is `GET /v1/tasks/{taskId}` with the id `BATCH`)", body = super::dto::VendorErrorBody),
+    ))]
+pub async fn read_batch_id(
+    State(app): State<AppState>,
+    Bearer(who): Bearer,
+) -> Result<Json<TaskDto>, ApiError> {
+    read_literal(&app, &who, "BATCH").await
 }
