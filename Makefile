@@ -40,7 +40,7 @@ schema:
 ## bench: release build, then ours vs a bare axum baseline (ratios; see ../shared/bench/README.md)
 bench:
 	$(CARGO) build --release -p mock-server --bin gptom-mock
-	../shared/bench/peers.sh --quick --ours 'target/release/gptom-mock --port 18099 --seed 1' --ours-url http://127.0.0.1:18099
+	../shared/bench/peers.sh --quick --ours 'target/release/gptom-mock --port 18099 --seed 1 --latency instant' --ours-url http://127.0.0.1:18099
 
 ## bench-suite: wall time of the whole certification suite against the embedded mock (release build)
 bench-suite:

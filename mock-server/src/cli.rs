@@ -123,6 +123,10 @@ pub struct Cli {
     /// Transactions kept; beyond it the oldest are evicted [default: 100000].
     #[arg(long, env = "GPTOM_MOCK_MAX_TRANSACTIONS", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_transactions: Option<u64>,
+
+    /// Unfinished tasks one terminal may queue; beyond it a new task is 406 TERMINAL_BUSY [default: 10000].
+    #[arg(long, env = "GPTOM_MOCK_MAX_QUEUE", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_queue: Option<u64>,
 }
 
 /// One-shot helpers that run the engine in-process (no server).
@@ -267,6 +271,11 @@ impl Cli {
                 size(self.max_transactions).or(limits.max_transactions),
                 "max_transactions",
                 d.max_transactions,
+            )?,
+            max_queue: positive(
+                size(self.max_queue).or(limits.max_queue),
+                "max_queue",
+                d.max_queue,
             )?,
         })
     }

@@ -77,6 +77,8 @@ pub struct Config {
     pub max_tasks: usize,
     /// Transactions kept; beyond it the oldest are evicted.
     pub max_transactions: usize,
+    /// Unfinished tasks one terminal may queue; beyond it a new task is 406 `TERMINAL_BUSY` [assumption].
+    pub max_queue: usize,
 }
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -105,6 +107,7 @@ impl Default for Config {
             journal_cap: 10_000,
             max_tasks: 100_000,
             max_transactions: 100_000,
+            max_queue: 10_000,
         }
     }
 }
@@ -205,6 +208,8 @@ pub struct LimitsFile {
     pub max_tasks: Option<usize>,
     /// Transactions kept.
     pub max_transactions: Option<usize>,
+    /// Unfinished tasks per terminal.
+    pub max_queue: Option<usize>,
 }
 
 impl Config {
@@ -251,6 +256,7 @@ impl Config {
                 header_read_timeout: Some(self.header_read_timeout.as_secs_f64()),
                 max_tasks: Some(self.max_tasks),
                 max_transactions: Some(self.max_transactions),
+                max_queue: Some(self.max_queue),
             }),
         }
     }

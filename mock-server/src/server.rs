@@ -159,6 +159,7 @@ pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
         seed: config.seed,
         max_tasks: config.max_tasks,
         max_transactions: config.max_transactions,
+        max_queue: config.max_queue,
     };
     let mut engine = Engine::new(world, settings);
     for spec in &config.inline_faults {

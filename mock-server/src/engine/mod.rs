@@ -176,6 +176,8 @@ pub struct Settings {
     pub max_tasks: usize,
     /// Transactions kept before the oldest are evicted.
     pub max_transactions: usize,
+    /// Unfinished tasks one terminal may queue (beyond: 406 `TERMINAL_BUSY`) [assumption].
+    pub max_queue: usize,
 }
 
 /// What a task looks like when read.
@@ -419,6 +421,14 @@ impl Engine {
         {
             let msg = format!(
                 "terminal {tid} is semi-integrated and still has the unfinished task {busy}"
+            );
+            return Err(Error::rule("TERMINAL_BUSY", msg));
+        }
+        let queued = self.tids.get(&tid).map_or(0, |s| s.finals.len());
+        if queued >= self.settings.max_queue {
+            let msg = format!(
+                "terminal {tid} already has {queued} unfinished tasks queued (limit {}, --max-queue)",
+                self.settings.max_queue
             );
             return Err(Error::rule("TERMINAL_BUSY", msg));
         }

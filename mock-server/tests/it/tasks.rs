@@ -315,3 +315,28 @@ async fn an_undecodable_path_segment_is_a_400_with_the_vendor_body() {
         .await
         .assert_vendor_error(400, "MALFORMED_REQUEST");
 }
+
+#[tokio::test]
+async fn a_terminal_queues_at_most_max_queue_unfinished_tasks() {
+    let config = mock_server::Config {
+        port: 0,
+        max_queue: 3,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(|b| b.config(config)).await;
+    let token = app.token().await;
+    for _ in 0..3 {
+        app.create_ok(&token, &sale(1111)).await;
+    }
+    let r = app.create(&token, &sale(1111)).await;
+    r.assert_vendor_error(406, "TERMINAL_BUSY");
+    assert!(
+        r.json["message"].as_str().unwrap().contains("--max-queue"),
+        "{}",
+        r.text
+    );
+    let other = app.token_of(&POKLADNA).await;
+    app.create_ok(&other, &sale_on(&POKLADNA, 1111)).await; // other terminals are not affected
+    app.advance(5.0); // the first task is done: room for one more
+    app.create_ok(&token, &sale(1111)).await;
+}
