@@ -105,15 +105,8 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
     if let Some(j) = args.jobs {
         opts.jobs = usize::from(j);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            console::print_usage_error(&format!("cannot start the async runtime: {e}"));
-            return RUNTIME;
-        }
+    let Some(runtime) = runtime() else {
+        return RUNTIME;
     };
     let progress = console::Progress::new(scenarios.len());
     let results = runtime.block_on(conformance::run_with_progress(&scenarios, &opts, |r| {
@@ -143,15 +136,8 @@ fn certify_client(args: &CertifyClientArgs) -> u8 {
     };
     let journal = match (&args.mock, &args.journal) {
         (Some(url), None) => {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    console::print_usage_error(&format!("cannot start the async runtime: {e}"));
-                    return RUNTIME;
-                }
+            let Some(runtime) = runtime() else {
+                return RUNTIME;
             };
             runtime.block_on(certify::fetch_journal(
                 url,
@@ -192,15 +178,8 @@ fn certify_client(args: &CertifyClientArgs) -> u8 {
 
 /// `certify-client` without `--judge`: an embedded mock on `--port` (or `--mock URL`), then the walk-through.
 fn walk_through(args: &CertifyClientArgs) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            console::print_usage_error(&format!("cannot start the async runtime: {e}"));
-            return RUNTIME;
-        }
+    let Some(runtime) = runtime() else {
+        return RUNTIME;
     };
     runtime.block_on(async {
         let mut _embedded = None; // kept alive until the walk ends
@@ -274,4 +253,13 @@ fn write_reports(
         }
     }
     code
+}
+
+/// The async runtime the subcommands run on; None (reported) if the OS refuses one.
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| console::print_usage_error(&format!("cannot start the async runtime: {e}")))
+        .ok()
 }

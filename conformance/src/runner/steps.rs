@@ -380,16 +380,7 @@ impl Ctx<'_> {
                     p.until
                 )));
             }
-            if advance {
-                self.admin_call(
-                    "POST",
-                    "/__admin/clock/advance",
-                    json!({"seconds": p.interval}),
-                )
-                .await?;
-            } else {
-                tokio::time::sleep(Duration::from_secs_f64(p.interval)).await;
-            }
+            self.pass_time(p.interval, advance).await?;
             waited += p.interval;
         };
         r.notes.push(poll_note(polls, waited, advance, &seen));
@@ -444,6 +435,21 @@ impl Ctx<'_> {
     }
 
     /// A mock-only admin call that must succeed; its reply is returned.
+    /// Lets `seconds` pass between polls: the mock's clock is moved where it can be, else the run really waits.
+    pub(super) async fn pass_time(&self, seconds: f64, advance: bool) -> Result<(), Verdict> {
+        if advance {
+            self.admin_call(
+                "POST",
+                "/__admin/clock/advance",
+                json!({ "seconds": seconds }),
+            )
+            .await?;
+        } else {
+            tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+        }
+        Ok(())
+    }
+
     async fn admin_call(&self, method: &str, path: &str, body: Value) -> Result<Value, Verdict> {
         let (status, reply) = admin(self.client, self.target, method, path, body)
             .await

@@ -1,8 +1,6 @@
 //! The device-channel steps: `deeplink` (iOS) and `app2app` (Android), and the wait for a `202 {pending}`
 //! answer they share.
 
-use std::time::Duration;
-
 use serde_json::{Map, Value, json};
 
 use super::{Body, Ctx, Response, StepOutcome, sub};
@@ -113,16 +111,7 @@ impl Ctx<'_> {
                     p.timeout
                 )));
             }
-            if advance {
-                self.admin_call(
-                    "POST",
-                    "/__admin/clock/advance",
-                    json!({"seconds": p.interval}),
-                )
-                .await?;
-            } else {
-                tokio::time::sleep(Duration::from_secs_f64(p.interval)).await;
-            }
+            self.pass_time(p.interval, advance).await?;
             waited += p.interval;
             r.exchanges.truncate(keep); // the transcript shows the last poll only
             let resp = self
