@@ -2,11 +2,10 @@
 //! (`exceptionId`, `type`, `message`, `context`), Spring-OAuth bodies on the token paths and for 401s,
 //! Spring's `{"status","error","path"}` for unknown routes and wrong methods, and `{"error","field"}` on
 //! `/__admin`. The vendor body needs the seeded RNG for `exceptionId`, so handlers return the error as a
-//! response extension and the [`envelope`] layer writes the body.
+//! response extension and [`finish`] (called by the outermost layer) writes the body.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::json;
@@ -17,7 +16,7 @@ use crate::state::AppState;
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// A vendor business error (400/403/404/406/413/415/502) — written by [`envelope`].
+    /// A vendor business error (400/403/404/406/413/415/502) — written by [`finish`].
     #[error(transparent)]
     Vendor(#[from] engine::Error),
     /// Token endpoint errors.
@@ -120,15 +119,8 @@ pub async fn not_found(req: Request) -> Response {
         .into_response()
 }
 
-/// The one layer that writes vendor error bodies (with a seeded `exceptionId`) and fills axum's empty 405.
-pub async fn envelope(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
-    let res = next.run(req).await;
-    finish(&app, res, &path)
-}
-
 /// Writes the body of a response that carries a vendor error (or is axum's bare 405); others pass unchanged.
-/// Layers outside [`envelope`] that answer by themselves call this too.
+/// The journal layer calls it on every response; layers that answer by themselves call it too.
 pub fn finish(app: &AppState, mut res: Response, path: &str) -> Response {
     if let Some(e) = res.extensions_mut().remove::<engine::Error>() {
         let exception_id = app.with_engine(|engine, _| engine.exception_id());

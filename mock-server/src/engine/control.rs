@@ -24,6 +24,20 @@ impl Engine {
         plan
     }
 
+    /// Whether [`Engine::decide_fault`] would plan nothing for any request: no rule, and no latency profile
+    /// in use (the default or a terminal's) adds network time. Lets the HTTP layer skip describing requests.
+    pub fn faults_idle(&self) -> bool {
+        let network = |profile: &str| self.world.latency.get(profile).map_or(0, |p| p.network_ms);
+        self.faults.list().is_empty()
+            && network(&self.settings.latency) == 0
+            && self
+                .world
+                .directory
+                .terminals
+                .values()
+                .all(|t| t.latency.as_deref().is_none_or(|p| network(p) == 0))
+    }
+
     /// Adds a fault rule; `Err((field, reason))` when a value is out of range.
     pub fn add_fault(&mut self, spec: FaultSpec) -> Result<String, (&'static str, String)> {
         spec.check()?;

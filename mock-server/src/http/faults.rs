@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, request::Parts};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -37,27 +37,29 @@ pub async fn buffer(app: &AppState, req: Request) -> Result<(Request, Bytes), Re
 }
 
 /// Method, path, TID, amount and task class of a request, as far as they can be read without judging it.
-pub fn facts_of(parts: &Parts, body: &[u8]) -> RequestFacts {
-    let path = parts.uri.path().to_owned();
+pub fn facts_of(method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> RequestFacts {
     let json: Option<Value> = serde_json::from_slice(body).ok();
-    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
     let body_tid = json
         .as_ref()
         .and_then(|j| j.get("Tid").or_else(|| j.get("tid")))
         .and_then(scalar_text);
-    let header_tid = parts
-        .headers
-        .get("x-gptom-tid")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let form_tid = form
-        .iter()
-        .find(|(k, _)| k == "tid")
-        .map(|(_, v)| v.clone());
+    let header_tid = || {
+        headers
+            .get("x-gptom-tid")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let form_tid = || {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(k, _)| k == "tid")
+            .map(|(_, v)| v)
+    };
     let tid = body_tid
-        .or(header_tid)
-        .or(form_tid)
-        .or_else(|| token_tid(parts));
+        .or_else(header_tid)
+        .or_else(form_tid)
+        .or_else(|| bearer_claim(headers, "tid"));
     let amount = json
         .as_ref()
         .and_then(|j| j.get("amount"))
@@ -66,13 +68,13 @@ pub fn facts_of(parts: &Parts, body: &[u8]) -> RequestFacts {
             Value::String(s) => s.parse().ok(),
             _ => None,
         });
-    let task_class = match (parts.method.as_str(), path.strip_prefix("/v1/tasks/")) {
+    let task_class = match (method.as_str(), path.strip_prefix("/v1/tasks/")) {
         ("POST", Some(class)) => Some(class.to_owned()),
         _ => None,
     };
     RequestFacts {
-        method: parts.method.to_string(),
-        path,
+        method: method.to_string(),
+        path: path.to_owned(),
         tid,
         amount,
         task_class,
@@ -87,14 +89,9 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-/// The `tid` claim of a bearer token, read without verifying it (only to match rules and label the journal).
-pub fn token_tid(parts: &Parts) -> Option<String> {
-    bearer_claim(parts, "tid")
-}
-
 /// One claim of the bearer token, read without verifying it (labels only: rules, journal).
-pub fn bearer_claim(parts: &Parts, name: &str) -> Option<String> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+pub fn bearer_claim(headers: &HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
@@ -105,18 +102,16 @@ pub fn bearer_claim(parts: &Parts, name: &str) -> Option<String> {
 
 /// The fault layer of the GP tom routes.
 pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    // The journal layer (outside this one) has already read the body and described the request.
-    let (req, facts) = match req.extensions().get::<RequestFacts>().cloned() {
-        Some(facts) => (req, facts),
-        None => match buffer(&app, req).await {
-            Ok((req, body)) => {
-                let (parts, inner) = req.into_parts();
-                let facts = facts_of(&parts, &body);
-                (Request::from_parts(parts, inner), facts)
-            }
-            Err(res) => return res,
-        },
+    // No rule and no network latency: nothing to decide, so the request is not even described.
+    if app.with_engine(|e, _| e.faults_idle()) {
+        return next.run(req).await;
+    }
+    // The journal layer (outside this one) has already buffered the body: this is a cheap clone.
+    let (req, body) = match buffer(&app, req).await {
+        Ok(r) => r,
+        Err(res) => return res,
     };
+    let facts = facts_of(req.method(), req.uri().path(), req.headers(), &body);
     let (parts, inner) = req.into_parts();
     let plan = app.with_engine(|e, _| e.decide_fault(&facts)); // lock released here
     if plan.delay_ms > 0 {

@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{HeaderMap, Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::Serialize;
@@ -15,12 +15,13 @@ use serde_json::Value;
 use super::faults::{DropConnection, FaultApplied, bearer_claim, buffer, facts_of};
 use crate::clock::Timestamp;
 use crate::engine::validate::likely_mistakes;
+use crate::error;
 use crate::state::AppState;
 
 /// Largest body kept per entry; longer ones are cut.
 const BODY_KEEP: usize = 16 * 1024;
 
-/// One request and its answer.
+/// One request and its answer, as served to `/__admin/journal`.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
@@ -58,6 +59,87 @@ pub struct Entry {
     pub token_jti: Option<String>,
 }
 
+/// What the journal keeps of an exchange: the bytes as they crossed the wire, nothing parsed. Recording is on
+/// every request's path, reading is rare, so bodies, token claims and labels are worked out when an [`Entry`]
+/// is read (the hot path stays free of JSON parsing and JWT decoding).
+#[derive(Debug)]
+struct Record {
+    seq: u64,
+    time: Timestamp,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    request: Bytes,
+    status: u16,
+    response: Bytes,
+    fault: Option<String>,
+    /// Warnings a handler attached (device channels).
+    noticed: Vec<String>,
+}
+
+impl Record {
+    fn entry(&self) -> Entry {
+        let path = self.uri.path();
+        let facts = facts_of(&self.method, path, &self.headers, &self.request);
+        let request_body = body_value(&self.request);
+        let mut warnings = match (&request_body, facts.task_class.is_some()) {
+            (Value::Object(m), true) => likely_mistakes(m),
+            _ => Vec::new(),
+        };
+        if path.starts_with("/v1/") && !self.headers.contains_key(header::AUTHORIZATION) {
+            warnings.push(
+                "no Authorization header: every /v1 call needs `Authorization: Bearer <access_token>`"
+                    .into(),
+            );
+        }
+        warnings.extend(self.noticed.iter().cloned());
+        let response_body = body_value(&self.response);
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+        let task_id = text(response_body.get("taskId")).or_else(|| {
+            path.strip_prefix("/v1/tasks/")
+                .filter(|_| self.method == Method::GET)
+                .map(str::to_owned)
+        });
+        let tid = facts
+            .tid
+            .or_else(|| text(response_body.pointer("/payload/Tid")));
+        let task_status = text(response_body.get("taskId").and(response_body.get("status")));
+        let channel = match path.split('/').nth(1) {
+            Some("ios") => "ios",
+            Some("app2app") => "app2app",
+            Some("__admin") => "admin",
+            _ => "cloud",
+        };
+        Entry {
+            seq: self.seq,
+            time: self.time,
+            method: self.method.to_string(),
+            path: path.to_owned(),
+            query: self.uri.query().map(str::to_owned),
+            headers: self
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        redact(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
+                    )
+                })
+                .collect(),
+            request_body,
+            status: self.status,
+            response_body,
+            task_id,
+            tid,
+            task_status,
+            fault: self.fault.clone(),
+            warnings,
+            channel,
+            token_jti: bearer_claim(&self.headers, "jti"),
+        }
+    }
+}
+
 /// Response marker: likely client bugs a handler noticed (device channels), for the journal.
 #[derive(Clone, Debug, Default)]
 pub struct Warnings(pub Vec<String>);
@@ -65,7 +147,7 @@ pub struct Warnings(pub Vec<String>);
 /// A bounded ring of entries.
 #[derive(Debug)]
 pub struct Journal {
-    entries: VecDeque<Entry>,
+    entries: VecDeque<Record>,
     cap: usize,
     next_seq: u64,
     evicted: u64,
@@ -86,14 +168,15 @@ impl Journal {
     /// An empty journal keeping at most `cap` entries.
     pub fn new(cap: usize) -> Self {
         Journal {
-            entries: VecDeque::new(),
+            // Sized up front so that the ring never reallocates on a request's path.
+            entries: VecDeque::with_capacity(cap.clamp(1, 1 << 16)),
             cap: cap.max(1),
             next_seq: 1,
             evicted: 0,
         }
     }
 
-    fn push(&mut self, mut e: Entry) {
+    fn push(&mut self, mut e: Record) {
         e.seq = self.next_seq;
         self.next_seq += 1;
         if self.entries.len() == self.cap {
@@ -107,18 +190,19 @@ impl Journal {
     pub fn select(&self, f: &Filter) -> Vec<Entry> {
         self.entries
             .iter()
-            .filter(|e| f.tid.as_ref().is_none_or(|t| e.tid.as_ref() == Some(t)))
             .filter(|e| {
                 f.path.as_ref().is_none_or(|p| {
+                    let path = e.uri.path();
                     if p.contains('*') {
-                        crate::engine::fault::glob(p, &e.path)
+                        crate::engine::fault::glob(p, path)
                     } else {
-                        e.path.starts_with(p.as_str())
+                        path.starts_with(p.as_str())
                     }
                 })
             })
             .filter(|e| f.since.is_none_or(|s| e.time >= s))
-            .cloned()
+            .map(Record::entry)
+            .filter(|e| f.tid.as_ref().is_none_or(|t| e.tid.as_ref() == Some(t)))
             .collect()
     }
 
@@ -134,7 +218,7 @@ impl Journal {
                 self.entries.clear();
                 self.evicted = 0;
             }
-            Some(t) => self.entries.retain(|e| e.tid.as_deref() != Some(t)),
+            Some(t) => self.entries.retain(|e| e.entry().tid.as_deref() != Some(t)),
         }
     }
 }
@@ -196,109 +280,61 @@ fn redact(name: &str, value: &str) -> String {
     value.to_owned()
 }
 
-/// The journal layer: records every request (admin calls only with `--journal-admin`).
+/// The outermost layer of every request: records it in the journal (admin calls only with
+/// `--journal-admin`), writes vendor error bodies ([`error::finish`]) and logs one line
+/// (`RUST_LOG=mock_server=debug`).
 pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let own = path.starts_with("/__admin") || path.starts_with("/docs") || path == "/openapi.json";
+    let (method, uri) = (req.method().clone(), req.uri().clone());
     if own && !(app.config().journal_admin && path.starts_with("/__admin")) {
-        return next.run(req).await;
+        let res = error::finish(&app, next.run(req).await, uri.path());
+        log(&method, &uri, &res);
+        return res;
     }
     let time = app.clock().now();
-    let (req, body) = match buffer(&app, req).await {
+    let (req, request) = match buffer(&app, req).await {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(res) => {
+            log(&method, &uri, &res);
+            return res;
+        }
     };
-    let (mut parts, inner) = req.into_parts();
-    let facts = facts_of(&parts, &body);
-    parts.extensions.insert(facts.clone()); // the fault layer reuses it instead of reading the body again
-    let token_jti = bearer_claim(&parts, "jti");
-    let headers = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_owned(),
-                redact(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
-            )
-        })
-        .collect();
-    let request_body = body_value(&body);
-    let mut warnings = match (&request_body, facts.task_class.is_some()) {
-        (Value::Object(m), true) => likely_mistakes(m),
-        _ => Vec::new(),
+    let headers = req.headers().clone();
+    let res = error::finish(&app, next.run(req).await, uri.path());
+    log(&method, &uri, &res);
+    let status = match res.extensions().get::<DropConnection>() {
+        Some(_) => 0,
+        None => res.status().as_u16(),
     };
-    if parts.uri.path().starts_with("/v1/") && !parts.headers.contains_key(header::AUTHORIZATION) {
-        warnings.push(
-            "no Authorization header: every /v1 call needs `Authorization: Bearer <access_token>`"
-                .into(),
-        );
-    }
-    let (method, path, query) = (
-        parts.method.to_string(),
-        parts.uri.path().to_owned(),
-        parts.uri.query().map(str::to_owned),
-    );
-    let res = next.run(Request::from_parts(parts, inner)).await;
-    let dropped = res.extensions().get::<DropConnection>().is_some();
     let fault = res.extensions().get::<FaultApplied>().map(|f| f.0.clone());
-    if let Some(w) = res.extensions().get::<Warnings>() {
-        warnings.extend(w.0.iter().cloned());
-    }
-    let channel = match path.split('/').nth(1) {
-        Some("ios") => "ios",
-        Some("app2app") => "app2app",
-        Some("__admin") => "admin",
-        _ => "cloud",
-    };
-    let (res_parts, res_body) = res.into_parts();
-    let bytes = axum::body::to_bytes(res_body, usize::MAX)
+    let noticed = res
+        .extensions()
+        .get::<Warnings>()
+        .map(|w| w.0.clone())
+        .unwrap_or_default();
+    let (parts, body) = res.into_parts();
+    let response = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
-    let response_body = body_value(&bytes);
-    let task_id = response_body
-        .get("taskId")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .or_else(|| {
-            path.strip_prefix("/v1/tasks/")
-                .filter(|_| method == "GET")
-                .map(str::to_owned)
-        });
-    let tid = facts.tid.or_else(|| {
-        response_body
-            .pointer("/payload/Tid")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    });
-    let task_status = response_body
-        .get("taskId")
-        .and(response_body.get("status"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let entry = Entry {
+    let entry = Record {
         seq: 0,
         time,
         method,
-        path,
-        query,
+        uri,
         headers,
-        request_body,
-        status: if dropped {
-            0
-        } else {
-            res_parts.status.as_u16()
-        },
-        response_body,
-        task_id,
-        tid,
-        task_status,
+        request,
+        status,
+        response: response.clone(),
         fault,
-        warnings,
-        channel,
-        token_jti,
+        noticed,
     };
     app.with_journal(|j| j.push(entry));
-    Response::from_parts(res_parts, Body::from(bytes))
+    Response::from_parts(parts, Body::from(response))
+}
+
+fn log(method: &Method, uri: &Uri, res: &Response) {
+    tracing::debug!(%method, path = uri.path(), status = res.status().as_u16(), "request");
 }
 
 #[cfg(test)]

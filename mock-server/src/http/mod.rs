@@ -13,9 +13,8 @@ pub mod tasks;
 pub mod transactions;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::middleware::{Next, from_fn, from_fn_with_state};
-use axum::response::Response;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -23,7 +22,7 @@ use crate::error;
 use crate::state::AppState;
 
 /// The whole HTTP surface: GP tom routes behind the fault layer, `/__admin` behind the optional admin token,
-/// the 404 fallback, the error envelope and the journal around everything.
+/// the 404 fallback, and the journal layer (which also writes error bodies) around everything.
 pub fn router(state: AppState) -> Router {
     let vendor = Router::new()
         .merge(oauth::routes())
@@ -40,17 +39,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/__admin", admin)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::document(latency)))
         .fallback(error::not_found)
-        .layer(from_fn_with_state(state.clone(), error::envelope))
+        // One layer around everything: journal, error bodies, log line (each extra layer costs per request).
         .layer(from_fn_with_state(state.clone(), journal::record))
         .layer(DefaultBodyLimit::max(state.config().body_limit))
-        .layer(from_fn(log))
         .with_state(state)
-}
-
-/// One log line per request (`RUST_LOG=mock_server=debug` shows them).
-async fn log(req: Request, next: Next) -> Response {
-    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
-    let res = next.run(req).await;
-    tracing::debug!(%method, %path, status = res.status().as_u16(), "request");
-    res
 }
