@@ -22,7 +22,14 @@ pub mod validate;
 mod void;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// The engine's hash maps: foldhash (several times cheaper than SipHash on short ids), seeded per process like
+/// std's. Nothing iterates them where order reaches a response, so determinism does not depend on the seed.
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Presized maps stop at this many entries (a larger `--max-tasks` grows past it on demand).
+const PRESIZE_CAP: usize = 1 << 20;
 
 use serde_json::Value;
 
@@ -241,7 +248,7 @@ impl Default for TidState {
             batches: Vec::new(),
             sequence: 0,
             receipts: 0,
-            plans: HashMap::new(),
+            plans: HashMap::default(),
             finals: BTreeSet::new(),
             tail_free: Timestamp(i64::MIN),
         }
@@ -289,6 +296,8 @@ impl Engine {
             .cloned()
             .map(std::sync::Arc::new)
             .collect();
+        let task_cap = (settings.max_tasks + 1).min(PRESIZE_CAP);
+        let txn_cap = (settings.max_transactions + 1).min(PRESIZE_CAP);
         Engine {
             brands,
             tokens: Tokens::new(&settings.jwt_secret, settings.token_ttls),
@@ -297,17 +306,18 @@ impl Engine {
             world,
             settings,
             next_seq: 0,
-            tasks: HashMap::new(),
+            // Sized for the caps up front: growing a map of 100 000 entries would stall requests while it rehashes.
+            tasks: HashMap::with_capacity_and_hasher(task_cap, Default::default()),
             task_order: BTreeMap::new(),
             tids: BTreeMap::new(),
-            transactions: HashMap::new(),
-            txn_order: VecDeque::new(),
+            transactions: HashMap::with_capacity_and_hasher(txn_cap, Default::default()),
+            txn_order: VecDeque::with_capacity(txn_cap),
             overrides: BTreeMap::new(),
             faults: Faults::default(),
             devices: BTreeMap::new(),
-            deeplinks: HashMap::new(),
-            request_ids: HashMap::new(),
-            registrations: HashMap::new(),
+            deeplinks: HashMap::default(),
+            request_ids: HashMap::default(),
+            registrations: HashMap::default(),
         }
     }
 
@@ -351,7 +361,11 @@ impl Engine {
     }
 
     /// Checks a bearer token for `/v1/*`.
-    pub fn authenticate(&self, bearer: Option<&str>, now: Timestamp) -> Result<Claims, AuthError> {
+    pub fn authenticate(
+        &mut self,
+        bearer: Option<&str>,
+        now: Timestamp,
+    ) -> Result<std::sync::Arc<Claims>, AuthError> {
         self.tokens.authenticate(&self.world.directory, bearer, now)
     }
 

@@ -2,6 +2,9 @@
 //! `jsonwebtoken`) and their verification. Expiry is judged against the mock clock (`now`), never the wall
 //! clock. Errors here are Spring-OAuth shaped (`error`, `error_description`). No axum.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
@@ -143,9 +146,16 @@ pub enum AuthError {
 pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    validation: Validation,
+    /// Access tokens whose signature and claims were already checked, by signature (the whole token is kept and
+    /// compared, so only the very same token hits). Time and account checks still run on every use.
+    verified: HashMap<Box<str>, (Box<str>, Arc<Claims>)>,
     /// Lifetimes.
     pub ttls: TokenTtls,
 }
+
+/// Most tokens [`Tokens::authenticate`] remembers; the memory is dropped all at once when full.
+const VERIFIED_CAP: usize = 4096;
 
 impl std::fmt::Debug for Tokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -158,9 +168,14 @@ impl std::fmt::Debug for Tokens {
 impl Tokens {
     /// Keys from `secret`.
     pub fn new(secret: &[u8], ttls: TokenTtls) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false; // judged against the mock clock
+        validation.required_spec_claims = ["exp".to_owned()].into_iter().collect();
         Tokens {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            validation,
+            verified: HashMap::new(),
             ttls,
         }
     }
@@ -320,9 +335,6 @@ impl Tokens {
 
     /// Checks signature (HS256 only, `none` refused), shape and expiry against `now`.
     pub fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, AuthError> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.validate_exp = false; // judged below against the mock clock
-        validation.required_spec_claims = ["exp".to_owned()].into_iter().collect();
         // The header first, so that `alg: none` or RS256 is reported as what it is.
         let header = jsonwebtoken::decode_header(token).map_err(|_| {
             AuthError::Invalid(
@@ -337,8 +349,8 @@ impl Tokens {
             );
             return Err(AuthError::Invalid(why));
         }
-        let data =
-            jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind as K;
                 AuthError::Invalid(match e.kind() {
                     K::InvalidSignature => {
@@ -351,6 +363,12 @@ impl Tokens {
                 })
             })?;
         let claims = data.claims;
+        Self::check_time(&claims, now)?;
+        Ok(claims)
+    }
+
+    /// Expiry and not-before against the mock clock.
+    fn check_time(claims: &Claims, now: Timestamp) -> Result<(), AuthError> {
         let now_s = now.0;
         if claims.exp.saturating_mul(1000) <= now_s {
             return Err(AuthError::Invalid(format!(
@@ -364,18 +382,36 @@ impl Tokens {
         {
             return Err(AuthError::Invalid("Access token is not valid yet".into()));
         }
-        Ok(claims)
+        Ok(())
     }
 
-    /// Verifies a bearer token as an *access* token of an account that still has that TID.
+    /// Verifies a bearer token as an *access* token of an account that still has that TID. A token seen before
+    /// skips the signature check and the claim decoding (the hot path of every `/v1` call), not the rest.
     pub fn authenticate(
-        &self,
+        &mut self,
         dir: &Directory,
         token: Option<&str>,
         now: Timestamp,
-    ) -> Result<Claims, AuthError> {
+    ) -> Result<Arc<Claims>, AuthError> {
         let token = token.ok_or(AuthError::Missing)?;
-        let claims = self.verify(token, now)?;
+        let signature = token.rsplit('.').next().unwrap_or(token);
+        let claims = match self.verified.get(signature) {
+            Some((seen, claims)) if **seen == *token => {
+                Self::check_time(claims, now)?;
+                claims.clone()
+            }
+            _ => {
+                let claims = Arc::new(self.verify(token, now)?);
+                if !claims.is_refresh() {
+                    if self.verified.len() >= VERIFIED_CAP {
+                        self.verified.clear();
+                    }
+                    self.verified
+                        .insert(signature.into(), (token.into(), claims.clone()));
+                }
+                claims
+            }
+        };
         if claims.is_refresh() {
             return Err(AuthError::Invalid(
                 "Invalid access token: a refresh token cannot be used here".into(),

@@ -144,8 +144,14 @@ impl<'de> Visitor<'de> for StrictVisitor {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let Strict(v) = map.next_value()?;
-            if out.insert(key.clone(), v).is_some() {
-                return Err(de::Error::custom(format_args!("duplicate key \"{key}\"")));
+            match out.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(v);
+                }
+                serde_json::map::Entry::Occupied(slot) => {
+                    let key = slot.key();
+                    return Err(de::Error::custom(format_args!("duplicate key \"{key}\"")));
+                }
             }
         }
         Ok(Value::Object(out))
@@ -153,7 +159,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
 }
 
 /// The verified claims of an `Authorization: Bearer` access token.
-pub struct Bearer(pub Claims);
+pub struct Bearer(pub std::sync::Arc<Claims>);
 
 impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;

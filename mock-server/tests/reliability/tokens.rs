@@ -6,6 +6,8 @@
 //! `keys/test-rsa-*.pem` is a throw-away RSA key pair made for these tests (`openssl genpkey`); it protects
 //! nothing.
 
+use std::cell::RefCell;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -24,7 +26,8 @@ const RSA_PUBLIC: &[u8] = include_bytes!("keys/test-rsa-public.pem");
 const NOW: Timestamp = Timestamp::DEFAULT_START;
 
 struct Kit {
-    tokens: Tokens,
+    /// A cell: `authenticate` remembers verified tokens, so it takes `&mut`.
+    tokens: RefCell<Tokens>,
     dir: Directory,
     access: String,
     refresh: String,
@@ -53,7 +56,7 @@ fn kit() -> Kit {
         .grant(&dir, &f, TokenPath::Cloud, false, NOW, &mut rng)
         .expect("password grant");
     Kit {
-        tokens,
+        tokens: RefCell::new(tokens),
         dir,
         access: grant.access_token,
         refresh: grant.refresh_token,
@@ -63,6 +66,7 @@ fn kit() -> Kit {
 impl Kit {
     fn accepts(&self, token: &str) -> bool {
         self.tokens
+            .borrow_mut()
             .authenticate(&self.dir, Some(token), NOW)
             .is_ok()
     }
@@ -197,10 +201,12 @@ fn expired_not_yet_valid_and_missing_claims_are_refused() {
     let mut c = claims();
     c["exp"] = json!((now_s + 3600).to_string());
     assert!(!k.accepts(&hs256(&c, key)), "exp as a string");
-    // The mock's own grant, once the clock has passed its expiry.
+    // The mock's own grant, accepted (and remembered) now, refused once the clock has passed its expiry.
+    assert!(k.accepts(&k.access));
     let later = Timestamp(NOW.0 + 3600 * 1000);
     assert!(
         k.tokens
+            .borrow_mut()
             .authenticate(&k.dir, Some(&k.access), later)
             .is_err()
     );
@@ -209,6 +215,8 @@ fn expired_not_yet_valid_and_missing_claims_are_refused() {
 #[test]
 fn tampered_claims_are_refused() {
     let k = kit();
+    // Accepted once first, so the forgeries below carry the signature of a token the verifier remembers.
+    assert!(k.accepts(&k.access), "the granted token");
     let sig = k.access.rsplit('.').next().expect("signature").to_owned();
     let header: Value = serde_json::from_slice(
         &B64.decode(k.access.split('.').next().expect("header"))
@@ -248,6 +256,7 @@ fn refresh_and_access_tokens_cannot_stand_in_for_each_other() {
     ]);
     let e = k
         .tokens
+        .borrow()
         .grant(&k.dir, &as_refresh, TokenPath::Api, false, NOW, &mut rng)
         .expect_err("access token as refresh token");
     assert_eq!(e.error, "invalid_grant");
@@ -258,6 +267,7 @@ fn refresh_and_access_tokens_cannot_stand_in_for_each_other() {
     ]);
     assert!(
         k.tokens
+            .borrow()
             .grant(&k.dir, &ok, TokenPath::Api, false, NOW, &mut rng)
             .is_ok()
     );
@@ -337,6 +347,10 @@ fn mutate(rng: &mut ChaCha8Rng, token: &str) -> String {
 #[test]
 fn ten_thousand_random_mutations_are_all_refused() {
     let k = kit();
+    assert!(
+        k.accepts(&k.access),
+        "the granted token (now remembered as verified)"
+    );
     let mut rng = ChaCha8Rng::seed_from_u64(0x6d75_7461_7465);
     let (mut generated, mut accepted) = (0u32, Vec::new());
     let mut sources = [k.access.clone(), k.refresh.clone()].into_iter().cycle();
