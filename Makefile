@@ -1,7 +1,7 @@
 # One or two cargo lines per target. `make test` is what CI (.ci/run) runs.
 CARGO ?= cargo
 
-.PHONY: run demo mock test lint fmt build snapshots schema bench bench-suite reliability schemathesis
+.PHONY: run demo mock test lint fmt build snapshots schema bench bench-peers bench-micro profile bench-suite reliability schemathesis
 
 ## run: the certification suite (scenarios/) against the embedded mock — the main job
 run:
@@ -37,10 +37,25 @@ snapshots:
 schema:
 	$(CARGO) run -q -p conformance --bin gptom-conformance -- schema > scenarios/schema.json
 
-## bench: release build, then ours vs a bare axum baseline (ratios; see ../shared/bench/README.md)
+## bench: release build, baseline vs our mock (shared harness, quick), suite wall time, memory per task; prints
+## every issue-9 target as met / NOT MET and writes target/bench/summary.json
 bench:
-	$(CARGO) build --release -p mock-server --bin gptom-mock
-	../shared/bench/peers.sh --quick --ours 'target/release/gptom-mock --port 18099 --seed 1 --latency instant' --ours-url http://127.0.0.1:18099
+	$(CARGO) build -q --release -p mock-server --bin gptom-mock -p conformance --bin gptom-conformance
+	python3 scripts/bench.py
+
+## bench-peers: the same with every peer mock of the harness (WireMock, Prism, Mockoon, …), 2 rounds (~10 min)
+bench-peers:
+	$(CARGO) build -q --release -p mock-server --bin gptom-mock -p conformance --bin gptom-conformance
+	python3 scripts/bench.py --peers
+
+## bench-micro: criterion micro-benchmarks of the hot paths (token check, task status, JSON)
+bench-micro:
+	$(CARGO) bench -p mock-server --bench hot_paths
+
+## profile: perf profile of GET /v1/tasks/{id} under load (release + line tables); report in target/bench/
+profile:
+	$(CARGO) build -q --profile profiling -p mock-server --bin gptom-mock
+	bash scripts/profile.sh target/profiling/gptom-mock
 
 ## bench-suite: wall time of the whole certification suite against the embedded mock (release build)
 bench-suite:

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""`make bench` / `make bench-peers`: the issue-9 performance targets, measured in one run.
+
+1. Runs the shared harness (../shared/bench/peers.sh) for the baseline, our mock and (bench-peers) the peers,
+   and reads its JSON summary (req/s, p50/p99, start-up, idle RSS, ratios against the baseline of the same round).
+2. Times the whole certification suite on the embedded mock (release build), median of 3 runs, and reports the
+   per-scenario overhead from its JSON report.
+3. Measures memory per stored final task: RSS of a fresh mock before and after N task creations (wrk stops
+   itself after N answers), divided by N. A final task carries its transaction, so that is counted too.
+4. Prints every target with the measured value and met / NOT MET, and writes target/bench/summary.json.
+
+Only ratios from one run mean anything here: absolute numbers move +-10 % between runs on these machines.
+Standard library only. Exit status 0 even when a target is missed: this is a measurement, not a test.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import base64
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "..", "shared", "bench")
+USER, PASSWORD, TID, API_KEY = "jan.novak@example.com", "ABCDEFGHIJKL", "999888", "333W212J3"
+SALE = {"apiKey": API_KEY, "Tid": TID, "initiator": "bench", "title": "bench sale", "amount": 1111,
+        "transactionOperation": "SALE", "transactionType": "CARD", "currencyCode": "CZK"}
+
+# Reference figures of the shared harness README (2 cores, GET, ratio to the baseline GET), used when a peer
+# could not be run here: ours / peer = ours_ratio / peer_ratio.
+PEER_REFERENCE = {"httpmock": 1.13, "stripe-mock": 0.27, "wiremock": 0.10, "prism": 0.08}
+# (peer, required multiple of the peer's GET req/s)
+PEER_TARGETS = [("httpmock", 0.9), ("stripe-mock", 3.0), ("wiremock", 10.0), ("prism", 10.0)]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(url, data=None, headers=None, method=None):
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status, r.read()
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def start_mock(binary, *extra):
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--seed", "1", "--latency", "instant", *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(500):
+        try:
+            call(base + "/__admin/health")
+            return proc, base
+        except OSError:
+            time.sleep(0.01)
+    proc.kill()
+    raise SystemExit(f"bench: {binary} did not answer on {base}")
+
+
+def token(base):
+    basic = base64.b64encode(b"atom:ashfuf4e5fa").decode()
+    form = f"grant_type=password&username={USER}&password={PASSWORD}&tid={TID}".encode()
+    _, body = call(base + "/cloud/oauth/token", form,
+                   {"Authorization": "Basic " + basic, "Content-Type": "application/x-www-form-urlencoded"})
+    return json.loads(body)["access_token"]
+
+
+def memory_per_task(binary, n):
+    """RSS growth per created (and, on instant latency, completed) task, with the journal kept to one entry."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return {"error": "wrk not installed"}
+    proc, base = start_mock(binary, "--journal-cap", "1")
+    try:
+        tok = token(base)
+        headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
+        call(base + "/v1/tasks/TRANSACTION", json.dumps(SALE).encode(), headers)  # warm every path once
+        before = rss_kb(proc.pid)
+        with tempfile.TemporaryDirectory() as tmp:
+            script = os.path.join(tmp, "create.lua")
+            with open(script, "w") as f:
+                f.write(f"""
+wrk.method = "POST"
+wrk.body = '{json.dumps(SALE)}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {tok}"
+local answered, bad = 0, 0
+function response(status, headers, body)
+  answered = answered + 1
+  if status ~= 200 then bad = bad + 1 end
+  if answered >= {n} then wrk.thread:stop() end
+end
+function done(summary, latency, requests)
+  io.write(string.format("answered %d bad %d\\n", summary.requests, summary.errors.status))
+end
+""")
+            out = subprocess.run([wrk, "-t1", "-c1", "-d120s", "-s", script, base + "/v1/tasks/TRANSACTION"],
+                                 capture_output=True, text=True, timeout=180).stdout
+        after = rss_kb(proc.pid)
+        _, state = call(base + "/__admin/health")
+        bad = next((int(line.split()[3]) for line in out.splitlines() if line.startswith("answered")), -1)
+        return {"tasks": n, "non_200": bad, "rss_before_kb": before, "rss_after_kb": after,
+                "bytes_per_task": round((after - before) * 1024 / n)}
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def suite(conformance, runs=3):
+    walls, report = [], None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "r.json")
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run([conformance, "run", "--report", f"json={path}"], cwd=ROOT,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            walls.append(time.perf_counter() - t0)
+            with open(path) as f:
+                report = json.load(f)
+    durations = [s.get("duration_ms", 0) for s in report["scenarios"]]
+    verdicts = [s.get("verdict") for s in report["scenarios"]]
+    return {"runs": runs, "wall_s_median": round(statistics.median(walls), 3), "scenarios": len(durations),
+            "passed": verdicts.count("passed"),
+            "per_scenario_ms_mean": round(statistics.mean(durations), 2) if durations else None,
+            "per_scenario_ms_max": max(durations) if durations else None,
+            "wall_per_scenario_ms": round(1000 * statistics.median(walls) / max(1, len(durations)), 2)}
+
+
+def row(peers, server, scenario):
+    return next((r for r in peers if r["server"] == server and r["scenario"] == scenario), None)
+
+
+def targets(peers, suite_r, mem):
+    out = []
+
+    def add(name, goal, value, met, note=""):
+        out.append({"target": name, "goal": goal, "measured": value, "met": met, "note": note})
+
+    get, post = row(peers, "ours", "get"), row(peers, "ours", "post")
+    if get:
+        r = get["ratio_vs_baseline_get"]
+        add("GET /v1/tasks/{id} vs baseline", ">= 0.85x", f"{r:.3f}x", r >= 0.85)
+        for peer, need in PEER_TARGETS:
+            p = row(peers, peer, "get")
+            if p and p.get("rps_median"):
+                ratio = get["rps_median"] / p["rps_median"]
+                add(f"GET vs {peer}", f">= {need}x", f"{ratio:.2f}x", ratio >= need, "same run")
+            else:
+                ratio = r / PEER_REFERENCE[peer]
+                add(f"GET vs {peer}", f">= {need}x", f"{ratio:.2f}x", ratio >= need,
+                    "peer not run here: against the harness README's reference ratio")
+    if post:
+        r = post["ratio_vs_baseline_same"]
+        add("POST /v1/tasks/TRANSACTION vs baseline POST", ">= 0.8x", f"{r:.3f}x", r >= 0.8)
+        spread = post["p99_ms"] / post["p50_ms"] if post["p50_ms"] else float("inf")
+        add("POST p99 / p50", "<= 5", f"{spread:.1f} ({post['p99_ms']:.2f} / {post['p50_ms']:.2f} ms)",
+            spread <= 5)
+    if get:
+        add("start-up to first answer", "< 50 ms", f"{get['startup_ms']:.0f} ms", get["startup_ms"] < 50)
+        add("idle RSS", "< 20 MB", f"{get['idle_rss_mb']:.1f} MB", get["idle_rss_mb"] < 20)
+    if suite_r:
+        add("certification suite, embedded mock", "< 2 s wall",
+            f"{suite_r['wall_s_median']:.2f} s ({suite_r['scenarios']} scenarios, "
+            f"{suite_r['wall_per_scenario_ms']} ms each)", suite_r["wall_s_median"] < 2)
+    if mem and "bytes_per_task" in mem:
+        add("memory per stored final task (with its transaction)", "<= 2 KiB",
+            f"{mem['bytes_per_task']} B", mem["bytes_per_task"] <= 2048)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--peers", action="store_true", help="full peer comparison (all peers, 2 rounds)")
+    ap.add_argument("--mock", default=os.path.join(ROOT, "target/release/gptom-mock"))
+    ap.add_argument("--conformance", default=os.path.join(ROOT, "target/release/gptom-conformance"))
+    ap.add_argument("--tasks", type=int, default=90_000, help="tasks created for the memory figure")
+    ap.add_argument("--out", default=os.path.join(ROOT, "target/bench/summary.json"))
+    a = ap.parse_args()
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    peers_json = os.path.join(os.path.dirname(a.out), "peers.json")
+    port = free_port()
+    cmd = [os.path.join(BENCH, "peers.sh"), "--json", peers_json,
+           "--ours", f"{a.mock} --port {port} --seed 1 --latency instant", "--ours-url", f"http://127.0.0.1:{port}"]
+    if not a.peers:
+        cmd.insert(1, "--quick")
+    subprocess.run(cmd, check=True)
+    with open(peers_json) as f:
+        peers = json.load(f)
+    peers = peers.get("summary", peers) if isinstance(peers, dict) else peers
+    print("\n# certification suite (embedded mock, release build)", flush=True)
+    suite_r = suite(a.conformance)
+    print(json.dumps(suite_r))
+    print("\n# memory per stored final task", flush=True)
+    mem = memory_per_task(a.mock, a.tasks)
+    print(json.dumps(mem))
+    result = targets(peers, suite_r, mem)
+    print("\n## issue 9 targets (one run; ratios only)\n")
+    print("| target | goal | measured | met | note |\n|---|---|---|---|---|")
+    for t in result:
+        print(f"| {t['target']} | {t['goal']} | {t['measured']} | {'yes' if t['met'] else 'NOT MET'} | {t['note']} |")
+    with open(a.out, "w") as f:
+        json.dump({"peers": peers, "suite": suite_r, "memory": mem, "targets": result}, f, indent=2)
+    print(f"\nwrote {os.path.relpath(a.out, ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
