@@ -178,7 +178,6 @@ impl Binary {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "timing-sensitive: the in-flight request was once cut under a loaded test run; run by `make reliability` until understood"]
 async fn sigterm_drains_in_flight_requests_and_exits_within_ten_seconds() {
     let mut mock = Binary::start(&["--latency", "instant"]).await;
     let http = support::client();
