@@ -123,7 +123,7 @@ pub async fn not_found(req: Request) -> Response {
 /// The journal layer calls it on every response; layers that answer by themselves call it too.
 pub fn finish(app: &AppState, mut res: Response, path: &str) -> Response {
     if let Some(e) = res.extensions_mut().remove::<engine::Error>() {
-        let exception_id = app.with_engine(|engine, _| engine.exception_id());
+        let exception_id = app.with_engine_untimed(|engine| engine.exception_id());
         let body = json!({"exceptionId": exception_id, "type": e.kind, "message": e.message, "context": e.context});
         let (mut parts, _) = res.into_parts();
         parts.headers.remove(header::CONTENT_LENGTH);

@@ -282,7 +282,8 @@ async fn serve(
                 let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                     let app = app.clone();
                     async move {
-                        let res = app.oneshot(req.map(axum::body::Body::new)).await.unwrap_or_else(|e| match e {});
+                        // Boxed: the router's future is large, and every layer that holds it inline copies it again.
+                        let res = Box::pin(app.oneshot(req.map(axum::body::Body::new))).await.unwrap_or_else(|e| match e {});
                         // A fault rule asked to drop the connection: an error makes hyper close it unanswered.
                         match res.extensions().get::<DropConnection>() {
                             Some(_) => Err(ConnectionDropped),

@@ -38,6 +38,12 @@ impl AppState {
         f(&mut engine, self.0.clock.now())
     }
 
+    /// Runs `f` on the engine without reading the clock (for calls that do not depend on the time).
+    pub fn with_engine_untimed<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> T {
+        let mut engine = self.0.engine.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut engine)
+    }
+
     /// Runs `f` on the request journal.
     pub fn with_journal<T>(&self, f: impl FnOnce(&mut Journal) -> T) -> T {
         let mut journal = self

@@ -4,10 +4,12 @@
 
 use super::outcome::Outcome;
 use super::task::{Schedule, Task, TaskStatus};
+use super::transaction::CardBrand;
 use super::transaction::{Batch, CardData, DccData, Transaction, TxnResult};
 use super::validate::{PayType, TaskRequest, TransactionRequest};
-use super::{Engine, TaskView};
+use super::{Engine, TaskView, TidState, World};
 use crate::clock::Timestamp;
+use std::sync::Arc;
 
 impl Engine {
     /// The first task of `tid` that is not final at `now`.
@@ -100,45 +102,65 @@ impl Engine {
         }
     }
 
+    /// Records what a task that just became final leaves behind: its transaction or batch, a voided origin.
     pub(super) fn apply_final(&mut self, id: &str, schedule: Schedule) {
-        let Some(task) = self.tasks.get_mut(id) else {
+        // Field by field, so the task is read in place instead of cloned (this runs once per task).
+        let Engine {
+            tasks,
+            tids,
+            transactions,
+            txn_order,
+            world,
+            brands,
+            ..
+        } = self;
+        let Some(task) = tasks.get_mut(id) else {
             return;
         };
-        task.settled = Some(schedule.clone());
-        let task = task.clone();
         let completed = schedule.final_status() == TaskStatus::Completed;
-        let state = self.tids.entry(task.tid.clone()).or_default();
+        let final_at = schedule.final_at();
+        task.settled = Some(schedule);
+        let task: &Task = task;
+        let state = tids.entry(task.tid.clone()).or_default();
         match (&task.request, completed) {
             (TaskRequest::Batch(_), true) => {
                 state.batches.push(Batch {
                     id: task.drawn.context_id.clone(),
                     number: state.open_batch,
-                    closed: schedule.final_at().to_rfc3339(),
+                    closed: final_at.to_rfc3339(),
                     totals: std::mem::take(&mut state.open_totals),
                 });
                 state.open_batch += 1;
                 state.receipts = 0;
             }
             (TaskRequest::Transaction(req), true) => {
-                let txn = self.make_transaction(&task, req, schedule.final_at());
-                let state = self.tids.entry(task.tid.clone()).or_default();
+                let origin = task.void_origin.as_ref().and_then(|o| transactions.get(o));
+                let txn = make_transaction(
+                    task,
+                    req,
+                    final_at,
+                    origin.map(|o| &**o),
+                    state,
+                    world,
+                    brands,
+                );
                 state.open_totals.add(&txn);
                 if let Some(origin) = task
                     .void_origin
                     .as_ref()
-                    .and_then(|o| self.transactions.get_mut(o))
+                    .and_then(|o| transactions.get_mut(o))
                 {
                     origin.voided |= txn.result == TxnResult::Accepted;
                 }
-                self.txn_order.push_back(txn.id.clone());
-                self.transactions.insert(txn.id.clone(), Box::new(txn));
+                txn_order.push_back(txn.id.clone());
+                transactions.insert(txn.id.clone(), Box::new(txn));
             }
             _ => {}
         }
         if let Some(origin) = task
             .void_origin
             .as_ref()
-            .and_then(|o| self.transactions.get_mut(o))
+            .and_then(|o| transactions.get_mut(o))
             && origin.void_pending.as_deref() == Some(id)
         {
             origin.void_pending = None;
@@ -179,100 +201,19 @@ impl Engine {
         }
     }
 
-    pub(super) fn make_transaction(
-        &mut self,
-        task: &Task,
-        req: &TransactionRequest,
-        at: Timestamp,
-    ) -> Transaction {
-        let origin = task
-            .void_origin
-            .as_ref()
-            .and_then(|o| self.transactions.get(o))
-            .cloned();
-        let (result, response_message) = match task.outcome {
-            Outcome::Decline => (TxnResult::Declined, "Insufficient funds"),
-            Outcome::CardholderAbort => (TxnResult::Cancelled, "Cancelled by cardholder"),
-            _ => (TxnResult::Accepted, "Approved"),
-        };
-        let card = match (&origin, req.pay_type, task.outcome) {
-            (Some(o), _, _) => o.card.clone(),
-            (None, PayType::Cash, _) | (None, _, Outcome::CardholderAbort) => None,
-            (None, PayType::Card, _) => {
-                let cards = &self.world.cards;
-                let brand = self
-                    .brands
-                    .get(task.drawn.brand)
-                    .or(self.brands.first())
-                    .cloned();
-                let entry = cards
-                    .entry_modes
-                    .get(task.drawn.entry)
-                    .or(cards.entry_modes.first())
-                    .cloned();
-                brand.map(|brand| CardData {
-                    last4: task.drawn.last4.clone(),
-                    entry: entry.unwrap_or_else(|| "CHIP".into()),
-                    brand,
-                    pin: task.drawn.pin,
-                })
-            }
-        };
-        let dcc = match (&origin, task.outcome) {
-            (Some(o), _) => o.dcc.clone(),
-            (None, Outcome::Dcc3Decimals) => Some(DccData::for_amount(req.amount, true)),
-            (None, Outcome::DccNoDecimals) => Some(DccData::for_amount(req.amount, false)),
-            _ => None,
-        };
-        let state = self.tids.entry(task.tid.clone()).or_default();
-        state.sequence += 1;
-        state.receipts += 1;
-        let merchant_id = self
-            .world
-            .directory
-            .terminals
-            .get(&task.tid)
-            .map(|t| t.merchant_id.clone())
-            .unwrap_or_default();
-        Transaction {
-            id: task.drawn.context_id.clone(),
-            task_id: task.id.clone(),
-            tid: task.tid.clone(),
-            operation: req.operation,
-            pay_type: req.pay_type,
-            result,
-            response_message: response_message.into(),
-            currency: origin
-                .as_ref()
-                .map_or_else(|| req.currency_code.clone(), |o| o.currency.clone()),
-            amount: origin.as_ref().map_or(req.amount, |o| o.amount),
-            tip_amount: req.tip_amount,
-            merchant_id,
-            authorization_code: (result == TxnResult::Accepted && card.is_some())
-                .then(|| task.drawn.auth_code.clone()),
-            card,
-            reference_number: req.origin_reference_num.clone(),
-            date: at,
-            sequence_number: format!("{:09}", 100_000_000 + state.sequence),
-            batch_number: state.open_batch,
-            receipt_number: state.receipts.to_string(),
-            dcc,
-            voided: false,
-            void_pending: None,
-        }
-    }
-
     /// The task as of `now` (call `settle` first for its effects).
     pub(super) fn view(&self, id: &str, now: Timestamp) -> TaskView {
         let task = &self.tasks[id];
-        let schedule = match &task.settled {
-            Some(s) => s.clone(),
-            None => self
-                .tids
-                .get(&task.tid)
-                .and_then(|s| s.plans.get(id))
-                .cloned()
-                .unwrap_or_else(|| task.plan(now, self.settings.profiles.ttl_cancelled)),
+        let planned;
+        let schedule = match (
+            &task.settled,
+            self.tids.get(&task.tid).and_then(|s| s.plans.get(id)),
+        ) {
+            (Some(s), _) | (None, Some(s)) => s,
+            (None, None) => {
+                planned = task.plan(now, self.settings.profiles.ttl_cancelled);
+                &planned
+            }
         };
         let status = schedule.status_at(now);
         let context_id = (status == TaskStatus::Completed && task.settled.is_some())
@@ -294,5 +235,79 @@ impl Engine {
             request: task.request.clone(),
             failure,
         }
+    }
+}
+
+/// The transaction a completed payment task leaves (`origin`: the sale a VOID cancels); counts it on `state`.
+fn make_transaction(
+    task: &Task,
+    req: &TransactionRequest,
+    at: Timestamp,
+    origin: Option<&Transaction>,
+    state: &mut TidState,
+    world: &World,
+    brands: &[Arc<CardBrand>],
+) -> Transaction {
+    let (result, response_message) = match task.outcome {
+        Outcome::Decline => (TxnResult::Declined, "Insufficient funds"),
+        Outcome::CardholderAbort => (TxnResult::Cancelled, "Cancelled by cardholder"),
+        _ => (TxnResult::Accepted, "Approved"),
+    };
+    let card = match (origin, req.pay_type, task.outcome) {
+        (Some(o), _, _) => o.card.clone(),
+        (None, PayType::Cash, _) | (None, _, Outcome::CardholderAbort) => None,
+        (None, PayType::Card, _) => {
+            let cards = &world.cards;
+            let brand = brands.get(task.drawn.brand).or(brands.first()).cloned();
+            let entry = cards
+                .entry_modes
+                .get(task.drawn.entry)
+                .or(cards.entry_modes.first())
+                .cloned();
+            brand.map(|brand| CardData {
+                last4: task.drawn.last4.clone(),
+                entry: entry.unwrap_or_else(|| "CHIP".into()),
+                brand,
+                pin: task.drawn.pin,
+            })
+        }
+    };
+    let dcc = match (origin, task.outcome) {
+        (Some(o), _) => o.dcc.clone(),
+        (None, Outcome::Dcc3Decimals) => Some(DccData::for_amount(req.amount, true)),
+        (None, Outcome::DccNoDecimals) => Some(DccData::for_amount(req.amount, false)),
+        _ => None,
+    };
+    state.sequence += 1;
+    state.receipts += 1;
+    let merchant_id = world
+        .directory
+        .terminals
+        .get(&task.tid)
+        .map(|t| t.merchant_id.clone())
+        .unwrap_or_default();
+    Transaction {
+        id: task.drawn.context_id.clone(),
+        task_id: task.id.clone(),
+        tid: task.tid.clone(),
+        operation: req.operation,
+        pay_type: req.pay_type,
+        result,
+        response_message: response_message.into(),
+        currency: origin.map_or_else(|| req.currency_code.clone(), |o| o.currency.clone()),
+        amount: origin.map_or(req.amount, |o| o.amount),
+        tip_amount: req.tip_amount,
+        merchant_id,
+        authorization_code: (result == TxnResult::Accepted && card.is_some())
+            .then(|| task.drawn.auth_code.clone()),
+        card,
+        reference_number: req.origin_reference_num.clone(),
+        date: at,
+        sequence_number: format!("{:09}", 100_000_000 + state.sequence),
+        batch_number: state.open_batch,
+        receipt_number: state.receipts.to_string(),
+        dcc,
+        voided: false,
+        void_pending: None,
     }
 }

@@ -174,7 +174,7 @@ impl FromRequestParts<AppState> for Bearer {
                 Some((scheme, token))
                     if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
                 {
-                    Some(token.trim().to_owned())
+                    Some(token.trim())
                 }
                 _ => return Err(AuthError::Missing.into()),
             },
@@ -182,7 +182,7 @@ impl FromRequestParts<AppState> for Bearer {
                 return Err(AuthError::Invalid("Authorization header is not ASCII".into()).into());
             }
         };
-        let claims = app.with_engine(|e, now| e.authenticate(token.as_deref(), now))?;
+        let claims = app.with_engine(|e, now| e.authenticate(token, now))?;
         Ok(Bearer(claims))
     }
 }

