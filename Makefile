@@ -52,10 +52,10 @@ bench-peers:
 bench-micro:
 	$(CARGO) bench -p mock-server --bench hot_paths
 
-## profile: perf profile of GET /v1/tasks/{id} under load (release + line tables); report in target/bench/
+## profile: perf profile under load (release + line tables): GET by default, ARGS=post for task creation; data in target/bench/
 profile:
 	$(CARGO) build -q --profile profiling -p mock-server --bin gptom-mock
-	bash scripts/profile.sh target/profiling/gptom-mock
+	bash scripts/profile.sh target/profiling/gptom-mock $(ARGS)
 
 ## bench-suite: wall time of the whole certification suite against the embedded mock (release build)
 bench-suite:

@@ -22,7 +22,7 @@ cargo build -q --release -p mock-server --tests --bins || exit 1
 run idle-connections "${T[@]}" a_thousand_idle_connections -- --ignored --nocapture --test-threads=1
 run memory "${T[@]}" a_million_tasks -- --ignored --nocapture --test-threads=1
 run soak "${T[@]}" a_million_gets -- --ignored --nocapture --test-threads=1
-run sigterm-drain "${T[@]}" sigterm_drains_in_flight -- --ignored --nocapture --test-threads=1
+run sigterm-drain "${T[@]}" sigterm_drains_in_flight -- --nocapture --test-threads=1
 run state-machine env PROPTEST_CASES="$CASES" "${T[@]}" engine_matches_the_reference_model -- --nocapture
 if [ -n "$FAILED" ]; then echo "FAILED:$FAILED"; exit 1; fi
 echo "all reliability checks passed"
