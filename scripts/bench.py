@@ -113,7 +113,6 @@ end
             out = subprocess.run([wrk, "-t1", "-c1", "-d120s", "-s", script, base + "/v1/tasks/TRANSACTION"],
                                  capture_output=True, text=True, timeout=180).stdout
         after = rss_kb(proc.pid)
-        _, state = call(base + "/__admin/health")
         bad = next((int(line.split()[3]) for line in out.splitlines() if line.startswith("answered")), -1)
         return {"tasks": n, "non_200": bad, "rss_before_kb": before, "rss_after_kb": after,
                 "bytes_per_task": round((after - before) * 1024 / n)}
@@ -199,7 +198,8 @@ def main():
            "--ours", f"{a.mock} --port {port} --seed 1 --latency instant", "--ours-url", f"http://127.0.0.1:{port}"]
     if not a.peers:
         cmd.insert(1, "--quick")
-    subprocess.run(cmd, check=True)
+    if subprocess.run(cmd).returncode != 0:
+        raise SystemExit("bench: ../shared/bench/peers.sh failed (it needs wrk: apt-get install wrk); see above")
     with open(peers_json) as f:
         peers = json.load(f)
     peers = peers.get("summary", peers) if isinstance(peers, dict) else peers
