@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import base64
@@ -92,10 +93,22 @@ def memory_per_task(binary, n):
         headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
         call(base + "/v1/tasks/TRANSACTION", json.dumps(SALE).encode(), headers)  # warm every path once
         before = rss_kb(proc.pid)
-        with tempfile.TemporaryDirectory() as tmp:
-            script = os.path.join(tmp, "create.lua")
-            with open(script, "w") as f:
-                f.write(f"""
+        bad = create_tasks(base, tok, n)
+        after = rss_kb(proc.pid)
+        return {"tasks": n, "non_200": bad, "rss_before_kb": before, "rss_after_kb": after,
+                "bytes_per_task": round((after - before) * 1024 / n)}
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def create_tasks(base, tok, n, conns=1):
+    """POSTs sales with wrk until n answers came back; returns how many were not 200. wrk's own stop() does not end
+    the run before its duration, so the Lua script leaves a file at the n-th answer and this ends wrk."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script, mark = os.path.join(tmp, "create.lua"), os.path.join(tmp, "done")
+        with open(script, "w") as f:
+            f.write(f"""
 wrk.method = "POST"
 wrk.body = '{json.dumps(SALE)}'
 wrk.headers["Content-Type"] = "application/json"
@@ -104,21 +117,57 @@ local answered, bad = 0, 0
 function response(status, headers, body)
   answered = answered + 1
   if status ~= 200 then bad = bad + 1 end
-  if answered >= {n} then wrk.thread:stop() end
-end
-function done(summary, latency, requests)
-  io.write(string.format("answered %d bad %d\\n", summary.requests, summary.errors.status))
+  if answered == {n} then
+    local f = io.open("{mark}", "w")
+    f:write(bad)
+    f:close()
+    wrk.thread:stop()
+  end
 end
 """)
-            out = subprocess.run([wrk, "-t1", "-c1", "-d120s", "-s", script, base + "/v1/tasks/TRANSACTION"],
-                                 capture_output=True, text=True, timeout=180).stdout
-        after = rss_kb(proc.pid)
-        bad = next((int(line.split()[3]) for line in out.splitlines() if line.startswith("answered")), -1)
-        return {"tasks": n, "non_200": bad, "rss_before_kb": before, "rss_after_kb": after,
-                "bytes_per_task": round((after - before) * 1024 / n)}
+        wrk = subprocess.Popen([shutil.which("wrk") or "wrk", "-t1", f"-c{conns}", "-d3600s", "-s", script,
+                                base + "/v1/tasks/TRANSACTION"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while wrk.poll() is None and not os.path.exists(mark):
+                time.sleep(0.05)
+        finally:
+            wrk.kill()
+            wrk.wait()
+        time.sleep(0.05)  # the file is written before the thread stops
+        try:
+            with open(mark) as f:
+                return int(f.read().strip() or -1)
+        except (OSError, ValueError):
+            return -1
+
+
+def peak_rss(binary, n, cap_mib=256):
+    """The shipped binary with its default caps and journal: peak RSS while n tasks are created (issue 8)."""
+    if not shutil.which("wrk"):
+        raise SystemExit("bench: wrk is not installed (apt-get install wrk)")
+    proc, base = start_mock(binary)
+    peak, stop = [0], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_kb(proc.pid))
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        t0 = time.perf_counter()
+        bad = create_tasks(base, token(base), n)
+        secs = time.perf_counter() - t0
     finally:
+        stop.set()
+        sampler.join()
         proc.kill()
         proc.wait()
+    mib = peak[0] / 1024
+    print(f"binary memory: {n} tasks created ({bad} not 200) in {secs:.0f} s; peak RSS {mib:.0f} MiB "
+          f"(target {cap_mib} MiB): {'met' if mib <= cap_mib and bad == 0 else 'NOT MET'}")
+    return 0 if mib <= cap_mib and bad == 0 else 1
 
 
 def suite(conformance, runs=3):
@@ -190,7 +239,11 @@ def main():
     ap.add_argument("--conformance", default=os.path.join(ROOT, "target/release/gptom-conformance"))
     ap.add_argument("--tasks", type=int, default=90_000, help="tasks created for the memory figure")
     ap.add_argument("--out", default=os.path.join(ROOT, "target/bench/summary.json"))
+    ap.add_argument("--peak-rss", type=int, metavar="N",
+                    help="only: peak RSS of the binary while N tasks are created (make reliability); exit 1 over 256 MiB")
     a = ap.parse_args()
+    if a.peak_rss:
+        return peak_rss(a.mock, a.peak_rss)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     peers_json = os.path.join(os.path.dirname(a.out), "peers.json")
     port = free_port()

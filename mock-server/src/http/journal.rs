@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, Uri, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::Serialize;
@@ -67,8 +67,10 @@ struct Record {
     seq: u64,
     time: Timestamp,
     method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    /// Path and query, as sent.
+    target: Box<str>,
+    /// The request headers, `name: value` per line (one allocation; see [`record`]).
+    head: Box<[u8]>,
     request: Bytes,
     status: u16,
     response: Bytes,
@@ -78,15 +80,39 @@ struct Record {
 }
 
 impl Record {
+    /// The request headers back as a map (header values cannot hold a newline, names cannot hold `:`).
+    fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for line in self.head.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            let Some(colon) = line.iter().position(|b| *b == b':') else {
+                continue;
+            };
+            let value = line[colon + 1..]
+                .strip_prefix(b" ")
+                .unwrap_or(&line[colon + 1..]);
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(&line[..colon]),
+                HeaderValue::from_bytes(value),
+            ) {
+                headers.append(name, value);
+            }
+        }
+        headers
+    }
+
     fn entry(&self) -> Entry {
-        let path = self.uri.path();
-        let facts = facts_of(&self.method, path, &self.headers, &self.request);
+        let (path, query) = match self.target.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (&*self.target, None),
+        };
+        let headers = self.headers();
+        let facts = facts_of(&self.method, path, &headers, &self.request);
         let request_body = body_value(&self.request);
         let mut warnings = match (&request_body, facts.task_class.is_some()) {
             (Value::Object(m), true) => likely_mistakes(m),
             _ => Vec::new(),
         };
-        if path.starts_with("/v1/") && !self.headers.contains_key(header::AUTHORIZATION) {
+        if path.starts_with("/v1/") && !headers.contains_key(header::AUTHORIZATION) {
             warnings.push(
                 "no Authorization header: every /v1 call needs `Authorization: Bearer <access_token>`"
                     .into(),
@@ -115,9 +141,8 @@ impl Record {
             time: self.time,
             method: self.method.to_string(),
             path: path.to_owned(),
-            query: self.uri.query().map(str::to_owned),
-            headers: self
-                .headers
+            query: query.map(str::to_owned),
+            headers: headers
                 .iter()
                 .map(|(k, v)| {
                     (
@@ -135,7 +160,7 @@ impl Record {
             fault: self.fault.clone(),
             warnings,
             channel,
-            token_jti: bearer_claim(&self.headers, "jti"),
+            token_jti: bearer_claim(&headers, "jti"),
         }
     }
 }
@@ -192,7 +217,7 @@ impl Journal {
             .iter()
             .filter(|e| {
                 f.path.as_ref().is_none_or(|p| {
-                    let path = e.uri.path();
+                    let path = e.target.split('?').next().unwrap_or_default();
                     if p.contains('*') {
                         crate::engine::fault::glob(p, path)
                     } else {
@@ -300,7 +325,7 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
             return res;
         }
     };
-    let headers = req.headers().clone();
+    let head = own_head(req.headers());
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
     let res = error::finish(&app, Box::pin(next.run(req)).await, uri.path());
@@ -323,9 +348,14 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
         seq: 0,
         time,
         method,
-        uri,
-        headers,
-        request,
+        // Copies, not slices: hyper's read buffer backs the parsed URI, headers and body, and a slice kept in the
+        // journal would keep that whole buffer alive.
+        target: uri
+            .path_and_query()
+            .map_or(uri.path(), |pq| pq.as_str())
+            .into(),
+        head,
+        request: Bytes::copy_from_slice(&request),
         status,
         response: response.clone(),
         fault,
@@ -333,6 +363,23 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
     };
     app.with_journal(|j| j.push(entry));
     Response::from_parts(parts, Body::from(response))
+}
+
+/// The headers as `name: value` lines in one buffer that owns its bytes (see [`record`]).
+fn own_head(headers: &HeaderMap) -> Box<[u8]> {
+    let mut head = Vec::with_capacity(
+        headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 3)
+            .sum(),
+    );
+    for (name, value) in headers {
+        head.extend_from_slice(name.as_str().as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value.as_bytes());
+        head.push(b'\n');
+    }
+    head.into_boxed_slice()
 }
 
 fn log(method: &Method, uri: &Uri, res: &Response) {
