@@ -34,8 +34,7 @@ impl AppState {
     /// Runs `f` on the engine with the current time. `now` is read under the lock, so timestamps follow
     /// the order in which requests mutate the engine.
     pub fn with_engine<T>(&self, f: impl FnOnce(&mut Engine, Timestamp) -> T) -> T {
-        let mut engine = self.0.engine.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut engine, self.0.clock.now())
+        self.with_engine_untimed(|engine| f(engine, self.0.clock.now()))
     }
 
     /// Runs `f` on the engine without reading the clock (for calls that do not depend on the time).

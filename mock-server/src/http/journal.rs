@@ -80,6 +80,14 @@ struct Record {
 }
 
 impl Record {
+    /// Path, and query if any.
+    fn path_and_query(&self) -> (&str, Option<&str>) {
+        match self.target.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (&self.target, None),
+        }
+    }
+
     /// The request headers back as a map (header values cannot hold a newline, names cannot hold `:`).
     fn headers(&self) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -101,10 +109,7 @@ impl Record {
     }
 
     fn entry(&self) -> Entry {
-        let (path, query) = match self.target.split_once('?') {
-            Some((p, q)) => (p, Some(q)),
-            None => (&*self.target, None),
-        };
+        let (path, query) = self.path_and_query();
         let headers = self.headers();
         let facts = facts_of(&self.method, path, &headers, &self.request);
         let request_body = body_value(&self.request);
@@ -217,7 +222,7 @@ impl Journal {
             .iter()
             .filter(|e| {
                 f.path.as_ref().is_none_or(|p| {
-                    let path = e.target.split('?').next().unwrap_or_default();
+                    let (path, _) = e.path_and_query();
                     if p.contains('*') {
                         crate::engine::fault::glob(p, path)
                     } else {
