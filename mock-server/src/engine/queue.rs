@@ -2,14 +2,14 @@
 //! settling tasks that became final (their transaction, batch close or voided origin), eviction beyond the caps,
 //! and reading a task as of `now`. No axum, no timers.
 
+use std::sync::Arc;
+
 use super::outcome::Outcome;
 use super::task::{Schedule, Task, TaskStatus};
-use super::transaction::CardBrand;
-use super::transaction::{Batch, CardData, DccData, Transaction, TxnResult};
+use super::transaction::{Batch, CardBrand, CardData, DccData, Transaction, TxnResult};
 use super::validate::{PayType, TaskRequest, TransactionRequest};
 use super::{Engine, TaskView, TidState, World};
 use crate::clock::Timestamp;
-use std::sync::Arc;
 
 impl Engine {
     /// The first task of `tid` that is not final at `now`.
