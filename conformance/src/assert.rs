@@ -1,6 +1,7 @@
 //! Checks on a response: status, headers, JSON paths, response time → [`Check`] values. Pure functions.
 //!
-//! JSON paths are a small, explicit subset: `$` (the body), `$.a.b`, `a.b`, `a[0].b`, `a.0.b`.
+//! JSON paths are a small, explicit subset: `$` (the body), `$.a.b`, `a.b`, `a[0].b`, `a.0.b`, and from the end
+//! `a.-1` / `a[-1]` (the last element).
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -22,16 +23,30 @@ pub fn lookup<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
         if !key.is_empty() {
             cur = match cur {
                 Value::Object(m) => m.get(key)?,
-                Value::Array(a) => a.get(key.parse::<usize>().ok()?)?,
+                Value::Array(a) => element(a, key)?,
                 _ => return None,
             };
         }
         for idx in indexes.split('[').filter(|s| !s.is_empty()) {
-            let n: usize = idx.strip_suffix(']')?.parse().ok()?;
-            cur = cur.as_array()?.get(n)?;
+            cur = element(cur.as_array()?, idx.strip_suffix(']')?)?;
         }
     }
     Some(cur)
+}
+
+/// `a.0` is the first element, `a.-1` the last (a terminal that is not fresh has older batches before the
+/// one a scenario closed).
+fn element<'a>(a: &'a [Value], index: &str) -> Option<&'a Value> {
+    match index.strip_prefix('-') {
+        Some(back) => {
+            let n: usize = back.parse().ok()?;
+            a.len()
+                .checked_sub(n)
+                .filter(|_| n > 0)
+                .and_then(|i| a.get(i))
+        }
+        None => a.get(index.parse::<usize>().ok()?),
+    }
 }
 
 fn show(v: Option<&Value>) -> String {
@@ -202,6 +217,10 @@ mod tests {
         assert_eq!(lookup(&body, "a.b.0"), Some(&json!(10)));
         assert_eq!(lookup(&body, "$"), Some(&body));
         assert_eq!(lookup(&body, "a.zz"), None);
+        assert_eq!(lookup(&body, "a.b.-1.c"), Some(&json!("x")));
+        assert_eq!(lookup(&body, "$.a.b[-2]"), Some(&json!(10)));
+        assert_eq!(lookup(&body, "a.b.-3"), None);
+        assert_eq!(lookup(&body, "a.b.-0"), None);
     }
 
     #[test]

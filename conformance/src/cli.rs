@@ -14,6 +14,7 @@ Examples:
   gptom-conformance run --tag mock-only --fail-fast --jobs 1
   gptom-conformance run --target https://gateway.example --username pos@example.com --tid 123456
   gptom-conformance run --target https://gateway.example --tag cert-c --interactive
+  gptom-conformance run --target http://mock.ci:8080 --admin-token s3cret   a deployed gptom-mock
   gptom-conformance list --tag mandatory
   gptom-conformance snapshots accept --id CLOUD-VOID-RULES
   gptom-conformance schema > scenarios/schema.json
@@ -179,4 +180,21 @@ pub struct RunArgs {
     /// 11.22 on the terminal so that it is declined, then press Enter"; `s` + Enter skips one).
     #[arg(long, env = "GPTOM_INTERACTIVE")]
     pub interactive: bool,
+    /// With --target: the admin token of a gptom-mock started with `--admin-token` (without it, sections that
+    /// need its admin API are skipped).
+    #[arg(long, env = "GPTOM_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// With --target: the longest a section may wait in real time, in seconds; a section that could wait
+    /// longer (a token's hour of life, 93 days) is skipped with the reason. Waits on a manual-clock mock move
+    /// its clock instead and take no time. [default: 300]
+    #[arg(long, env = "GPTOM_MAX_WAIT", value_name = "SECS", value_parser = seconds)]
+    pub max_wait: Option<f64>,
+}
+
+/// A number of seconds ≥ 0.
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v >= 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("{s:?}: expected a number of seconds ≥ 0, e.g. 300")),
+    }
 }

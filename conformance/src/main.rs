@@ -11,7 +11,7 @@ use conformance::report::console;
 use conformance::result::{RUNTIME, USAGE};
 use conformance::runner::operator::Operator;
 use conformance::scenario::{self, Scenario};
-use conformance::target::{Credentials, TargetSpec};
+use conformance::target::{Credentials, ProbeError, TargetSpec};
 use conformance::walk::{self, WalkError, WalkOptions};
 use conformance::{RunOptions, SnapshotMode, exit_code, selected};
 
@@ -61,6 +61,10 @@ fn load(sel: &Select) -> Result<Vec<Arc<Scenario>>, u8> {
         console::print_load_errors(&errors);
         return Err(USAGE);
     }
+    if let Some(message) = unknown_ids(&scenarios, sel) {
+        console::print_usage_error(&message);
+        return Err(USAGE);
+    }
     let chosen: Vec<Arc<Scenario>> = scenarios
         .into_iter()
         .filter(|s| selected(s, sel))
@@ -71,6 +75,34 @@ fn load(sel: &Select) -> Result<Vec<Arc<Scenario>>, u8> {
         return Err(USAGE);
     }
     Ok(chosen)
+}
+
+/// `--id` values that name no scenario in the paths given, each with the nearest id when one is close.
+fn unknown_ids(scenarios: &[Scenario], sel: &Select) -> Option<String> {
+    let unknown: Vec<String> = sel
+        .ids
+        .iter()
+        .filter(|id| !scenarios.iter().any(|s| s.id().eq_ignore_ascii_case(id)))
+        .map(|id| {
+            let wanted = id.to_ascii_uppercase();
+            let near = scenarios
+                .iter()
+                .map(|s| (strsim::jaro_winkler(&wanted, s.id()), s.id()))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            match near {
+                Some((_, best)) => format!("{id:?} (did you mean {best}?)"),
+                None => format!("{id:?}"),
+            }
+        })
+        .collect();
+    (!unknown.is_empty()).then(|| {
+        format!(
+            "no scenario has the id {} (`gptom-conformance list` shows them; a scenario outside ./scenarios \
+             needs its file or folder as a path)",
+            unknown.join(", ")
+        )
+    })
 }
 
 fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
@@ -100,6 +132,10 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
                 std::io::stdout(),
             ))
         }),
+        admin_token: args.admin_token.clone(),
+        max_wait: args
+            .max_wait
+            .unwrap_or(conformance::runner::DEFAULT_MAX_WAIT),
         ..RunOptions::default()
     };
     if let Some(j) = args.jobs {
@@ -108,10 +144,27 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
     let Some(runtime) = runtime() else {
         return RUNTIME;
     };
+    let connected = match runtime.block_on(conformance::runner::connect(&opts)) {
+        Ok(c) => c,
+        Err(e) => {
+            console::print_usage_error(&e.to_string());
+            return match e {
+                ProbeError::TokenRefused(_) => USAGE,
+                ProbeError::Unreachable(_) => RUNTIME,
+            };
+        }
+    };
+    if let Some(text) = connected.describe() {
+        console::print_target(&text);
+    }
     let progress = console::Progress::new(scenarios.len());
-    let results = runtime.block_on(conformance::run_with_progress(&scenarios, &opts, |r| {
-        progress.done(r)
-    }));
+    opts.waits.notice = Some(progress.waits());
+    let results = runtime.block_on(conformance::runner::run_connected(
+        &connected,
+        &scenarios,
+        &opts,
+        |r| progress.done(r),
+    ));
     progress.finish();
     console::print_details(&results);
     console::print_summary(&results);

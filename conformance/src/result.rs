@@ -23,6 +23,9 @@ pub enum Verdict {
     Errored(String),
     /// Not run, with the reason (e.g. a mock-only step against a real gateway).
     Skipped(String),
+    /// Scenarios only: every step that ran passed, but sections that the target cannot do (they need the
+    /// mock's admin API, say) were skipped; the reason names them. Counts as a pass for the exit code.
+    Partial(String),
 }
 
 impl Verdict {
@@ -33,14 +36,20 @@ impl Verdict {
             Self::Failed(_) => "failed",
             Self::Errored(_) => "errored",
             Self::Skipped(_) => "skipped",
+            Self::Partial(_) => "partial",
         }
+    }
+
+    /// Whether nothing that ran failed or errored (passed, partially run or skipped).
+    pub fn is_ok(&self) -> bool {
+        !matches!(self, Self::Failed(_) | Self::Errored(_))
     }
 
     /// The reason, if any.
     pub fn reason(&self) -> Option<&str> {
         match self {
             Self::Passed => None,
-            Self::Failed(r) | Self::Errored(r) | Self::Skipped(r) => Some(r),
+            Self::Failed(r) | Self::Errored(r) | Self::Skipped(r) | Self::Partial(r) => Some(r),
         }
     }
 }
@@ -78,8 +87,25 @@ pub struct Exchange {
     pub response_headers: Vec<(String, String)>,
     /// Response body as text (JSON pretty-printed).
     pub response_body: String,
+    /// When the first answer was `202 {"pending"}`: how the final answer above was fetched (`202 pending
+    /// [id]; GET /ios/deeplink/[id] polled 2 times, clock advanced 60s`). The request and its final answer are
+    /// one logical exchange, whatever the target's timing.
+    pub pending: Option<String>,
     /// Round-trip time in milliseconds (not part of the transcript).
     pub elapsed_ms: u64,
+}
+
+impl Exchange {
+    /// This exchange's answer to `request`'s request: method, path, request headers and body from `request`.
+    pub fn with_request_of(self, request: &Exchange) -> Self {
+        Self {
+            method: request.method.clone(),
+            path: request.path.clone(),
+            request_headers: request.request_headers.clone(),
+            request_body: request.request_body.clone(),
+            ..self
+        }
+    }
 }
 
 /// One step's outcome.
@@ -155,6 +181,102 @@ impl ScenarioResult {
             .map(String::as_str)
             .filter(|t| t.starts_with("cert-"))
     }
+}
+
+/// How many scenarios ended each way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Every step ran and passed.
+    pub passed: usize,
+    /// What ran passed; some sections were skipped.
+    pub partial: usize,
+    /// A check or the snapshot failed.
+    pub failed: usize,
+    /// The run could not proceed.
+    pub errored: usize,
+    /// Nothing ran.
+    pub skipped: usize,
+}
+
+impl Totals {
+    /// Counts `results`.
+    pub fn of(results: &[ScenarioResult]) -> Self {
+        let mut t = Self::default();
+        for r in results {
+            match r.verdict {
+                Verdict::Passed => t.passed += 1,
+                Verdict::Partial(_) => t.partial += 1,
+                Verdict::Failed(_) => t.failed += 1,
+                Verdict::Errored(_) => t.errored += 1,
+                Verdict::Skipped(_) => t.skipped += 1,
+            }
+        }
+        t
+    }
+}
+
+/// One certification item (`cert-a:2`) over the scenarios that cover it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemRow {
+    /// `cert-a:2`.
+    pub item: String,
+    /// Scenarios covering it that passed or ran partially.
+    pub ran: usize,
+    /// … that failed or errored.
+    pub failed: usize,
+    /// … that were skipped.
+    pub skipped: usize,
+    /// The scenario ids.
+    pub scenarios: Vec<String>,
+}
+
+impl ItemRow {
+    /// `pass` (something ran, nothing failed), `fail`, or `not run`.
+    pub fn label(&self) -> &'static str {
+        match (self.failed, self.ran) {
+            (0, 0) => "not run",
+            (0, _) => "pass",
+            _ => "fail",
+        }
+    }
+}
+
+/// The certification items the results cover, in list order (`cert-a:1` … `cert-a:8`, `cert-b:1` …).
+pub fn items(results: &[ScenarioResult]) -> Vec<ItemRow> {
+    let mut rows: Vec<ItemRow> = Vec::new();
+    for r in results {
+        for item in r.cert_items() {
+            let i = match rows.iter().position(|x| x.item == item) {
+                Some(i) => i,
+                None => {
+                    rows.push(ItemRow {
+                        item: item.to_owned(),
+                        ran: 0,
+                        failed: 0,
+                        skipped: 0,
+                        scenarios: Vec::new(),
+                    });
+                    rows.len() - 1
+                }
+            };
+            let row = &mut rows[i];
+            row.scenarios.push(r.id.clone());
+            match r.verdict {
+                Verdict::Passed | Verdict::Partial(_) => row.ran += 1,
+                Verdict::Skipped(_) => row.skipped += 1,
+                Verdict::Failed(_) | Verdict::Errored(_) => row.failed += 1,
+            }
+        }
+    }
+    rows.sort_by_key(|r| {
+        let (list, n) = r.item.split_once(':').unwrap_or((&r.item, ""));
+        (
+            list.to_owned(),
+            n.parse::<u32>().unwrap_or(u32::MAX),
+            n.to_owned(),
+        )
+    });
+    rows
 }
 
 /// The process exit code for a run (STYLE §2.10): nothing run is a usage error, never a pass.

@@ -50,19 +50,44 @@ pub enum TargetSpec {
     Remote(String),
 }
 
+/// Why a remote target cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProbeError {
+    /// No answer (exit 3).
+    #[error("{0}")]
+    Unreachable(String),
+    /// A gptom-mock refused the `--admin-token` given (a usage error, exit 2).
+    #[error("{0}")]
+    TokenRefused(String),
+}
+
+/// What a remote target turned out to be, from its answer to `GET /__admin/health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoteKind {
+    /// A gptom-mock whose admin API answered (open, or the `--admin-token` given was right).
+    MockWithAdmin,
+    /// A gptom-mock whose admin API refused the call (`401` with the mock's realm): it was started with
+    /// `--admin-token` and none, or another, was given. Its device channels and accounts are there.
+    MockWithoutAdmin,
+    /// Anything else: an integrator's gateway, GP tom's own environment. Only GP tom's API.
+    Gateway,
+}
+
 /// A live target.
 pub enum Target {
     /// Booted on 127.0.0.1:0, kept alive by the handle; manual clock.
     Embedded(MockServer),
-    /// A remote base URL; `mock_admin` when `GET /__admin/health` answers as gptom-mock; `manual_clock` when its
-    /// clock is manual (polls then advance it instead of waiting).
+    /// A remote base URL.
     Remote {
         /// Base URL without a trailing slash.
         base: String,
-        /// Whether the admin API is there.
-        mock_admin: bool,
-        /// Whether its clock is manual.
+        /// What answered.
+        kind: RemoteKind,
+        /// Whether its clock is manual (known only with the admin API): the runner then moves it, since
+        /// nothing else does; a real clock is never moved (other users share it), waits take real time.
         manual_clock: bool,
+        /// Sent as `Authorization: Bearer` on admin calls.
+        admin_token: Option<String>,
     },
 }
 
@@ -88,31 +113,58 @@ impl Target {
     }
 
     /// Probes a remote target: `GET /__admin/health` answered with `"name":"gptom-mock"` means the admin API is
-    /// there. A connection failure is an error (the target is unreachable).
-    pub async fn remote(client: &reqwest::Client, base: &str) -> Result<Self, String> {
+    /// there; a `401` carrying the mock's realm means a gptom-mock whose admin API needs a token. A connection
+    /// failure is an error (the target is unreachable), and so is a token the mock refuses.
+    pub async fn remote(
+        client: &reqwest::Client,
+        base: &str,
+        admin_token: Option<&str>,
+    ) -> Result<Self, ProbeError> {
         let base = base.trim_end_matches('/').to_owned();
-        let health = client
-            .get(format!("{base}/__admin/health"))
-            .send()
-            .await
-            .map_err(|e| format!("target {base} is unreachable: {}", error_chain(&e)))?;
+        let mut req = client.get(format!("{base}/__admin/health"));
+        if let Some(t) = admin_token {
+            req = req.bearer_auth(t);
+        }
+        let health = req.send().await.map_err(|e| {
+            ProbeError::Unreachable(format!("target {base} is unreachable: {}", error_chain(&e)))
+        })?;
+        let status = health.status().as_u16();
+        let realm = health
+            .headers()
+            .get(reqwest::header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("gptom-mock"));
         let body: Option<Value> = if health.status().is_success() {
             health.json().await.ok()
         } else {
             None
         };
-        let mock_admin = body
+        let named = body
             .as_ref()
             .and_then(|b| b.get("name"))
             .and_then(Value::as_str)
             == Some("gptom-mock");
+        let kind = match (status, named, realm) {
+            (200..=299, true, _) => RemoteKind::MockWithAdmin,
+            (401, _, true) if admin_token.is_some() => {
+                return Err(ProbeError::TokenRefused(format!(
+                    "target {base} is a gptom-mock that refused the admin token given (--admin-token / \
+                     GPTOM_ADMIN_TOKEN): give the token it was started with, or none to run without its admin API"
+                )));
+            }
+            (401, _, true) => RemoteKind::MockWithoutAdmin,
+            _ => RemoteKind::Gateway,
+        };
         let mut manual_clock = false;
-        if mock_admin {
-            let clock: Option<Value> =
-                match client.get(format!("{base}/__admin/clock")).send().await {
-                    Ok(r) => r.json().await.ok(),
-                    Err(_) => None,
-                };
+        if kind == RemoteKind::MockWithAdmin {
+            let mut req = client.get(format!("{base}/__admin/clock"));
+            if let Some(t) = admin_token {
+                req = req.bearer_auth(t);
+            }
+            let clock: Option<Value> = match req.send().await {
+                Ok(r) => r.json().await.ok(),
+                Err(_) => None,
+            };
             manual_clock = clock
                 .as_ref()
                 .and_then(|c| c.get("mode"))
@@ -121,8 +173,9 @@ impl Target {
         }
         Ok(Self::Remote {
             base,
-            mock_admin,
+            kind,
             manual_clock,
+            admin_token: admin_token.map(str::to_owned),
         })
     }
 
@@ -134,28 +187,93 @@ impl Target {
         }
     }
 
+    /// Whether the target is the embedded mock (transcripts are then compared exactly).
+    pub fn is_embedded(&self) -> bool {
+        matches!(self, Self::Embedded(_))
+    }
+
     /// Mock-only steps run only where this is true.
     pub fn has_admin(&self) -> bool {
         matches!(
             self,
             Self::Embedded(_)
                 | Self::Remote {
-                    mock_admin: true,
+                    kind: RemoteKind::MockWithAdmin,
                     ..
                 }
         )
     }
 
-    /// Whether polls advance the mock clock instead of waiting.
+    /// Whether the target is a gptom-mock (its device channels and built-in accounts are there).
+    pub fn is_mock(&self) -> bool {
+        !matches!(
+            self,
+            Self::Remote {
+                kind: RemoteKind::Gateway,
+                ..
+            }
+        )
+    }
+
+    /// Whether waits move the mock clock instead of taking real time.
     pub fn manual_clock(&self) -> bool {
         matches!(
             self,
             Self::Embedded(_)
                 | Self::Remote {
                     manual_clock: true,
+                    kind: RemoteKind::MockWithAdmin,
                     ..
                 }
         )
+    }
+
+    /// The admin token to send, if any.
+    pub fn admin_token(&self) -> Option<&str> {
+        match self {
+            Self::Embedded(_) => None,
+            Self::Remote { admin_token, .. } => admin_token.as_deref(),
+        }
+    }
+
+    /// One line saying what the target is and what the run will do to it (printed before a remote run).
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Embedded(_) => "an embedded gptom-mock per scenario".to_owned(),
+            Self::Remote {
+                base,
+                kind: RemoteKind::MockWithAdmin,
+                manual_clock,
+                ..
+            } => {
+                let clock = if *manual_clock {
+                    "manual clock: waits move it"
+                } else {
+                    "real clock: waits take real time, it is never moved"
+                };
+                format!(
+                    "{base} is a gptom-mock with its admin API ({clock}). Scenarios run one at a time and touch only \
+                     the terminals they use: their latency is set for the scenario and restored, the fault rules \
+                     they add are removed; nothing is reset"
+                )
+            }
+            Self::Remote {
+                base,
+                kind: RemoteKind::MockWithoutAdmin,
+                ..
+            } => format!(
+                "{base} is a gptom-mock whose admin API needs a token (--admin-token or GPTOM_ADMIN_TOKEN): \
+                 without it, sections that need the admin API are skipped; waits take real time"
+            ),
+            Self::Remote {
+                base,
+                kind: RemoteKind::Gateway,
+                ..
+            } => format!(
+                "{base} is a gateway (no gptom-mock admin API): sections that need the mock's admin API, its \
+                 device channels or its built-in accounts are skipped; waits take real time"
+            ),
+        }
     }
 }
 

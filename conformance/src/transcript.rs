@@ -37,6 +37,9 @@ pub fn transcript(id: &str, title: &str, steps: &[StepResult]) -> String {
             if let Some(body) = &x.request_body {
                 let _ = writeln!(out, "{body}");
             }
+            if let Some(pending) = &x.pending {
+                let _ = writeln!(out, "({pending})");
+            }
             match (&x.error, x.status) {
                 (Some(e), 0) => {
                     let _ = writeln!(out, "-> no response: {e}");
@@ -71,7 +74,7 @@ pub fn transcript(id: &str, title: &str, steps: &[StepResult]) -> String {
             out.push('\n');
         }
         match &step.verdict {
-            Verdict::Passed => {}
+            Verdict::Passed | Verdict::Partial(_) => {}
             Verdict::Skipped(r) => {
                 let _ = writeln!(out, "skipped: {r}");
             }
@@ -261,33 +264,60 @@ pub fn diff(expected: &str, actual: &str, name: &str) -> String {
         .to_string()
 }
 
-/// The shape of a transcript, for remote targets whose values differ from the mock's: per step, each request
-/// (method and path, ids as `{id}`), its status code, and the JSON keys and value types of the response body,
-/// one `$.path: type` line each. `/__admin` exchanges (mock-only steps) are left out, so a run where they were
-/// skipped or done by an operator compares with a snapshot where they ran.
+/// The shape of a transcript, for remote targets whose values and timing differ from the mock's: per step,
+/// each request (method and path, ids as `{id}`), its status code, the JSON keys and value types of the response
+/// body, one `$.path: type` line each, and for a poll the status it ended on (the statuses seen must keep the
+/// lifecycle's order; which intermediate ones a poll saw is timing). `/__admin` exchanges (mock-only steps) are
+/// left out, so a run where they were skipped or done by an operator compares with a snapshot where they ran;
+/// so are pending answers (`202 {pending}` then a fetch is one exchange, answered at once or later).
 pub fn shape(text: &str) -> String {
+    shape_steps(text)
+        .into_iter()
+        .flat_map(|(_, lines)| lines)
+        .map(|l| l + "\n")
+        .collect()
+}
+
+/// [`shape`] per step: `(step index, lines)`, the `== N. kind` header first (index 0 for anything before the
+/// first step).
+fn shape_steps(text: &str) -> Vec<(usize, Vec<String>)> {
     #[derive(PartialEq)]
     enum At {
         Outside,
         Request,
         Response,
     }
-    let mut out = String::new();
+    let mut steps: Vec<(usize, Vec<String>)> = Vec::new();
     let mut at = At::Outside;
     let mut admin = false;
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        if line.starts_with("== ") {
+        if let Some(header) = line.strip_prefix("== ") {
             at = At::Outside;
-            let _ = writeln!(out, "{line}");
+            let index = header
+                .split('.')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            steps.push((index, vec![line.to_owned()]));
             continue;
         }
+        if steps.is_empty() {
+            continue; // the title line
+        }
+        let out = &mut steps.last_mut().expect("a step").1;
         if let Some((method, path)) = request_line(line) {
             at = At::Request;
             admin = path.starts_with("/__admin");
             if !admin {
-                let _ = writeln!(out, "{method} {}", shape_path(method, path));
+                out.push(format!("{method} {}", shape_path(method, path)));
             }
+            continue;
+        }
+        if at == At::Outside
+            && let Some(seen) = line.strip_prefix("statuses: ")
+        {
+            out.push(statuses_shape(seen));
             continue;
         }
         match at {
@@ -302,7 +332,7 @@ pub fn shape(text: &str) -> String {
                         } else {
                             status
                         };
-                        let _ = writeln!(out, "-> {status}");
+                        out.push(format!("-> {status}"));
                     }
                 }
             }
@@ -320,14 +350,8 @@ pub fn shape(text: &str) -> String {
                     }
                     if !admin {
                         match serde_json::from_str::<Value>(&body) {
-                            Ok(v) => {
-                                let mut paths = Vec::new();
-                                json_shape(&v, "$", &mut paths);
-                                for p in paths {
-                                    let _ = writeln!(out, "{p}");
-                                }
-                            }
-                            Err(_) => out.push_str("(body is not JSON)\n"),
+                            Ok(v) => json_shape(&v, "$", out),
+                            Err(_) => out.push("(body is not JSON)".to_owned()),
                         }
                     }
                     at = At::Outside;
@@ -337,7 +361,32 @@ pub fn shape(text: &str) -> String {
             }
         }
     }
-    out
+    steps
+}
+
+/// Task statuses in the order the lifecycle allows them (any final one last).
+fn lifecycle_rank(status: &str) -> usize {
+    match status {
+        "CREATED" => 0,
+        "STARTED" => 1,
+        "INIT_OK" => 2,
+        "IN_PROGRESS" => 3,
+        _ => 4,
+    }
+}
+
+/// `CREATED -> STARTED -> COMPLETED (polled …)` → `statuses: … -> COMPLETED`, or the whole sequence when it
+/// breaks the lifecycle's order (which no snapshot does).
+fn statuses_shape(line: &str) -> String {
+    let seen = line.split(" (").next().unwrap_or(line);
+    let list: Vec<&str> = seen.split(" -> ").collect();
+    let ordered = list
+        .windows(2)
+        .all(|w| lifecycle_rank(w[0]) < lifecycle_rank(w[1]));
+    match (ordered, list.last()) {
+        (true, Some(last)) => format!("statuses: … -> {last}"),
+        _ => format!("statuses out of the lifecycle's order: {seen}"),
+    }
 }
 
 fn request_line(line: &str) -> Option<(&str, &str)> {
@@ -401,7 +450,8 @@ fn json_shape(v: &Value, at: &str, out: &mut Vec<String>) {
     let kind = match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        // 100 and 95.5 are both the decimal a batch total is: a whole value is no other type (minor-unit
+        // integers are checked by the scenarios themselves)
         Value::Number(_) => "number",
         Value::String(_) => "string",
         Value::Array(_) => "array",
@@ -428,10 +478,30 @@ fn json_shape(v: &Value, at: &str, out: &mut Vec<String>) {
     }
 }
 
-/// Compares the shapes of the snapshot and of this run: `None` when they agree, else a unified diff of the
-/// shapes (see [`shape`]).
-pub fn shape_diff(expected: &str, actual: &str, name: &str) -> Option<String> {
-    let (old, new) = (shape(expected), shape(actual));
+/// Compares the shapes of the snapshot and of this run over the steps that ran (`ran`: 1-based step
+/// indexes): `None` when they agree, else a unified diff of the shapes (see [`shape`]). A value that is `null`
+/// on one side may be anything on the other (a task read before it is final has no `contextId` yet).
+pub fn shape_diff(expected: &str, actual: &str, name: &str, ran: &[usize]) -> Option<String> {
+    let pick = |text: &str| -> Vec<(usize, Vec<String>)> {
+        shape_steps(text)
+            .into_iter()
+            .filter(|(i, _)| ran.contains(i))
+            .collect()
+    };
+    let (mut old, mut new) = (pick(expected), pick(actual));
+    for (o, n) in old.iter_mut().zip(new.iter_mut()) {
+        if o.0 == n.0 {
+            reconcile_nulls(&mut o.1, &mut n.1);
+        }
+    }
+    let join = |steps: Vec<(usize, Vec<String>)>| -> String {
+        steps
+            .into_iter()
+            .flat_map(|(_, l)| l)
+            .map(|l| l + "\n")
+            .collect()
+    };
+    let (old, new) = (join(old), join(new));
     if old == new {
         return None;
     }
@@ -445,6 +515,41 @@ pub fn shape_diff(expected: &str, actual: &str, name: &str) -> Option<String> {
             )
             .to_string(),
     )
+}
+
+/// Where one side says `P: null` and the other `P: T`, both become `P: null or a value` and the lines under
+/// `P` go.
+fn reconcile_nulls(a: &mut Vec<String>, b: &mut Vec<String>) {
+    fn typed(l: &str) -> Option<(&str, &str)> {
+        l.starts_with('$').then(|| l.split_once(": ")).flatten()
+    }
+    let types = |side: &[String]| -> Vec<(String, String)> {
+        side.iter()
+            .filter_map(|l| typed(l).map(|(p, t)| (p.to_owned(), t.to_owned())))
+            .collect()
+    };
+    let (ta, tb) = (types(a), types(b));
+    let loose: Vec<String> = ta
+        .iter()
+        .filter(|(p, t)| {
+            tb.iter()
+                .any(|(q, u)| q == p && t != u && (t == "null" || u == "null"))
+        })
+        .map(|(p, _)| p.clone())
+        .collect();
+    for side in [a, b] {
+        for p in &loose {
+            side.retain(|l| {
+                !l.strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with("[]"))
+            });
+            for l in side.iter_mut() {
+                if typed(l).is_some_and(|(q, _)| q == p) {
+                    *l = format!("{p}: null or a value");
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -508,17 +613,20 @@ content-type: application/json
   ],
   "status": "ERROR"
 }
-polled 3 times, clock advanced 2s: CREATED -> ERROR
+statuses: CREATED -> ERROR (polled 3 times, clock advanced 2s)
 ok status 200
 "#;
+
+    const ALL: &[usize] = &[1, 2, 3];
 
     #[test]
     fn shape_keeps_requests_statuses_keys_and_types_only() {
         assert_eq!(
             shape(SNAP),
             "== 1. token\nPOST /cloud/oauth/token\n-> 200\n$: object\n$.access_token: string\n\
-             $.expires_in: integer\n== 2. set_outcome\n== 3. poll_task\nGET /v1/tasks/{id}\n-> 200\n$: object\n\
-             $.contextId: null\n$.items: array\n$.items[]: object\n$.items[].a: integer\n$.status: string\n"
+             $.expires_in: number\n== 2. set_outcome\n== 3. poll_task\nGET /v1/tasks/{id}\n-> 200\n$: object\n\
+             $.contextId: null\n$.items: array\n$.items[]: object\n$.items[].a: number\n$.status: string\n\
+             statuses: … -> ERROR\n"
         );
         // other values, ids of another shape, an admin exchange: same shape
         let other = SNAP
@@ -529,7 +637,51 @@ ok status 200
                 "next outcome on 999888: {}",
                 "POST /__admin/faults\n-> 201\n{\n  \"id\": \"f1\"\n}",
             );
-        assert_eq!(shape_diff(SNAP, &other, "X"), None);
+        assert_eq!(shape_diff(SNAP, &other, "X", ALL), None);
+    }
+
+    #[test]
+    fn timing_is_not_shape_but_the_lifecycle_order_and_the_end_are() {
+        // another target's polls saw other intermediate statuses, fewer polls, real waits: the same shape
+        let slow = SNAP.replace(
+            "statuses: CREATED -> ERROR (polled 3 times, clock advanced 2s)",
+            "statuses: CREATED -> STARTED -> IN_PROGRESS -> ERROR (polled 9 times, waited 64s)",
+        );
+        assert_eq!(shape_diff(SNAP, &slow, "X", ALL), None);
+        // a status that goes back, or a different end, is a difference
+        let back = SNAP.replace(
+            "statuses: CREATED -> ERROR (",
+            "statuses: IN_PROGRESS -> CREATED -> ERROR (",
+        );
+        let d = shape_diff(SNAP, &back, "X", ALL).expect("differs");
+        assert!(
+            d.contains("+statuses out of the lifecycle's order: IN_PROGRESS -> CREATED -> ERROR"),
+            "{d}"
+        );
+        let other_end = SNAP.replace("CREATED -> ERROR (", "CREATED -> COMPLETED (");
+        assert!(shape_diff(SNAP, &other_end, "X", ALL).is_some());
+        // a pending answer fetched later is the same logical exchange
+        let pending = SNAP.replace(
+            "authorization: Bearer [jwt-1]\n-> 200",
+            "authorization: Bearer [jwt-1]\n(202 pending x; GET /ios/deeplink/x polled 2 times, waited 2s)\n-> 200",
+        );
+        assert_ne!(pending, SNAP);
+        assert_eq!(shape_diff(SNAP, &pending, "X", ALL), None);
+    }
+
+    #[test]
+    fn only_the_steps_that_ran_are_compared_and_null_may_be_a_value() {
+        let changed = SNAP.replace("\"expires_in\": 3600", "\"expires_in\": \"3600\"");
+        assert!(shape_diff(SNAP, &changed, "X", ALL).is_some());
+        assert_eq!(
+            shape_diff(SNAP, &changed, "X", &[2, 3]),
+            None,
+            "step 1 did not run"
+        );
+        // a task read before it is final: contextId null here, a string (or an object) there
+        let later = SNAP.replace("\"contextId\": null", "\"contextId\": {\"id\": \"c-1\"}");
+        assert_eq!(shape_diff(SNAP, &later, "X", ALL), None);
+        assert_eq!(shape_diff(&later, SNAP, "X", ALL), None);
     }
 
     #[test]
@@ -552,22 +704,19 @@ ok status 200
     #[test]
     fn a_shape_difference_is_a_readable_diff() {
         let other = SNAP
-            .replace("\"contextId\": null", "\"contextId\": \"c-1\"")
+            .replace("\"status\": \"ERROR\"", "\"status\": 8")
             .replace("\"expires_in\": 3600", "\"expiresIn\": 3600")
             .replace(
                 "-> 200\ncontent-type: application/json\n{\n  \"contextId",
                 "-> 404\ncontent-type: application/json\n{\n  \"contextId",
             );
-        let d = shape_diff(SNAP, &other, "X").expect("differs");
+        let d = shape_diff(SNAP, &other, "X", ALL).expect("differs");
         assert!(
-            d.contains("-$.expires_in: integer\n+$.expiresIn: integer"),
+            d.contains("-$.expires_in: number\n+$.expiresIn: number"),
             "{d}"
         );
         assert!(d.contains("--> 200\n+-> 404"), "{d}");
-        assert!(
-            d.contains("-$.contextId: null\n+$.contextId: string"),
-            "{d}"
-        );
+        assert!(d.contains("-$.status: string\n+$.status: number"), "{d}");
         assert!(d.contains("X (snapshot shape)"), "{d}");
     }
 }

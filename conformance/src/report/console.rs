@@ -4,7 +4,6 @@
 //! details of what did not pass and the summary, in the scenarios' order ([`print_details`], [`print_summary`]).
 #![allow(clippy::print_stdout)]
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
@@ -13,13 +12,14 @@ use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::judge::{CheckVerdict, Judgement};
-use crate::result::{ScenarioResult, SnapshotStatus, Verdict};
+use crate::result::{ScenarioResult, SnapshotStatus, Totals, Verdict, items};
 use crate::scenario::{LoadError, Scenario};
 use crate::walk::{Event, ItemVerdict, Walk};
 
 const GREEN: Style = AnsiColor::Green.on_default();
 const RED: Style = AnsiColor::Red.on_default();
 const YELLOW: Style = AnsiColor::Yellow.on_default();
+const CYAN: Style = AnsiColor::Cyan.on_default();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 
@@ -34,9 +34,9 @@ impl Progress {
         let tty = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
         let bar = tty.then(|| {
             let bar = ProgressBar::new(u64::try_from(total).unwrap_or(u64::MAX));
-            if let Ok(style) =
-                ProgressStyle::with_template("{spinner} {pos}/{len} scenarios {wide_bar} {elapsed}")
-            {
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} {pos}/{len} scenarios {bar:20} {elapsed} {wide_msg}",
+            ) {
                 bar.set_style(style);
             }
             bar.enable_steady_tick(Duration::from_millis(120));
@@ -50,10 +50,28 @@ impl Progress {
         match &self.bar {
             Some(bar) => {
                 bar.suspend(|| print_line(r));
+                bar.set_message("");
                 bar.inc(1);
             }
             None => print_line(r),
         }
+    }
+
+    /// What to call before a real-time wait: on a terminal the bar says what is being waited for; otherwise a
+    /// line is printed when a step starts waiting (not for every poll).
+    pub fn waits(&self) -> crate::runner::WaitNotice {
+        let bar = self.bar.clone();
+        std::sync::Arc::new(move |w: &crate::runner::Wait<'_>| {
+            let what = format!(
+                "{} step {} {}: waiting in real time ({:.0} of at most {:.0} s)",
+                w.scenario, w.step, w.kind, w.waited, w.bound
+            );
+            match &bar {
+                Some(bar) => bar.set_message(what),
+                None if w.waited == 0.0 => println!("  {DIM}… {what}{DIM:#}"),
+                None => {}
+            }
+        })
     }
 
     /// Removes the bar.
@@ -64,28 +82,36 @@ impl Progress {
     }
 }
 
-/// One scenario's line: mark, id, time, title.
+/// One scenario's line: mark, id, time, title; for a skipped or partly run scenario a second line says why.
 pub fn print_line(r: &ScenarioResult) {
     let (mark, style) = match r.verdict {
         Verdict::Passed => ("✓", GREEN),
+        Verdict::Partial(_) => ("◐", CYAN),
         Verdict::Failed(_) => ("✗", RED),
         Verdict::Errored(_) => ("!", RED),
         Verdict::Skipped(_) => ("-", YELLOW),
     };
-    let skipped = r
-        .steps
-        .iter()
-        .filter(|s| matches!(s.verdict, Verdict::Skipped(_)))
-        .count();
-    let note = if skipped > 0 {
-        format!(" ({skipped} mock-only steps skipped)")
-    } else {
-        String::new()
-    };
     println!(
-        "{style}{mark}{style:#} {:<28} {:>6} ms  {DIM}{}{DIM:#}{note}",
+        "{style}{mark}{style:#} {:<28} {:>6} ms  {DIM}{}{DIM:#}",
         r.id, r.duration_ms, r.title
     );
+    match &r.verdict {
+        Verdict::Partial(why) => {
+            let skipped = r
+                .steps
+                .iter()
+                .filter(|s| matches!(s.verdict, Verdict::Skipped(_)))
+                .count();
+            println!("    {style}partial: {skipped} steps skipped{style:#} {DIM}{why}{DIM:#}");
+        }
+        Verdict::Skipped(why) => println!("    {style}skipped:{style:#} {DIM}{why}{DIM:#}"),
+        _ => {}
+    }
+}
+
+/// What the target is, before a remote run.
+pub fn print_target(text: &str) {
+    println!("{BOLD}target{BOLD:#} {text}");
 }
 
 /// The details of every scenario that failed or errored, in the given order.
@@ -94,8 +120,8 @@ pub fn print_details(results: &[ScenarioResult]) {
         let Some(reason) = r.verdict.reason() else {
             continue;
         };
-        if matches!(r.verdict, Verdict::Skipped(_)) {
-            continue;
+        if r.verdict.is_ok() {
+            continue; // skipped and partial runs said why on their line
         }
         println!();
         println!("{BOLD}{} ({}){BOLD:#}: {RED}{reason}{RED:#}", r.id, r.file);
@@ -138,35 +164,21 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Totals and the certification items: an item passes when every scenario covering it passed.
+/// Totals and the certification items: an item passes when a scenario covering it ran (wholly or partly)
+/// and none failed; it is "not run" when every scenario covering it was skipped.
 pub fn print_summary(results: &[ScenarioResult]) {
-    let mut items: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for r in results {
-        for item in r.cert_items() {
-            let e = items.entry(item).or_default();
-            e.1 += 1;
-            if r.verdict == Verdict::Passed {
-                e.0 += 1;
-            }
-        }
-    }
-    if !items.is_empty() {
+    let rows = items(results);
+    if !rows.is_empty() {
         println!();
         println!("{BOLD}certification items{BOLD:#}");
-        let mut items: Vec<(&str, (usize, usize))> = items.into_iter().collect();
-        items.sort_by_key(|(item, _)| {
-            let (list, n) = item.split_once(':').unwrap_or((item, ""));
-            (
-                list.to_owned(),
-                n.parse::<u32>().unwrap_or(u32::MAX),
-                n.to_owned(),
-            )
-        });
         let mut line = String::new();
-        for (i, (item, (ok, all))) in items.iter().enumerate() {
-            let style = if ok == all { GREEN } else { RED };
-            let mark = if ok == all { "✓" } else { "✗" };
-            line.push_str(&format!("{style}{mark} {item:<9}{style:#} "));
+        for (i, row) in rows.iter().enumerate() {
+            let (mark, style) = match row.label() {
+                "pass" => ("✓", GREEN),
+                "fail" => ("✗", RED),
+                _ => ("-", YELLOW),
+            };
+            line.push_str(&format!("{style}{mark} {:<9}{style:#} ", row.item));
             if i % 6 == 5 {
                 println!("  {line}");
                 line.clear();
@@ -176,23 +188,25 @@ pub fn print_summary(results: &[ScenarioResult]) {
             println!("  {line}");
         }
     }
-    let count = |label: &str| {
-        results
-            .iter()
-            .filter(|r| r.verdict.label() == label)
-            .count()
-    };
-    let (passed, failed, errored, skipped) = (
-        count("passed"),
-        count("failed"),
-        count("errored"),
-        count("skipped"),
-    );
+    let t = Totals::of(results);
     let total: u64 = results.iter().map(|r| r.duration_ms).sum();
-    let style = if failed + errored == 0 { GREEN } else { RED };
+    let style = if t.failed + t.errored == 0 {
+        GREEN
+    } else {
+        RED
+    };
+    let partial = if t.partial > 0 {
+        format!(" ({} partially)", t.partial)
+    } else {
+        String::new()
+    };
     println!();
     println!(
-        "{style}{passed} passed, {failed} failed{style:#}, {errored} errored, {skipped} skipped ({} scenarios, {total} ms of scenario time)",
+        "{style}{} passed{partial}, {} failed{style:#}, {} errored, {} skipped ({} scenarios, {total} ms of scenario time)",
+        t.passed + t.partial,
+        t.failed,
+        t.errored,
+        t.skipped,
         results.len()
     );
     let written = results

@@ -1,11 +1,12 @@
 //! One self-contained HTML page: inline CSS, inline SVG, no scripts, nothing fetched. For a client judgement:
 //! the table of checks (verdict, evidence, what to fix) and per task a timeline of the POS's requests against
-//! the statuses it was told. For a scenario run: a table of scenarios with their transcripts.
+//! the statuses it was told. For a scenario run: the certification items, then the scenarios with their reasons
+//! and transcripts.
 
 use std::fmt::Write as _;
 
 use crate::judge::{CheckVerdict, Judgement, Timeline};
-use crate::result::{ScenarioResult, Verdict, exit_code};
+use crate::result::{ScenarioResult, Totals, exit_code, items};
 
 const CSS: &str = "
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px auto;max-width:1200px;color:#1f2937;padding:0 16px}
@@ -19,16 +20,20 @@ th{background:#f9fafb;font-size:12px;text-transform:uppercase;letter-spacing:.03
 td.id{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
 .v{display:inline-block;min-width:44px;text-align:center;border-radius:4px;padding:1px 6px;font-weight:600;font-size:12px}
 .pass,.passed{background:#dcfce7;color:#166534}.warn,.skipped{background:#fef3c7;color:#92400e}
+.partial{background:#e0f2fe;color:#075985}
 .fail,.failed,.errored{background:#fee2e2;color:#991b1b}.na{background:#f3f4f6;color:#6b7280}
 ul.ev{margin:0;padding-left:18px}ul.ev li{margin:1px 0}
 .seq{font-family:ui-monospace,Menlo,Consolas,monospace;color:#374151}
-.fix{color:#7c2d12}.sum{color:#374151}
+.fix{color:#7c2d12}.sum{color:#374151;white-space:pre-wrap;overflow-wrap:anywhere}
+table.scenarios{table-layout:fixed}col.c-id{width:40%}col.c-v{width:9em}col.c-time{width:7em}
+td.id small{white-space:normal;font-family:system-ui,sans-serif}
+tr.scenario td{border-bottom:none}tr.detail td{padding-top:0}
 .task{margin:14px 0 22px}.task h3{font-size:14px;margin:0 0 4px;font-weight:600}
 .task h3 code{font-weight:400}
 .legend span{display:inline-block;margin-right:12px;font-size:12px}
 .legend i{display:inline-block;width:11px;height:11px;border-radius:2px;vertical-align:-1px;margin-right:4px}
 svg{width:100%;height:auto;background:#fff;border:1px solid #e5e7eb;border-radius:4px}
-pre{background:#f9fafb;padding:8px;overflow:auto;font-size:12px;max-height:480px}
+pre{background:#f9fafb;padding:8px;overflow:auto;font-size:12px;max-height:480px;white-space:pre-wrap;overflow-wrap:anywhere}
 ";
 
 /// Status band colours.
@@ -345,15 +350,11 @@ pub fn timeline_svg(t: &Timeline) -> String {
     svg
 }
 
-/// The HTML report of a scenario run.
+/// The HTML report of a scenario run: totals, the certification items, then one row per scenario with its
+/// reason and transcript on a full-width row below it (long messages wrap instead of widening a column).
 pub fn render(results: &[ScenarioResult]) -> String {
     let title = "GP tom conformance report";
-    let count = |label: &str| {
-        results
-            .iter()
-            .filter(|r| r.verdict.label() == label)
-            .count()
-    };
+    let t = Totals::of(results);
     let mut b = String::new();
     let _ = writeln!(b, "<h1>{title}</h1>");
     let _ = writeln!(
@@ -364,18 +365,34 @@ pub fn render(results: &[ScenarioResult]) -> String {
     );
     let _ = writeln!(
         b,
-        "<div class=\"totals\"><span class=\"v passed\">{} passed</span><span class=\"v failed\">{} failed</span><span class=\"v errored\">{} errored</span><span class=\"v skipped\">{} skipped</span></div>",
-        count("passed"),
-        count("failed"),
-        count("errored"),
-        count("skipped")
+        "<div class=\"totals\"><span class=\"v passed\">{} passed</span><span class=\"v partial\">{} partial</span><span class=\"v failed\">{} failed</span><span class=\"v errored\">{} errored</span><span class=\"v skipped\">{} skipped</span></div>",
+        t.passed, t.partial, t.failed, t.errored, t.skipped
     );
-    b.push_str("<h2>Scenarios</h2>\n<table class=\"scenarios\">\n<thead><tr><th>Scenario</th><th>Verdict</th><th>Items</th><th>Time</th><th>Details</th></tr></thead>\n<tbody>\n");
+    let rows = items(results);
+    if !rows.is_empty() {
+        b.push_str("<h2>Certification items</h2>\n<table class=\"items\">\n<thead><tr><th>Item</th><th>Verdict</th><th>Scenarios</th></tr></thead>\n<tbody>\n");
+        for row in &rows {
+            let class = match row.label() {
+                "pass" => "pass",
+                "fail" => "fail",
+                _ => "skipped",
+            };
+            let _ = writeln!(
+                b,
+                "<tr><td class=\"id\">{}</td><td><span class=\"v {class}\">{}</span></td><td>{}</td></tr>",
+                esc(&row.item),
+                row.label(),
+                esc(&row.scenarios.join(" "))
+            );
+        }
+        b.push_str("</tbody>\n</table>\n");
+    }
+    b.push_str("<h2>Scenarios</h2>\n<table class=\"scenarios\">\n<colgroup><col class=\"c-id\"><col class=\"c-v\"><col class=\"c-items\"><col class=\"c-time\"></colgroup>\n<thead><tr><th>Scenario</th><th>Verdict</th><th>Items</th><th>Time</th></tr></thead>\n<tbody>\n");
     for r in results {
         let items: Vec<&str> = r.cert_items().collect();
-        let _ = write!(
+        let _ = writeln!(
             b,
-            "<tr class=\"scenario\"><td class=\"id\">{}<br><small>{}</small></td><td><span class=\"v {}\">{}</span></td><td>{}</td><td>{} ms</td><td>",
+            "<tr class=\"scenario\"><td class=\"id\">{}<br><small>{}</small></td><td><span class=\"v {}\">{}</span></td><td>{}</td><td>{} ms</td></tr>",
             esc(&r.id),
             esc(&r.title),
             r.verdict.label(),
@@ -383,15 +400,16 @@ pub fn render(results: &[ScenarioResult]) -> String {
             esc(&items.join(" ")),
             r.duration_ms
         );
-        if let Some(reason) = r.verdict.reason() {
+        let reason = r.verdict.reason();
+        if reason.is_none() && r.transcript.is_empty() {
+            continue;
+        }
+        b.push_str("<tr class=\"detail\"><td colspan=\"4\">");
+        if let Some(reason) = reason {
             let _ = write!(b, "<div class=\"sum\">{}</div>", esc(reason));
         }
         if !r.transcript.is_empty() {
-            let open = if matches!(r.verdict, Verdict::Failed(_) | Verdict::Errored(_)) {
-                " open"
-            } else {
-                ""
-            };
+            let open = if r.verdict.is_ok() { "" } else { " open" };
             let _ = write!(
                 b,
                 "<details{open}><summary>transcript</summary><pre>{}</pre></details>",

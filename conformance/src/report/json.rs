@@ -1,28 +1,25 @@
-//! The results as JSON for tools: `{"summary": {…}, "scenarios": [ScenarioResult…]}`; a client judgement as
+//! The results as JSON for tools: `{"summary": {…}, "items": [ItemRow…], "scenarios": [ScenarioResult…]}`; a client judgement as
 //! `{"summary": {…}, "checks": [CheckResult…], "tasks": [Timeline…]}`.
 
 use serde_json::json;
 
 use crate::judge::{CheckVerdict, Judgement};
-use crate::result::{ScenarioResult, exit_code};
+use crate::result::{ScenarioResult, Totals, exit_code, items};
 
 /// The JSON report text.
 pub fn render(results: &[ScenarioResult]) -> String {
-    let count = |label: &str| {
-        results
-            .iter()
-            .filter(|r| r.verdict.label() == label)
-            .count()
-    };
+    let t = Totals::of(results);
     let doc = json!({
         "summary": {
             "total": results.len(),
-            "passed": count("passed"),
-            "failed": count("failed"),
-            "errored": count("errored"),
-            "skipped": count("skipped"),
+            "passed": t.passed,
+            "partial": t.partial,
+            "failed": t.failed,
+            "errored": t.errored,
+            "skipped": t.skipped,
             "exit_code": exit_code(results),
         },
+        "items": items(results),
         "scenarios": results,
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();

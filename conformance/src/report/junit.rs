@@ -1,5 +1,6 @@
 //! JUnit XML (quick-junit): one test suite per folder of scenarios, one test case per scenario; a failed check
-//! is a `<failure>`, a runtime problem an `<error>`, a skip `<skipped>`. A client judgement is one suite
+//! is a `<failure>`, a runtime problem an `<error>`, a skip `<skipped>`, a partial run a success whose
+//! `system-err` names the skipped sections. A client judgement is one suite
 //! `client-checks`: fail → `<failure>`, warn → passed with the warning in `system-out`, n/a → `<skipped>`.
 
 use std::collections::BTreeMap;
@@ -24,6 +25,8 @@ pub fn render(results: &[ScenarioResult]) -> String {
             );
         let status = match &r.verdict {
             Verdict::Passed => TestCaseStatus::success(),
+            // what ran passed; the skipped sections are said in system-err (JUnit has no "partly")
+            Verdict::Partial(_) => TestCaseStatus::success(),
             Verdict::Failed(why) => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 s.set_message(why.clone());
@@ -48,6 +51,9 @@ pub fn render(results: &[ScenarioResult]) -> String {
         case.set_time(Duration::from_millis(r.duration_ms));
         if !r.transcript.is_empty() {
             case.set_system_out(r.transcript.clone());
+        }
+        if let Verdict::Partial(why) = &r.verdict {
+            case.set_system_err(format!("partially run: {why}"));
         }
         suites
             .entry(folder.clone())

@@ -3,6 +3,8 @@
 //! `.snap` (read to compare, written in accept mode).
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,15 +13,100 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::result::{ScenarioResult, SnapshotStatus, StepResult, Verdict};
-use crate::scenario::Scenario;
 use crate::scenario::vars::Vars;
-use crate::target::{Credentials, Target, TargetSpec, error_chain, http_client};
+use crate::scenario::{Need, Scenario, SectionRange, Step};
+use crate::target::{Credentials, ProbeError, Target, TargetSpec, error_chain, http_client};
 use crate::transcript;
 
+mod house;
 pub mod operator;
 mod steps;
 use operator::{Answer, Operator};
 use steps::Ctx;
+
+/// How real time passes while a step waits on a target whose clock the runner does not move: `tokio`'s
+/// sleep by default; tests pass one that moves their gateway's clock instead (nothing in a test sleeps).
+#[derive(Clone)]
+pub struct Pacer(Arc<dyn Fn(Duration) -> Passing + Send + Sync>);
+
+/// One wait of a [`Pacer`].
+type Passing = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+impl Pacer {
+    /// A pacer that runs `pass` for each wait.
+    pub fn new<F, Fut>(pass: F) -> Self
+    where
+        F: Fn(Duration) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        Self(Arc::new(move |d| Box::pin(pass(d))))
+    }
+
+    /// Really waits (the default).
+    pub fn real() -> Self {
+        Self::new(tokio::time::sleep)
+    }
+
+    /// Lets `d` pass.
+    pub async fn pass(&self, d: Duration) {
+        (self.0)(d).await;
+    }
+}
+
+impl Default for Pacer {
+    fn default() -> Self {
+        Self::real()
+    }
+}
+
+impl std::fmt::Debug for Pacer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pacer")
+    }
+}
+
+/// A wait in real time that is about to happen (for the console: "waiting 10 s …").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wait<'a> {
+    /// Scenario id.
+    pub scenario: &'a str,
+    /// 1-based step index.
+    pub step: usize,
+    /// Step kind.
+    pub kind: &'a str,
+    /// How long this wait is, in seconds.
+    pub seconds: f64,
+    /// How long the step has waited already.
+    pub waited: f64,
+    /// The most the step will wait.
+    pub bound: f64,
+}
+
+/// Called before every real-time wait.
+pub type WaitNotice = Arc<dyn Fn(&Wait<'_>) + Send + Sync>;
+
+/// Real time: how it passes and who hears about it.
+#[derive(Clone, Default)]
+pub struct Waits {
+    /// How it passes.
+    pub pacer: Pacer,
+    /// Who is told before each wait.
+    pub notice: Option<WaitNotice>,
+}
+
+impl Waits {
+    fn notify(&self, w: &Wait<'_>) {
+        if let Some(n) = &self.notice {
+            n(w);
+        }
+    }
+}
+
+impl std::fmt::Debug for Waits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Waits")
+    }
+}
 
 /// What to do with `<ID>.snap` files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,10 +133,20 @@ pub struct RunOptions {
     /// Stop after the first scenario that fails or errors: scenarios still running are cancelled, the rest
     /// are not started; both come back `Skipped` with the reason.
     pub fail_fast: bool,
-    /// `--interactive`: against a target without the admin API, mock-only steps become prompts to this
+    /// `--interactive`: against a target without the gptom-mock admin API, mock-only steps become prompts to this
     /// operator instead of being skipped (scenarios then run one at a time).
     pub operator: Option<Arc<Operator>>,
+    /// `--admin-token`: for a remote gptom-mock started with `--admin-token`.
+    pub admin_token: Option<String>,
+    /// `--max-wait`: the longest a section may wait in real time (seconds); a section that could wait longer
+    /// on a target whose clock the runner cannot move is skipped with the reason.
+    pub max_wait: f64,
+    /// How real time passes, and who hears about waits.
+    pub waits: Waits,
 }
+
+/// `--max-wait` by default: enough for the 60 s device timeout and its polls, not for a token's hour.
+pub const DEFAULT_MAX_WAIT: f64 = 300.0;
 
 impl Default for RunOptions {
     fn default() -> Self {
@@ -60,8 +157,37 @@ impl Default for RunOptions {
             snapshots: SnapshotMode::Compare,
             fail_fast: false,
             operator: None,
+            admin_token: None,
+            max_wait: DEFAULT_MAX_WAIT,
+            waits: Waits::default(),
         }
     }
+}
+
+/// Where a run goes: the HTTP client, and the remote target once probed (`None`: an embedded mock per
+/// scenario).
+pub struct Connected {
+    client: reqwest::Client,
+    remote: Option<Arc<Target>>,
+}
+
+impl Connected {
+    /// What the target is and what the run will do to it.
+    pub fn describe(&self) -> Option<String> {
+        self.remote.as_ref().map(|t| t.describe())
+    }
+}
+
+/// Builds the client and probes a remote target (`GET /__admin/health`, with `--admin-token` if given).
+pub async fn connect(opts: &RunOptions) -> Result<Connected, ProbeError> {
+    let client = http_client().map_err(ProbeError::Unreachable)?;
+    let remote = match &opts.target {
+        TargetSpec::Embedded => None,
+        TargetSpec::Remote(url) => Some(Arc::new(
+            Target::remote(&client, url, opts.admin_token.as_deref()).await?,
+        )),
+    };
+    Ok(Connected { client, remote })
 }
 
 /// Runs `scenarios` and returns one result each, in the given order.
@@ -76,30 +202,34 @@ pub async fn run_with_progress(
     opts: &RunOptions,
     mut on_done: impl FnMut(&ScenarioResult),
 ) -> Vec<ScenarioResult> {
-    let all_errored = |e: &str, on_done: &mut dyn FnMut(&ScenarioResult)| {
-        let results: Vec<ScenarioResult> = scenarios.iter().map(|s| errored(s, e)).collect();
-        for r in &results {
-            on_done(r);
-        }
-        results
-    };
-    let client = match http_client() {
-        Ok(c) => c,
-        Err(e) => return all_errored(&e, &mut on_done),
-    };
-    let mut jobs = opts.jobs.max(1);
-    let mut remote = None;
-    if let TargetSpec::Remote(url) = &opts.target {
-        match Target::remote(&client, url).await {
-            Ok(t) => {
-                if t.has_admin() || opts.operator.is_some() {
-                    jobs = 1; // one shared clock and state (or one operator): scenarios must not interleave
-                }
-                remote = Some(Arc::new(t));
+    match connect(opts).await {
+        Ok(c) => run_connected(&c, scenarios, opts, on_done).await,
+        Err(e) => {
+            let e = e.to_string();
+            let results: Vec<ScenarioResult> = scenarios.iter().map(|s| errored(s, &e)).collect();
+            for r in &results {
+                on_done(r);
             }
-            Err(e) => return all_errored(&e, &mut on_done),
+            results
         }
     }
+}
+
+/// [`run_with_progress`] on a target already probed by [`connect`].
+pub async fn run_connected(
+    connected: &Connected,
+    scenarios: &[Arc<Scenario>],
+    opts: &RunOptions,
+    mut on_done: impl FnMut(&ScenarioResult),
+) -> Vec<ScenarioResult> {
+    let client = connected.client.clone();
+    let remote = connected.remote.clone();
+    // A remote target is one set of terminals (and perhaps one operator): its scenarios must not interleave.
+    let jobs = if remote.is_some() {
+        1
+    } else {
+        opts.jobs.max(1)
+    };
     // Scenarios start in the given order, at most `jobs` at a time; results are taken as they finish. Under
     // --fail-fast nothing new starts once a result is bad (finished results are handled before new starts).
     let permits = Arc::new(Semaphore::new(jobs));
@@ -137,7 +267,7 @@ pub async fn run_with_progress(
             }
         };
         on_done(&result);
-        let bad = matches!(result.verdict, Verdict::Failed(_) | Verdict::Errored(_));
+        let bad = !result.verdict.is_ok();
         if opts.fail_fast && bad && stopped_by.is_none() {
             stopped_by = Some(result.id.clone());
             set.abort_all();
@@ -200,14 +330,9 @@ async fn run_one(
                 let mut r = errored(s, "");
                 r.verdict = Verdict::Skipped(format!(
                     "needs mock profile {:?}, which a remote target's admin API cannot switch",
-                    s.profile
+                    s.profile.iter().map(|p| p.as_str()).collect::<Vec<_>>()
                 ));
                 return r;
-            }
-            if t.has_admin()
-                && let Err(e) = prepare_remote_mock(client, t, s.latency.as_str()).await
-            {
-                return errored(s, &e);
             }
             t
         }
@@ -222,124 +347,104 @@ async fn run_one(
             }
         }
     };
+    let vars = initial_vars(s, &opts.credentials);
+    // A remote mock with its admin API is shared: note what the scenario's terminals are like, and the
+    // journal's end, so that both can be put back and read from there.
+    let house = if remote.is_some() && target.has_admin() {
+        match house::House::open(client, target, s, &vars).await {
+            Ok(h) => Some(h),
+            Err(e) => return errored(s, &e),
+        }
+    } else {
+        None
+    };
     let mut ctx = Ctx {
         client,
         target,
         creds: &opts.credentials,
         scenario_id: s.id(),
-        vars: initial_vars(s, &opts.credentials),
+        vars,
+        clock: &opts.waits,
+        at: (0, ""),
+        journal_after: house.as_ref().map(|h| h.journal_seq),
+        added_faults: Vec::new(),
     };
-    let mut steps = Vec::new();
+    let mut steps: Vec<StepResult> = Vec::new();
     let mut verdict = Verdict::Passed;
-    for (i, spanned) in s.steps.iter().enumerate() {
-        let step = &spanned.value;
-        let t0 = Instant::now();
-        let mut r = StepResult {
-            index: i + 1,
-            kind: step.kind().to_owned(),
-            name: step.name().map(str::to_owned),
-            verdict: Verdict::Passed,
-            notes: Vec::new(),
-            exchanges: Vec::new(),
-            checks: Vec::new(),
-            duration_ms: 0,
-        };
-        if step.is_mock_only() && !target.has_admin() {
-            r.verdict = match (
-                &opts.operator,
-                operator::prompt_for(step, &opts.credentials.tid),
-            ) {
-                (Some(op), Some(prompt)) => ask(op, s.id(), prompt, &mut r).await,
-                _ => Verdict::Skipped(
-                    "mock-only step: the target has no gptom-mock admin API (/__admin/health)"
-                        .to_owned(),
-                ),
-            };
-        } else if let Err(e) = ctx.step(step, &mut r).await {
-            r.verdict = e;
-        } else if let Some(c) = r.checks.iter().find(|c| !c.ok) {
-            r.verdict = Verdict::Failed(format!(
-                "{}: expected {}, got {}",
-                c.what, c.expected, c.actual
-            ));
+    let mut skipped: Vec<String> = Vec::new(); // why each skipped section was skipped
+    'sections: for sec in s.sections() {
+        if let Some(why) = cannot_run(s, &sec, target, opts) {
+            skip_rest(s, &sec, sec.steps.start, Some(&why), &mut steps);
+            skipped.push(format!("{}: {why}", section_label(s, &sec)));
+            continue;
         }
-        r.duration_ms = millis(t0.elapsed());
-        let stop = match &r.verdict {
-            Verdict::Failed(why) => {
-                verdict = Verdict::Failed(format!("step {} {}: {why}", r.index, r.kind));
-                true
+        for i in sec.steps.clone() {
+            let step = &s.steps[i].value;
+            ctx.at = (i + 1, step.kind());
+            if !skipped.is_empty()
+                && let Some(var) = crate::scenario::load::used_vars(step)
+                    .into_iter()
+                    .find(|v| !ctx.vars.contains_key(*v))
+            {
+                let why = format!(
+                    "step {} uses {{{{{var}}}}}, which a skipped section sets",
+                    i + 1
+                );
+                skip_rest(s, &sec, i, Some(&why), &mut steps);
+                skipped.push(format!("{}: {why}", section_label(s, &sec)));
+                continue 'sections;
             }
-            Verdict::Errored(why) => {
-                verdict = Verdict::Errored(format!("step {} {}: {why}", r.index, r.kind));
-                true
+            let r = run_step(&mut ctx, s, step, i, opts).await;
+            let stop = match &r.verdict {
+                Verdict::Failed(why) => {
+                    verdict = Verdict::Failed(format!("step {} {}: {why}", r.index, r.kind));
+                    true
+                }
+                Verdict::Errored(why) => {
+                    verdict = Verdict::Errored(format!("step {} {}: {why}", r.index, r.kind));
+                    true
+                }
+                Verdict::Skipped(why) => {
+                    let why = format!("step {} {} was skipped: {why}", r.index, r.kind);
+                    steps.push(r);
+                    skip_rest(s, &sec, i + 1, None, &mut steps);
+                    skipped.push(format!("{}: {why}", section_label(s, &sec)));
+                    continue 'sections;
+                }
+                Verdict::Passed | Verdict::Partial(_) => false,
+            };
+            steps.push(r);
+            if stop {
+                break 'sections;
             }
-            _ => false,
-        };
-        steps.push(r);
-        if stop {
-            break;
         }
     }
+    if let Some(h) = house
+        && let Err(e) = h.close(client, target, &ctx.added_faults).await
+        && verdict.is_ok()
+    {
+        verdict = Verdict::Errored(format!("putting the target back as it was: {e}"));
+    }
+    if verdict == Verdict::Passed && !skipped.is_empty() {
+        let ran = steps
+            .iter()
+            .any(|r| r.verdict == Verdict::Passed && r.kind != "section");
+        let why = skipped.join("; ");
+        verdict = if ran {
+            Verdict::Partial(why)
+        } else {
+            Verdict::Skipped(why)
+        };
+    }
     let text = transcript::transcript(s.id(), &s.title, &steps);
-    let compare = matches!(target, Target::Embedded(_));
-    let snap = transcript::snap_path(&s.file, s.id());
-    let snapshot = match (opts.snapshots, compare, &verdict) {
-        (SnapshotMode::Ignore, ..) | (SnapshotMode::Accept, false, _) => {
-            SnapshotStatus::NotCompared
-        }
-        (SnapshotMode::Accept, true, Verdict::Passed) => {
-            match transcript::write_snapshot(&snap, &s.file, &text) {
-                Ok(()) => SnapshotStatus::Written,
-                Err(e) => {
-                    verdict = Verdict::Errored(format!("cannot write {}: {e}", snap.display()));
-                    SnapshotStatus::NotCompared
-                }
-            }
-        }
-        (SnapshotMode::Compare, true, Verdict::Passed) => match transcript::read_snapshot(&snap) {
-            Ok(Some(expected)) if transcript::same(&expected, &text) => SnapshotStatus::Matched,
-            Ok(Some(expected)) => {
-                let d = transcript::diff(&expected, &text, s.id());
-                verdict = Verdict::Failed(format!(
-                    "the transcript differs from {} (accept with `gptom-conformance snapshots accept --id {}`)",
-                    snap.display(),
-                    s.id()
-                ));
-                SnapshotStatus::Differs(d)
-            }
-            Ok(None) => {
-                verdict = Verdict::Failed(format!(
-                    "no snapshot {} yet: review the transcript, then `gptom-conformance snapshots accept --id {}`",
-                    snap.display(),
-                    s.id()
-                ));
-                SnapshotStatus::Missing
-            }
-            Err(e) => {
-                verdict = Verdict::Errored(format!("cannot read {}: {e}", snap.display()));
-                SnapshotStatus::NotCompared
-            }
-        },
-        // a remote target: its values are its own, so only the shape must match the snapshot
-        (SnapshotMode::Compare, false, Verdict::Passed) => match transcript::read_snapshot(&snap) {
-            Ok(Some(expected)) => match transcript::shape_diff(&expected, &text, s.id()) {
-                None => SnapshotStatus::ShapeMatched,
-                Some(d) => {
-                    verdict = Verdict::Failed(format!(
-                        "the response shapes (requests, status codes, JSON keys and value types) differ from {}",
-                        snap.display()
-                    ));
-                    SnapshotStatus::Differs(d)
-                }
-            },
-            Ok(None) => SnapshotStatus::NotCompared, // nothing committed to compare with
-            Err(e) => {
-                verdict = Verdict::Errored(format!("cannot read {}: {e}", snap.display()));
-                SnapshotStatus::NotCompared
-            }
-        },
-        _ => SnapshotStatus::NotCompared,
-    };
+    let (verdict, snapshot) = compare(
+        s,
+        opts.snapshots,
+        target.is_embedded(),
+        &steps,
+        &text,
+        verdict,
+    );
     ScenarioResult {
         id: s.id().to_owned(),
         title: s.title.clone(),
@@ -350,6 +455,287 @@ async fn run_one(
         snapshot,
         transcript: text,
         duration_ms: millis(started.elapsed()),
+    }
+}
+
+/// The snapshot decision: exact on the embedded mock; on a remote target the shape of the steps that ran.
+fn compare(
+    s: &Scenario,
+    mode: SnapshotMode,
+    exact: bool,
+    steps: &[StepResult],
+    text: &str,
+    verdict: Verdict,
+) -> (Verdict, SnapshotStatus) {
+    let snap = transcript::snap_path(&s.file, s.id());
+    let hint = accept_hint(s);
+    let ran = matches!(verdict, Verdict::Passed | Verdict::Partial(_));
+    match (mode, exact) {
+        _ if !ran => (verdict, SnapshotStatus::NotCompared),
+        (SnapshotMode::Ignore, _) | (SnapshotMode::Accept, false) => {
+            (verdict, SnapshotStatus::NotCompared)
+        }
+        (SnapshotMode::Accept, true) => match transcript::write_snapshot(&snap, &s.file, text) {
+            Ok(()) => (verdict, SnapshotStatus::Written),
+            Err(e) => (
+                Verdict::Errored(format!("cannot write {}: {e}", snap.display())),
+                SnapshotStatus::NotCompared,
+            ),
+        },
+        (SnapshotMode::Compare, true) => match transcript::read_snapshot(&snap) {
+            Ok(Some(expected)) if transcript::same(&expected, text) => {
+                (verdict, SnapshotStatus::Matched)
+            }
+            Ok(Some(expected)) => (
+                Verdict::Failed(format!(
+                    "the transcript differs from {} (accept with `{hint}`)",
+                    snap.display()
+                )),
+                SnapshotStatus::Differs(transcript::diff(&expected, text, s.id())),
+            ),
+            Ok(None) => (
+                Verdict::Failed(format!(
+                    "no snapshot {} yet: review the transcript, then `{hint}`",
+                    snap.display()
+                )),
+                SnapshotStatus::Missing,
+            ),
+            Err(e) => (
+                Verdict::Errored(format!("cannot read {}: {e}", snap.display())),
+                SnapshotStatus::NotCompared,
+            ),
+        },
+        // a remote target: its values are its own, and its timing too; only the shape of what ran must match
+        (SnapshotMode::Compare, false) => {
+            let ran: Vec<usize> = steps
+                .iter()
+                .filter(|r| r.verdict == Verdict::Passed)
+                .map(|r| r.index)
+                .collect();
+            match transcript::read_snapshot(&snap) {
+                Ok(Some(expected)) => match transcript::shape_diff(&expected, text, s.id(), &ran) {
+                    None => (verdict, SnapshotStatus::ShapeMatched),
+                    Some(d) => (
+                        Verdict::Failed(format!(
+                            "the response shapes (requests, status codes, JSON keys and value types, task \
+                             statuses) differ from {}",
+                            snap.display()
+                        )),
+                        SnapshotStatus::Differs(d),
+                    ),
+                },
+                Ok(None) => (verdict, SnapshotStatus::NotCompared), // nothing committed to compare with
+                Err(e) => (
+                    Verdict::Errored(format!("cannot read {}: {e}", snap.display())),
+                    SnapshotStatus::NotCompared,
+                ),
+            }
+        }
+    }
+}
+
+/// The command that accepts this scenario's snapshot; it names the file when the scenario is not in the
+/// default directory (where `--id` alone would not find it).
+fn accept_hint(s: &Scenario) -> String {
+    let default = crate::default_scenarios_dir();
+    let in_default = match (s.file.canonicalize(), default.canonicalize()) {
+        (Ok(f), Ok(d)) => f.starts_with(d),
+        _ => false,
+    };
+    if in_default {
+        format!("gptom-conformance snapshots accept --id {}", s.id())
+    } else {
+        format!(
+            "gptom-conformance snapshots accept {} --id {}",
+            s.file.display(),
+            s.id()
+        )
+    }
+}
+
+/// A section's name for reasons: its marker's name, or `steps 1–4` for the steps before the first marker.
+fn section_label(s: &Scenario, sec: &SectionRange) -> String {
+    match &sec.name {
+        Some(n) => format!("section {n:?}"),
+        None if sec.steps.len() == s.steps.len() => "the scenario".to_owned(),
+        None => format!("steps {}–{}", sec.steps.start + 1, sec.steps.end),
+    }
+}
+
+/// Why `sec` cannot run on `target`, if it cannot: what it needs and the target lacks (unless an operator
+/// can do its admin steps by hand), or a wait longer than `--max-wait` in real time.
+fn cannot_run(
+    s: &Scenario,
+    sec: &SectionRange,
+    target: &Target,
+    opts: &RunOptions,
+) -> Option<String> {
+    let steps: Vec<(usize, &Step)> = sec
+        .steps
+        .clone()
+        .map(|i| (i + 1, &s.steps[i].value))
+        .collect();
+    let listed = |need: Need| -> String {
+        let names: Vec<String> = steps
+            .iter()
+            .filter(|(_, st)| st.needs() == Some(need))
+            .map(|(n, st)| format!("{n} {}", st.kind()))
+            .collect();
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(" (step {})", names.join(", "))
+        }
+    };
+    let what = |target: &Target| match target {
+        Target::Remote {
+            kind: crate::target::RemoteKind::MockWithoutAdmin,
+            ..
+        } => "the target's admin API needs --admin-token",
+        _ => "the target is not a gptom-mock",
+    };
+    if sec.needs.contains(&Need::Mock) && !target.is_mock() {
+        return Some(format!(
+            "needs {}{}; {}",
+            Need::Mock.describe(),
+            listed(Need::Mock),
+            what(target)
+        ));
+    }
+    if sec.needs.contains(&Need::Admin) && !target.has_admin() {
+        let declared = matches!(&s.steps[sec.steps.start].value, Step::Section(m) if m.needs().contains(&Need::Admin));
+        let by_hand = opts.operator.is_some()
+            && !declared
+            && steps
+                .iter()
+                .filter(|(_, st)| st.is_mock_only())
+                .all(|(_, st)| operator::prompt_for(st, &opts.credentials.tid).is_some());
+        if !by_hand {
+            return Some(format!(
+                "needs {}{}; {}",
+                Need::Admin.describe(),
+                listed(Need::Admin),
+                what(target)
+            ));
+        }
+    }
+    if !target.manual_clock()
+        && let Some((n, st)) = steps
+            .iter()
+            .filter(|(_, st)| st.longest_wait() > opts.max_wait)
+            .max_by(|a, b| a.1.longest_wait().total_cmp(&b.1.longest_wait()))
+    {
+        return Some(format!(
+            "step {n} {} may wait {} s on the target's real clock, more than --max-wait {} s",
+            st.kind(),
+            st.longest_wait(),
+            opts.max_wait
+        ));
+    }
+    None
+}
+
+/// Marks the steps of `sec` from index `from` on as skipped: the first with `why` when given, the others
+/// pointing at the step whose skip took them along (`with step N`, N 1-based).
+fn skip_rest(
+    s: &Scenario,
+    sec: &SectionRange,
+    from: usize,
+    why: Option<&str>,
+    out: &mut Vec<StepResult>,
+) {
+    let anchor = if why.is_some() { from + 1 } else { from };
+    for i in from..sec.steps.end {
+        let mut r = new_step(i, &s.steps[i].value);
+        r.verdict = Verdict::Skipped(match why {
+            Some(why) if i == from => why.to_owned(),
+            _ => format!("with step {anchor}"),
+        });
+        out.push(r);
+    }
+}
+
+fn new_step(i: usize, step: &Step) -> StepResult {
+    StepResult {
+        index: i + 1,
+        kind: step.kind().to_owned(),
+        name: step.name().map(str::to_owned),
+        verdict: Verdict::Passed,
+        notes: Vec::new(),
+        exchanges: Vec::new(),
+        checks: Vec::new(),
+        duration_ms: 0,
+    }
+}
+
+/// One step: a prompt to the operator for an admin step the target cannot do, a poll until its
+/// expectations hold, or a single run.
+async fn run_step(
+    ctx: &mut Ctx<'_>,
+    s: &Scenario,
+    step: &Step,
+    i: usize,
+    opts: &RunOptions,
+) -> StepResult {
+    let t0 = Instant::now();
+    let mut r = new_step(i, step);
+    if step.is_mock_only() && !ctx.target.has_admin() {
+        // `cannot_run` let the section through because an operator can do this by hand
+        r.verdict = match (
+            &opts.operator,
+            operator::prompt_for(step, &opts.credentials.tid),
+        ) {
+            (Some(op), Some(prompt)) => ask(op, s.id(), prompt, &mut r).await,
+            _ => Verdict::Skipped(format!("needs {}", Need::Admin.describe())),
+        };
+    } else if let Some(p) = step.poll() {
+        r = poll_step(ctx, step, r, p).await;
+    } else {
+        run_checked(ctx, step, &mut r).await;
+    }
+    r.duration_ms = millis(t0.elapsed());
+    r
+}
+
+/// Runs the step and turns the first failed check into its verdict.
+async fn run_checked(ctx: &mut Ctx<'_>, step: &Step, r: &mut StepResult) {
+    if let Err(e) = ctx.step(step, r).await {
+        r.verdict = e;
+    } else if let Some(c) = r.checks.iter().find(|c| !c.ok) {
+        r.verdict = Verdict::Failed(format!(
+            "{}: expected {}, got {}",
+            c.what, c.expected, c.actual
+        ));
+    }
+}
+
+/// `poll`: the step again every `every` seconds until its checks hold or `within` has passed; the result is
+/// the last try's.
+async fn poll_step(
+    ctx: &mut Ctx<'_>,
+    step: &Step,
+    fresh: StepResult,
+    p: crate::scenario::Poll,
+) -> StepResult {
+    let mut waited = 0.0_f64;
+    let mut tries = 0_u32;
+    loop {
+        let mut r = fresh.clone();
+        run_checked(ctx, step, &mut r).await;
+        tries += 1;
+        let again = matches!(r.verdict, Verdict::Failed(_)) && waited + p.every <= p.within + 1e-9;
+        if !again {
+            r.notes.push(format!(
+                "until the checks held: {}",
+                steps::polled(tries, waited, ctx.target.manual_clock())
+            ));
+            return r;
+        }
+        if let Err(e) = ctx.wait(p.every, waited, p.within).await {
+            r.verdict = e;
+            return r;
+        }
+        waited += p.every;
     }
 }
 
@@ -386,31 +772,6 @@ fn initial_vars(s: &Scenario, c: &Credentials) -> Vars {
     vars
 }
 
-/// A remote gptom-mock before a scenario: reset, and every terminal on the scenario's latency profile.
-async fn prepare_remote_mock(
-    client: &reqwest::Client,
-    target: &Target,
-    latency: &str,
-) -> Result<(), String> {
-    admin(client, target, "POST", "/__admin/reset", json!({})).await?;
-    let (_, state) = admin(client, target, "GET", "/__admin/state", Value::Null).await?;
-    let tids = state
-        .get("terminals")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.get("tid").and_then(Value::as_str));
-    for tid in tids {
-        let path = format!("/__admin/terminals/{tid}");
-        let (status, reply) =
-            admin(client, target, "PATCH", &path, json!({"latency": latency})).await?;
-        if !(200..300).contains(&status) {
-            return Err(format!("PATCH {path} answered {status}: {reply}"));
-        }
-    }
-    Ok(())
-}
-
 /// One admin call; returns the status and the JSON reply (or `null`).
 pub(super) async fn admin(
     client: &reqwest::Client,
@@ -422,6 +783,9 @@ pub(super) async fn admin(
     let url = format!("{}{path}", target.base_url());
     let m = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
     let mut req = client.request(m, &url);
+    if let Some(t) = target.admin_token() {
+        req = req.bearer_auth(t);
+    }
     if !body.is_null() {
         req = req
             .header("content-type", "application/json")

@@ -41,6 +41,14 @@ pub(super) struct Ctx<'a> {
     pub(super) creds: &'a Credentials,
     pub(super) scenario_id: &'a str,
     pub(super) vars: Vars,
+    /// How real time passes, and who is told about a wait.
+    pub(super) clock: &'a super::Waits,
+    /// The step running (1-based index and kind), for wait notices.
+    pub(super) at: (usize, &'static str),
+    /// On a remote mock: the journal's `lastSeq` when the scenario began (its `get_journal` reads only since).
+    pub(super) journal_after: Option<u64>,
+    /// Fault rules this scenario added (a remote mock's `remove_faults` and clean-up remove only these).
+    pub(super) added_faults: Vec<String>,
 }
 
 type StepOutcome = Result<(), Verdict>;
@@ -52,6 +60,7 @@ fn sub(text: &str, vars: &Vars) -> Result<String, Verdict> {
 impl Ctx<'_> {
     pub(super) async fn step(&mut self, step: &Step, r: &mut StepResult) -> StepOutcome {
         match step {
+            Step::Section(_) => Ok(()),
             Step::Token(t) => self.token(t, r).await,
             Step::CreateTask(c) => {
                 let bearer = self.bearer(c.token.as_deref())?;
@@ -99,18 +108,10 @@ impl Ctx<'_> {
             Step::Deeplink(d) => self.deeplink(d, r).await,
             Step::App2App(a) => self.app2app(a, r).await,
             Step::AdvanceClock(a) => {
-                let now = self
-                    .admin_call(
-                        "POST",
-                        "/__admin/clock/advance",
-                        json!({"seconds": a.seconds}),
-                    )
-                    .await?;
-                r.notes.push(format!(
-                    "clock +{}s -> {}",
-                    a.seconds,
-                    now.get("now").map(as_text).unwrap_or_default()
-                ));
+                match self.pass_time(a.seconds, a.seconds).await? {
+                    Some(now) => r.notes.push(format!("clock +{}s -> {now}", a.seconds)),
+                    None => r.notes.push(format!("waited {}s", a.seconds)),
+                }
                 Ok(())
             }
             Step::SetOutcome(o) => {
@@ -170,16 +171,30 @@ impl Ctx<'_> {
                     .await?;
                 let id = reply.get("id").map(as_text).unwrap_or_default();
                 r.notes.push(format!("fault rule {id}: {rule}"));
+                self.added_faults.push(id);
                 self.capture_from(&reply, &f.capture)
             }
             Step::RemoveFaults(x) => {
-                let path = match &x.id {
-                    Some(id) => format!("/__admin/faults/{}", sub(id, &self.vars)?),
-                    None => "/__admin/faults".to_owned(),
+                let ids = match &x.id {
+                    Some(id) => vec![sub(id, &self.vars)?],
+                    // A shared mock keeps other users' rules: only this scenario's go.
+                    None if !self.target.is_embedded() => self.added_faults.clone(),
+                    None => {
+                        let reply = self
+                            .admin_call("DELETE", "/__admin/faults", Value::Null)
+                            .await?;
+                        let what = reply.get("deleted").map(as_text).unwrap_or_default();
+                        r.notes.push(format!("fault rules deleted: {what}"));
+                        return Ok(());
+                    }
                 };
-                let reply = self.admin_call("DELETE", &path, Value::Null).await?;
-                let what = reply.get("deleted").map(as_text).unwrap_or_default();
-                r.notes.push(format!("fault rules deleted: {what}"));
+                for id in &ids {
+                    self.admin_call("DELETE", &format!("/__admin/faults/{id}"), Value::Null)
+                        .await?;
+                }
+                self.added_faults.retain(|a| !ids.contains(a));
+                r.notes
+                    .push(format!("fault rules deleted: {}", ids.join(", ")));
                 Ok(())
             }
             Step::GetJournal(j) => {
@@ -188,6 +203,9 @@ impl Ctx<'_> {
                     if let Some(v) = value {
                         query.push((key, sub(v, &self.vars)?));
                     }
+                }
+                if let Some(seq) = self.journal_after {
+                    query.push(("after", seq.to_string()));
                 }
                 let mut path = "/__admin/journal".to_owned();
                 if !query.is_empty() {
@@ -333,7 +351,7 @@ impl Ctx<'_> {
         let bearer = self.bearer(p.token.as_deref())?;
         let id = sub(&p.task, &self.vars)?;
         let path = format!("/v1/tasks/{id}");
-        let advance = self.target.manual_clock() && self.target.has_admin();
+        let advance = self.target.manual_clock();
         let mut seen: Vec<String> = Vec::new();
         let mut waited = 0.0_f64;
         let mut polls = 0_u32;
@@ -380,16 +398,26 @@ impl Ctx<'_> {
                     p.until
                 )));
             }
-            self.pass_time(p.interval, advance).await?;
+            self.wait(p.interval, waited, p.timeout).await?;
             waited += p.interval;
         };
         r.notes.push(poll_note(polls, waited, advance, &seen));
         if let Some(expected) = &p.statuses {
+            // The embedded mock's clock moves exactly by the interval, so every status is seen. Elsewhere time
+            // passes at its own pace and a poll may miss a short status: the ones seen must keep the order.
+            let (ok, how) = if self.target.is_embedded() {
+                (*expected == seen, "")
+            } else {
+                (
+                    in_order(expected, &seen),
+                    " (in this order; intermediate ones may be missed)",
+                )
+            };
             r.checks.push(Check {
                 what: "statuses".to_owned(),
-                expected: expected.join(" -> "),
+                expected: format!("{}{how}", expected.join(" -> ")),
                 actual: seen.join(" -> "),
-                ok: *expected == seen,
+                ok,
             });
         }
         self.finish(
@@ -434,23 +462,62 @@ impl Ctx<'_> {
         self.finish(r, &resp, &q.expect, &q.capture, &[])
     }
 
-    /// A mock-only admin call that must succeed; its reply is returned.
-    /// Lets `seconds` pass between polls: the mock's clock is moved where it can be, else the run really waits.
-    pub(super) async fn pass_time(&self, seconds: f64, advance: bool) -> Result<(), Verdict> {
-        if advance {
-            self.admin_call(
-                "POST",
-                "/__admin/clock/advance",
-                json!({ "seconds": seconds }),
-            )
-            .await?;
-        } else {
-            tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
-        }
-        Ok(())
+    /// Lets `seconds` pass within a wait of at most `bound` seconds of which `waited` are gone: on a manual
+    /// clock the runner moves it (returns the mock's new time); on a real clock it waits (never moving a clock
+    /// other users share) and says so to whoever watches.
+    pub(super) async fn pass_time(
+        &self,
+        seconds: f64,
+        bound: f64,
+    ) -> Result<Option<String>, Verdict> {
+        self.pass_time_from(seconds, 0.0, bound).await
     }
 
-    async fn admin_call(&self, method: &str, path: &str, body: Value) -> Result<Value, Verdict> {
+    /// [`Ctx::pass_time`] inside a poll that has already waited `waited` seconds.
+    pub(super) async fn wait(&self, seconds: f64, waited: f64, bound: f64) -> Result<(), Verdict> {
+        self.pass_time_from(seconds, waited, bound)
+            .await
+            .map(|_| ())
+    }
+
+    async fn pass_time_from(
+        &self,
+        seconds: f64,
+        waited: f64,
+        bound: f64,
+    ) -> Result<Option<String>, Verdict> {
+        if self.target.manual_clock() {
+            let now = self
+                .admin_call(
+                    "POST",
+                    "/__admin/clock/advance",
+                    json!({ "seconds": seconds }),
+                )
+                .await?;
+            return Ok(Some(now.get("now").map(as_text).unwrap_or_default()));
+        }
+        self.clock.notify(&super::Wait {
+            scenario: self.scenario_id,
+            step: self.at.0,
+            kind: self.at.1,
+            seconds,
+            waited,
+            bound,
+        });
+        self.clock
+            .pacer
+            .pass(Duration::from_secs_f64(seconds))
+            .await;
+        Ok(None)
+    }
+
+    /// A mock-only admin call that must succeed; its reply is returned.
+    pub(super) async fn admin_call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Value,
+    ) -> Result<Value, Verdict> {
         let (status, reply) = admin(self.client, self.target, method, path, body)
             .await
             .map_err(Verdict::Errored)?;
@@ -482,7 +549,9 @@ impl Ctx<'_> {
                     headers.push(("content-type".into(), "application/json".into()));
                 }
                 let text = serde_json::to_string(&v).unwrap_or_default();
-                let shown = serde_json::to_string_pretty(&v).unwrap_or_default();
+                let mut shown = v;
+                hide_secrets(&mut shown);
+                let shown = serde_json::to_string_pretty(&shown).unwrap_or_default();
                 (Some(text), Some(shown))
             }
             Body::Form(pairs) => {
@@ -524,6 +593,14 @@ impl Ctx<'_> {
                 .map_err(|_| Verdict::Errored(format!("bad header value for {k}")))?;
             map.append(name, value);
         }
+        // A protected mock's admin calls carry its token; the transcript does not show it.
+        if let Some(token) = self.target.admin_token()
+            && path.starts_with("/__admin")
+            && !map.contains_key(reqwest::header::AUTHORIZATION)
+            && let Ok(v) = HeaderValue::from_str(&format!("Bearer {token}"))
+        {
+            map.insert(reqwest::header::AUTHORIZATION, v);
+        }
         let mut req = self.client.request(m, &url).headers(map);
         if let Some(b) = bytes {
             req = req.body(b);
@@ -540,6 +617,7 @@ impl Ctx<'_> {
             error: None,
             response_headers: Vec::new(),
             response_body: String::new(),
+            pending: None,
             elapsed_ms,
         };
         let no_response = |x: Exchange, r: &mut StepResult, e: &reqwest::Error, what: &str| {
@@ -650,6 +728,45 @@ impl Ctx<'_> {
     }
 }
 
+/// Names whose values a transcript never shows (login bodies, and the parameters of a login deep link).
+const SECRETS: [&str; 4] = ["password", "newPassword", "oldPass", "newPass"];
+
+/// Replaces secrets in a request body shown in the transcript: fields named as above, and the same names as
+/// query parameters inside string values (`gptom://login?…&password=…`).
+fn hide_secrets(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if SECRETS.contains(&k.as_str()) {
+                    *x = json!("REDACTED");
+                } else {
+                    hide_secrets(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(hide_secrets),
+        Value::String(text) if text.contains('=') => {
+            let mut out = String::with_capacity(text.len());
+            for (i, part) in text.split('&').enumerate() {
+                if i > 0 {
+                    out.push('&');
+                }
+                let name = part.rsplit(['?', '&']).next().unwrap_or(part);
+                match name.split_once('=') {
+                    Some((k, _)) if SECRETS.contains(&k) => {
+                        let keep = part.len() - name.len() + k.len() + 1;
+                        out.push_str(&part[..keep]);
+                        out.push_str("REDACTED");
+                    }
+                    _ => out.push_str(part),
+                }
+            }
+            *text = out;
+        }
+        _ => {}
+    }
+}
+
 /// The innermost cause of a transport error: stable text without the URL (`connection closed before message
 /// completed`, `Connection refused (os error 111)`).
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
@@ -710,23 +827,54 @@ fn journal_lines(body: &Value) -> String {
     out
 }
 
+/// `statuses: CREATED -> … -> COMPLETED (polled 11 times, clock advanced 5s)`: the distinct statuses seen
+/// describe the behaviour; the part in brackets is timing (see `transcript::shape`).
 fn poll_note(polls: u32, waited: f64, advance: bool, seen: &[String]) -> String {
-    let how = if advance { "clock advanced" } else { "waited" };
-    let times = if polls == 1 { "once" } else { "times" };
-    let polls = if polls == 1 {
-        String::new()
-    } else {
-        format!("{polls} ")
-    };
     format!(
-        "polled {polls}{times}, {how} {waited}s: {}",
-        seen.join(" -> ")
+        "statuses: {} ({})",
+        seen.join(" -> "),
+        polled(polls, waited, advance)
     )
+}
+
+/// `polled once, clock advanced 0s` / `polled 3 times, waited 20s`.
+pub(super) fn polled(polls: u32, waited: f64, advance: bool) -> String {
+    let how = if advance { "clock advanced" } else { "waited" };
+    let times = if polls == 1 {
+        "once".to_owned()
+    } else {
+        format!("{polls} times")
+    };
+    format!("polled {times}, {how} {waited}s")
+}
+
+/// Whether `seen` keeps the order of `expected` and ends where it ends (statuses in between may be missed).
+fn in_order(expected: &[String], seen: &[String]) -> bool {
+    let mut rest = expected.iter();
+    seen.iter().all(|s| rest.any(|e| e == s)) && seen.last() == expected.last()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_never_reach_a_transcript() {
+        let mut v = json!({"url": "gptom://login?username=a@b&password=p%26w&tid=1", "password": "x",
+                           "nested": [{"newPass": "y", "ok": "password-less"}]});
+        hide_secrets(&mut v);
+        assert_eq!(
+            v,
+            json!({"url": "gptom://login?username=a@b&password=REDACTED&tid=1", "password": "REDACTED",
+                   "nested": [{"newPass": "REDACTED", "ok": "password-less"}]})
+        );
+        let mut first = json!("gptom://change-password?password=a&newPassword=b");
+        hide_secrets(&mut first);
+        assert_eq!(
+            first,
+            json!("gptom://change-password?password=REDACTED&newPassword=REDACTED")
+        );
+    }
 
     #[test]
     fn journal_entries_become_one_line_each() {

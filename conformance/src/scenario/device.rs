@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{Expect, default_interval, default_timeout, yes};
+use super::{Expect, Poll, default_interval, default_timeout, yes};
 
 /// `deeplink`: `POST /ios/deeplink {"url", "tid"}`; while the answer is `202 {pending}`, `GET
 /// /ios/deeplink/{pending}` every `interval` (moving the mock clock on targets with the admin API, waiting
@@ -133,6 +133,8 @@ pub struct App2App {
     /// `transaction`, `result`: give up after this many seconds pending (default 120).
     #[serde(default = "default_timeout")]
     pub timeout: f64,
+    /// Repeat the call until the expectations hold, e.g. `state` until `6`: `{every: 0.5, within: 30}`.
+    pub poll: Option<Poll>,
     /// Checks on the final response (default: status 200).
     #[serde(default)]
     pub expect: Expect,

@@ -242,7 +242,17 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
                 return Err(err("seconds must be a number ≥ 0".to_owned()));
             }
             Step::AddFault(f) => check_fault(f).map_err(err)?,
+            Step::Section(m) if m.name().trim().is_empty() => {
+                return Err(err(
+                    "give the section a name: it is what a skip reason names".to_owned(),
+                ));
+            }
             _ => {}
+        }
+        if let Some(p) = step.poll() {
+            check_polling(p.every, p.within).map_err(|_| {
+                err("poll: every must be > 0 and within ≥ every (seconds)".to_owned())
+            })?;
         }
         let waits = match step {
             Step::Deeplink(d) => d.wait,
@@ -376,7 +386,7 @@ fn check_json(c: &JsonCheck) -> Result<(), String> {
 }
 
 /// Every variable a step uses, including its defaults (`{{taskId}}`, `{{access_token}}` …).
-fn used_vars(step: &Step) -> Vec<&str> {
+pub(crate) fn used_vars(step: &Step) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     let bearer = |token: &Option<String>, fixed: &mut Vec<&'static str>| {
         if token.is_none() {
@@ -474,7 +484,7 @@ fn used_vars(step: &Step) -> Vec<&str> {
             }
         }
         Step::GetState(g) => dynamic.extend(g.tid.iter().flat_map(|t| references(t))),
-        Step::AdvanceClock(_) => {}
+        Step::AdvanceClock(_) | Step::Section(_) => {}
     }
     if let Some(expect) = step.expect() {
         for c in &expect.json {

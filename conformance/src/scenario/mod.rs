@@ -45,7 +45,9 @@ pub struct Scenario {
     /// Behaviour profiles of the embedded mock (cloud-mock.md §11), e.g. `[strict]`; default lenient.
     #[serde(default)]
     pub profile: Vec<ProfileName>,
-    /// Latency profile of the embedded mock; default `instant`.
+    /// Latency profile the scenario runs on; default `instant`. The embedded mock starts with it; a remote
+    /// gptom-mock whose admin API the runner has gets it on the terminals the scenario uses, while it runs (then
+    /// restored); any other target is assumed to behave like it (a real terminal takes `realistic` time).
     #[serde(default)]
     pub latency: Latency,
     /// Variables usable as `{{name}}` in later strings.
@@ -78,6 +80,129 @@ impl Scenario {
     pub fn needs_admin(&self) -> bool {
         self.steps.iter().any(|s| s.value.is_mock_only())
     }
+
+    /// The scenario's sections, in order: the steps before the first `section` marker, then one per marker
+    /// (the marker is the section's first step). A scenario without markers is one section.
+    pub fn sections(&self) -> Vec<SectionRange> {
+        let mut out: Vec<SectionRange> = Vec::new();
+        for (i, spanned) in self.steps.iter().enumerate() {
+            let marker = match &spanned.value {
+                Step::Section(m) => Some(m),
+                _ => None,
+            };
+            match (marker, out.last_mut()) {
+                (None, Some(last)) => last.steps.end = i + 1,
+                (marker, _) => out.push(SectionRange {
+                    name: marker.map(|m| m.name().to_owned()),
+                    steps: i..i + 1,
+                    needs: marker.map(|m| m.needs().to_vec()).unwrap_or_default(),
+                }),
+            }
+        }
+        for sec in &mut out {
+            for step in &self.steps[sec.steps.clone()] {
+                if let Some(n) = step.value.needs() {
+                    sec.needs.push(n);
+                }
+            }
+            sec.needs.sort_unstable();
+            sec.needs.dedup();
+        }
+        out
+    }
+}
+
+/// A run of steps that run together or not at all (see [`Step::Section`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionRange {
+    /// The marker's name (`None` for the steps before the first marker).
+    pub name: Option<String>,
+    /// Indexes into [`Scenario::steps`].
+    pub steps: std::ops::Range<usize>,
+    /// What the target must offer: declared on the marker, plus what its steps need.
+    pub needs: Vec<Need>,
+}
+
+/// What a step or a section needs of the target beyond GP tom's own API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Need {
+    /// A gptom-mock: its device channels (`deeplink`, `app2app`) and its built-in accounts and terminals
+    /// (a `token` step with a literal `user`). A gateway has neither.
+    Mock,
+    /// The gptom-mock's admin API (`/__admin`): next outcomes, faults, the operator cancel, the journal, the
+    /// state, terminal changes. A mock started with `--admin-token` needs the runner's `--admin-token`.
+    Admin,
+}
+
+impl Need {
+    /// What is missing, for a skip reason.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Mock => "a gptom-mock (device channels, built-in accounts)",
+            Self::Admin => "the gptom-mock admin API",
+        }
+    }
+}
+
+/// `section`: starts a group of steps that run together or not at all. Before a section runs, the runner
+/// checks what it needs (the `needs` given here, plus what its steps need: the admin API for mock-only steps, a
+/// gptom-mock for device steps and built-in accounts) and how long it may wait; a target that cannot do it
+/// skips the whole section with the reason, and the scenario is reported as partially run. Steps before the
+/// first marker form a section too.
+///
+/// ```yaml
+/// - section: operator cancel             # or {name: operator cancel, needs: [admin]}
+/// ```
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Section {
+    /// Just a name; the needs are inferred from the steps.
+    Named(String),
+    /// A name and declared needs.
+    Declared(DeclaredSection),
+}
+
+/// `section: {name, needs}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredSection {
+    /// What the section does.
+    pub name: String,
+    /// What the target must offer even where no step shows it (e.g. `[admin]` when the checks rely on a
+    /// latency the runner can only set through the admin API).
+    #[serde(default)]
+    pub needs: Vec<Need>,
+}
+
+impl Section {
+    /// The section's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Named(n) => n,
+            Self::Declared(d) => &d.name,
+        }
+    }
+
+    /// Declared needs.
+    pub fn needs(&self) -> &[Need] {
+        match self {
+            Self::Named(_) => &[],
+            Self::Declared(d) => &d.needs,
+        }
+    }
+}
+
+/// `poll`: repeat a request every `every` seconds until all its expectations hold, for at most `within`
+/// seconds (the documented bound: 60 s device timeout, token lifetime, …). Time passes as a wait does: on a
+/// manual clock the runner moves it, elsewhere it really waits. The transcript shows the last exchange.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Poll {
+    /// Seconds between tries.
+    pub every: f64,
+    /// Give up (the step fails on its last answer) after this many seconds.
+    pub within: f64,
 }
 
 /// A behaviour profile of the mock (cloud-mock.md §11).
@@ -128,12 +253,14 @@ impl Latency {
     }
 }
 
-/// One step. Mock-only steps (`advance_clock`, `set_outcome`, `set_terminal`, `cancel_task`, `reset`,
-/// `add_fault`, `remove_faults`, `get_journal`) need the admin API; against a plain remote gateway they are
-/// skipped with the reason.
+/// One step. Mock-only steps (`set_outcome`, `set_terminal`, `cancel_task`, `reset`, `add_fault`,
+/// `remove_faults`, `get_journal`, `get_state`) need the admin API; a section holding one is skipped, with the
+/// reason, on a target without it.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
+    /// Starts a section: steps that run together or not at all.
+    Section(Section),
     /// OAuth token request; a 200 stores `access_token` and `refresh_token` for later steps.
     Token(TokenStep),
     /// `POST /v1/tasks/{class}` with defaults from the target's credentials; captures `taskId`.
@@ -151,7 +278,7 @@ pub enum Step {
     /// Android: one app2app call (`/app2app/*`), waiting out a pending `transaction`.
     #[serde(rename = "app2app")]
     App2App(App2App),
-    /// Mock-only: move the mock clock forward.
+    /// Let time pass: on a manual clock the runner moves it, elsewhere it really waits (at most `--max-wait`).
     AdvanceClock(AdvanceClock),
     /// Mock-only: force the outcome of the next task(s) on a TID.
     SetOutcome(SetOutcome),
@@ -175,6 +302,7 @@ impl Step {
     /// The step's kind as written in the file (`create_task`).
     pub fn kind(&self) -> &'static str {
         match self {
+            Self::Section(_) => "section",
             Self::Token(_) => "token",
             Self::CreateTask(_) => "create_task",
             Self::PollTask(_) => "poll_task",
@@ -197,18 +325,77 @@ impl Step {
 
     /// Whether the step needs the mock's admin API.
     pub fn is_mock_only(&self) -> bool {
-        matches!(
-            self,
-            Self::AdvanceClock(_)
-                | Self::SetOutcome(_)
-                | Self::SetTerminal(_)
-                | Self::CancelTask(_)
-                | Self::Reset(_)
-                | Self::AddFault(_)
-                | Self::RemoveFaults(_)
-                | Self::GetJournal(_)
-                | Self::GetState(_)
-        )
+        self.needs() == Some(Need::Admin)
+    }
+
+    /// What the step needs of the target beyond GP tom's API: the admin API (mock-only steps, a `request` to
+    /// `/__admin`), or a gptom-mock (device channels; a login with one of its built-in accounts).
+    pub fn needs(&self) -> Option<Need> {
+        match self {
+            Self::SetOutcome(_)
+            | Self::SetTerminal(_)
+            | Self::CancelTask(_)
+            | Self::Reset(_)
+            | Self::AddFault(_)
+            | Self::RemoveFaults(_)
+            | Self::GetJournal(_)
+            | Self::GetState(_) => Some(Need::Admin),
+            Self::Request(r) if r.path.starts_with("/__admin") => Some(Need::Admin),
+            Self::Deeplink(_) | Self::App2App(_) => Some(Need::Mock),
+            Self::Token(t) if t.user.as_deref().is_some_and(|u| !u.contains("{{")) => {
+                Some(Need::Mock)
+            }
+            _ => None,
+        }
+    }
+
+    /// The longest the step may wait for the target, in seconds (its poll bound, or the time it lets pass).
+    pub fn longest_wait(&self) -> f64 {
+        match self {
+            Self::AdvanceClock(a) => a.seconds,
+            Self::PollTask(p) => p.timeout,
+            Self::Deeplink(d) if d.wait => d.timeout,
+            Self::App2App(a) if a.wait && a.call.may_pend() => {
+                a.timeout.max(a.poll.map_or(0.0, |p| p.within))
+            }
+            _ => self.poll().map_or(0.0, |p| p.within),
+        }
+    }
+
+    /// Terminal ids the step names as written (`{{tid}}` included): a login's or device's `tid`, a task
+    /// body's `Tid`, an admin step's or a fault rule's terminal.
+    pub fn tids(&self) -> Vec<&str> {
+        fn one(t: &Option<String>) -> Vec<&str> {
+            t.as_deref().into_iter().collect()
+        }
+        match self {
+            Self::Token(t) => one(&t.tid),
+            Self::CreateTask(c) => c
+                .body
+                .get("Tid")
+                .and_then(Value::as_str)
+                .into_iter()
+                .collect(),
+            Self::Deeplink(d) => one(&d.tid),
+            Self::App2App(a) => one(&a.tid),
+            Self::SetOutcome(o) => one(&o.tid),
+            Self::SetTerminal(t) => one(&t.tid),
+            Self::Reset(r) => one(&r.tid),
+            Self::GetState(g) => one(&g.tid),
+            Self::AddFault(f) => one(&f.matches.tid),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The `poll` of a step that repeats until its expectations hold.
+    pub fn poll(&self) -> Option<Poll> {
+        match self {
+            Self::GetTask(s) => s.poll,
+            Self::GetTransaction(s) => s.poll,
+            Self::Request(s) => s.poll,
+            Self::App2App(s) => s.poll,
+            _ => None,
+        }
     }
 
     /// The step's label, if it has one.
@@ -226,6 +413,7 @@ impl Step {
             Self::AddFault(s) => s.name.as_deref(),
             Self::GetJournal(s) => s.name.as_deref(),
             Self::GetState(s) => s.name.as_deref(),
+            Self::Section(s) => Some(s.name()),
             Self::AdvanceClock(_)
             | Self::SetOutcome(_)
             | Self::SetTerminal(_)
@@ -422,6 +610,8 @@ pub struct GetTask {
     pub task: String,
     /// Bearer token; default `{{access_token}}`.
     pub token: Option<String>,
+    /// Repeat until the expectations hold (e.g. `{every: 60, within: 3700}` for a token to expire).
+    pub poll: Option<Poll>,
     /// Checks on the response.
     #[serde(default)]
     pub expect: Expect,
@@ -445,6 +635,8 @@ pub struct GetTransaction {
     pub id: String,
     /// Bearer token; default `{{access_token}}`.
     pub token: Option<String>,
+    /// Repeat until the expectations hold (e.g. `{every: 60, within: 3700}` for a token to expire).
+    pub poll: Option<Poll>,
     /// Checks on the response.
     #[serde(default)]
     pub expect: Expect,
@@ -474,6 +666,8 @@ pub struct RawRequest {
     pub raw: Option<String>,
     /// A JSON object padded to exactly this many bytes (body-limit cases).
     pub body_size: Option<usize>,
+    /// Repeat until the expectations hold (e.g. `{every: 60, within: 3700}` for a token to expire).
+    pub poll: Option<Poll>,
     /// Checks on the response.
     #[serde(default)]
     pub expect: Expect,

@@ -3,6 +3,7 @@
 
 mod certify;
 mod cli;
+mod gateway;
 mod pos;
 mod remote;
 mod scenarios;

@@ -210,6 +210,20 @@ pub struct TaskView {
     pub failure: Option<(String, Failure)>,
 }
 
+impl TaskView {
+    /// The task as GP tom answers its creation: `CREATED`, `contextId: null`, whatever the latency. The device
+    /// cannot have finished a payment it has not been told about yet, so even under `instant` latency the task
+    /// is final only from its first read on.
+    pub fn as_accepted(self) -> Self {
+        Self {
+            status: TaskStatus::Created,
+            context_id: None,
+            failure: None,
+            ..self
+        }
+    }
+}
+
 /// Per-TID runtime state.
 #[derive(Clone, Debug)]
 struct TidState {
@@ -405,7 +419,8 @@ impl Engine {
         let terminal = terminal
             .cloned()
             .ok_or_else(|| Error::validation("Tid", "is required"))?;
-        self.submit(&terminal, request, Channel::Cloud, now)
+        let view = self.submit(&terminal, request, Channel::Cloud, now)?;
+        Ok(view.as_accepted())
     }
 
     /// Queues a validated task on a terminal for any channel: VOID rules, the semi-integrated busy rule and

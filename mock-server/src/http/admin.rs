@@ -54,15 +54,25 @@ pub async fn require_token(State(app): State<AppState>, req: Request, next: Next
     if given.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim) == Some(expected) {
         return next.run(req).await;
     }
-    ApiError::Admin {
+    let mut refused = ApiError::Admin {
         status: StatusCode::UNAUTHORIZED,
         message:
             "this mock was started with --admin-token: send Authorization: Bearer <admin token>"
                 .into(),
         field: None,
     }
-    .into_response()
+    .into_response();
+    // The realm tells a client (gptom-conformance) that this 401 is a gptom-mock's admin API and not a
+    // gateway that refuses unknown paths.
+    refused.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static(ADMIN_REALM),
+    );
+    refused
 }
+
+/// `WWW-Authenticate` of a refused admin call.
+pub const ADMIN_REALM: &str = "Bearer realm=\"gptom-mock admin\"";
 
 type Reply = Result<Json<Value>, ApiError>;
 
@@ -382,7 +392,7 @@ pub async fn delete_fault(State(app): State<AppState>, Segment(id): Segment) -> 
 }
 
 /// Journaled requests and responses.
-#[utoipa::path(get, path = "/__admin/journal", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this TID"), ("path" = Option<String>, Query, description = "Path prefix, or glob with *"), ("since" = Option<String>, Query, format = DateTime, description = "RFC 3339: only entries at or after this mock time")), responses((status = 200, description = "`{\"entries\": [...]}`"), (status = 400, description = "Bad filter", body = AdminErrorBody)))]
+#[utoipa::path(get, path = "/__admin/journal", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this TID"), ("path" = Option<String>, Query, description = "Path prefix, or glob with *"), ("since" = Option<String>, Query, format = DateTime, description = "RFC 3339: only entries at or after this mock time"), ("after" = Option<u64>, Query, description = "Only entries recorded after this sequence number (`lastSeq` of an earlier read)"), ("limit" = Option<u64>, Query, description = "At most this many entries, the newest; `0` reads only `lastSeq`")), responses((status = 200, description = "`{\"entries\": [...], \"evicted\", \"lastSeq\"}`"), (status = 400, description = "Bad filter", body = AdminErrorBody)))]
 pub async fn journal(State(app): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> Reply {
     let mut filter = Filter::default();
     for (k, v) in q {
@@ -394,16 +404,31 @@ pub async fn journal(State(app): State<AppState>, Query(q): Query<Vec<(String, S
             "since" => {
                 filter.since = Some(Timestamp::parse(&v).map_err(|e| ApiError::admin("since", e))?)
             }
+            "after" => filter.after = Some(count("after", &v)?),
+            "limit" => filter.limit = Some(count("limit", &v)?.try_into().unwrap_or(usize::MAX)),
             other => {
                 return Err(ApiError::admin(
                     other,
-                    format!("unknown filter {other:?}; use tid, path or since"),
+                    format!("unknown filter {other:?}; use tid, path, since, after or limit"),
                 ));
             }
         }
     }
-    let (entries, evicted) = app.with_journal(|j| (j.select(&filter), j.evicted()));
-    Ok(Json(json!({"entries": entries, "evicted": evicted})))
+    let (entries, evicted, last) =
+        app.with_journal(|j| (j.select(&filter), j.evicted(), j.last_seq()));
+    Ok(Json(
+        json!({"entries": entries, "evicted": evicted, "lastSeq": last}),
+    ))
+}
+
+/// A query parameter that must be a whole number ≥ 0.
+fn count(field: &str, v: &str) -> Result<u64, ApiError> {
+    v.parse().map_err(|_| {
+        ApiError::admin(
+            field,
+            format!("{field} must be a whole number ≥ 0, got {v:?}"),
+        )
+    })
 }
 
 /// Forget the journal.

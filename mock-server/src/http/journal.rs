@@ -192,6 +192,10 @@ pub struct Filter {
     pub path: Option<String>,
     /// Entries at or after this time.
     pub since: Option<Timestamp>,
+    /// Entries recorded after this sequence number (a client that noted `lastSeq` reads only what came since).
+    pub after: Option<u64>,
+    /// At most this many entries: the newest that match.
+    pub limit: Option<usize>,
 }
 
 impl Journal {
@@ -218,8 +222,13 @@ impl Journal {
 
     /// Entries matching `f`, oldest first.
     pub fn select(&self, f: &Filter) -> Vec<Entry> {
-        self.entries
-            .iter()
+        // Sequence numbers grow along the ring, so `after` is a cut, not a scan.
+        let from = f
+            .after
+            .map_or(0, |a| self.entries.partition_point(|e| e.seq <= a));
+        let mut out: Vec<Entry> = self
+            .entries
+            .range(from..)
             .filter(|e| {
                 f.path.as_ref().is_none_or(|p| {
                     let (path, _) = e.path_and_query();
@@ -233,7 +242,16 @@ impl Journal {
             .filter(|e| f.since.is_none_or(|s| e.time >= s))
             .map(Record::entry)
             .filter(|e| f.tid.as_ref().is_none_or(|t| e.tid.as_ref() == Some(t)))
-            .collect()
+            .collect();
+        if let Some(n) = f.limit {
+            out.drain(..out.len().saturating_sub(n));
+        }
+        out
+    }
+
+    /// The sequence number of the newest entry ever recorded (0 before the first), kept across clears.
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
     }
 
     /// How many entries the cap has pushed out since the last clear (evidence a judge no longer sees).

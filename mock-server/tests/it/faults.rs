@@ -203,6 +203,11 @@ async fn the_admin_token_guards_the_admin_api() {
     let app = TestApp::spawn_with(|b| b.config(config)).await;
     let r = app.admin(Method::GET, "/state", json!(null)).await;
     assert_eq!(r.status, 401);
+    // the realm tells a runner that this is a gptom-mock's admin API, not a gateway refusing unknown paths
+    assert_eq!(
+        r.header("www-authenticate"),
+        "Bearer realm=\"gptom-mock admin\""
+    );
     let r = app
         .send(app.http.get(app.url("/__admin/state")).bearer_auth("wrong"))
         .await;

@@ -85,6 +85,29 @@ async fn filters_and_clearing() {
     assert_eq!(count("?tid=999888").await, 3);
     assert_eq!(count("?tid=483590").await, 0);
     assert_eq!(count("?since=2026-01-01T00:00:05Z").await, 1);
+    // `after` reads what came since an earlier `lastSeq`; `limit` keeps the newest; `limit=0` only `lastSeq`
+    let last = app
+        .admin(Method::GET, "/journal?limit=0", json!(null))
+        .await
+        .json;
+    assert_eq!(
+        (last["entries"].clone(), last["lastSeq"].as_u64()),
+        (json!([]), Some(3))
+    );
+    assert_eq!(count("?after=1").await, 2);
+    assert_eq!(count("?after=3").await, 0);
+    let newest = app
+        .admin(Method::GET, "/journal?limit=1", json!(null))
+        .await
+        .json;
+    assert_eq!(newest["entries"][0]["path"], "/v1/tasks/b");
+    let bad = app
+        .admin(Method::GET, "/journal?after=-1", json!(null))
+        .await;
+    assert_eq!(
+        (bad.status.as_u16(), bad.json["field"].as_str()),
+        (400, Some("after"))
+    );
     let bad = app
         .admin(Method::GET, "/journal?since=later", json!(null))
         .await;
@@ -99,6 +122,13 @@ async fn filters_and_clearing() {
         200
     );
     assert_eq!(count("").await, 0);
+    let after_clear = app
+        .admin(Method::GET, "/journal?limit=0", json!(null))
+        .await;
+    assert_eq!(
+        after_clear.json["lastSeq"], 3,
+        "sequence numbers survive a clear"
+    );
 }
 
 #[tokio::test]

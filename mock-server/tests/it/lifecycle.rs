@@ -1,7 +1,7 @@
 //! Task lifecycle computed from the clock: realistic and instant latency, outcomes by amount, the FIFO
 //! queue, timeToLive, the device timeout.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::*;
 
@@ -63,12 +63,29 @@ async fn cash_and_batch_are_faster_than_card() {
 }
 
 #[tokio::test]
-async fn instant_latency_completes_at_creation() {
+async fn every_latency_answers_a_create_with_created_and_instant_is_final_by_the_first_poll() {
+    for app in [TestApp::instant().await, TestApp::spawn().await] {
+        let token = app.token().await;
+        for amount in [1111, 1124, 1126] {
+            let r = app.create(&token, &sale(amount)).await;
+            assert_eq!(r.json["status"], "CREATED", "{}", r.text);
+            assert_eq!(r.json["contextId"], Value::Null, "{}", r.text);
+            assert!(r.json.get("exceptionId").is_none(), "{}", r.text);
+        }
+    }
+    // instant: the same instant's first poll is final, with its transaction
     let app = TestApp::instant().await;
     let token = app.token().await;
-    let r = app.create(&token, &sale(1111)).await;
+    let id = app.create_ok(&token, &sale(1111)).await;
+    let r = app.task(&token, &id).await;
     assert_eq!(r.json["status"], "COMPLETED", "{}", r.text);
-    assert!(r.json["contextId"].is_string());
+    let txn = r.json["contextId"].as_str().expect("contextId");
+    assert_eq!(
+        app.get(&token, &format!("/v1/transactions/{txn}"))
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]

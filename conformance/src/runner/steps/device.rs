@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Body, Ctx, Response, StepOutcome, sub};
-use crate::result::{StepResult, Verdict};
+use super::{Body, Ctx, Response, StepOutcome, polled, sub};
+use crate::result::{Exchange, StepResult, Verdict};
 use crate::scenario::vars::substitute_value;
 use crate::scenario::{App2App, App2AppCall, Deeplink};
 
@@ -86,9 +86,10 @@ impl Ctx<'_> {
         self.finish(r, &resp, &a.expect, &a.capture, implicit)
     }
 
-    /// While `first` is `202 {"pending": id}`: move the clock (admin API) or wait `interval`, then `GET
-    /// {route}/{id}`, until another status or `timeout`. The transcript keeps the first exchange and the last
-    /// poll; a note says how long it took.
+    /// While `first` is `202 {"pending": id}`: let `interval` pass (moving a manual clock, waiting otherwise),
+    /// then `GET {route}/{id}`, until another status or `timeout`. The request and its final answer are one
+    /// logical exchange in the transcript (the pending answer and the polls become its `pending` line), so a
+    /// target that answers at once and one that makes the caller wait read the same.
     async fn wait_out(
         &mut self,
         r: &mut StepResult,
@@ -99,19 +100,22 @@ impl Ctx<'_> {
             return Ok(first);
         };
         let path = format!("{}/{id}", p.route);
-        let advance = self.target.manual_clock() && self.target.has_admin();
+        let advance = self.target.manual_clock();
         let keep = r.exchanges.len();
         let mut waited = 0.0_f64;
         let mut polls = 0_u32;
         loop {
             if waited + p.interval > p.timeout + 1e-9 {
-                r.notes.push(pending_note(&id, polls, waited, advance));
+                r.notes.push(format!(
+                    "still pending {id}: {}",
+                    polled(polls, waited, advance)
+                ));
                 return Err(Verdict::Failed(format!(
                     "still pending after {waited}s (timeout {}s)",
                     p.timeout
                 )));
             }
-            self.pass_time(p.interval, advance).await?;
+            self.wait(p.interval, waited, p.timeout).await?;
             waited += p.interval;
             r.exchanges.truncate(keep); // the transcript shows the last poll only
             let resp = self
@@ -119,7 +123,19 @@ impl Ctx<'_> {
                 .await?;
             polls += 1;
             if resp.status != 202 {
-                r.notes.push(pending_note(&id, polls, waited, advance));
+                if let Some(last) = r.exchanges.pop()
+                    && let Some(request) = r.exchanges.last_mut()
+                {
+                    *request = Exchange {
+                        pending: Some(format!(
+                            "202 pending {id}; GET {path} {}",
+                            polled(polls, waited, advance)
+                        )),
+                        elapsed_ms: request.elapsed_ms + last.elapsed_ms,
+                        ..last
+                    }
+                    .with_request_of(request);
+                }
                 return Ok(resp);
             }
         }
@@ -133,14 +149,4 @@ fn pending_id(resp: &Response) -> Option<String> {
     }
     let id = resp.json.as_ref()?.get("pending")?.as_str()?;
     Some(id.to_owned())
-}
-
-fn pending_note(id: &str, polls: u32, waited: f64, advance: bool) -> String {
-    let how = if advance { "clock advanced" } else { "waited" };
-    let times = if polls == 1 {
-        "once".to_owned()
-    } else {
-        format!("{polls} times")
-    };
-    format!("pending {id}: polled {times}, {how} {waited}s")
 }

@@ -1,0 +1,128 @@
+//! A remote gptom-mock whose admin API the runner has is shared with other users: nothing is reset. Before a
+//! scenario, the terminals it uses are noted (latency, mode, reachability) and put on the scenario's latency,
+//! and the journal's end is noted so that `get_journal` reads only what the scenario did; after it, the fault
+//! rules it added are removed and its terminals put back as they were. Other terminals are never touched.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use super::admin;
+use crate::scenario::Scenario;
+use crate::scenario::vars::{Vars, substitute};
+use crate::target::Target;
+
+/// What a scenario found on a shared mock, to put back.
+pub(super) struct House {
+    /// Terminal → its `{latency, mode, reachable}` before the scenario.
+    saved: Vec<(String, Value)>,
+    /// The journal's `lastSeq` before the scenario.
+    pub(super) journal_seq: u64,
+}
+
+impl House {
+    /// Notes the scenario's terminals and the journal's end; sets the scenario's latency on those terminals.
+    pub(super) async fn open(
+        client: &reqwest::Client,
+        target: &Target,
+        s: &Scenario,
+        vars: &Vars,
+    ) -> Result<Self, String> {
+        let mut tids = BTreeSet::new();
+        for step in &s.steps {
+            for t in step.value.tids() {
+                // a TID only a later step captures cannot be known now; the target's own is always there
+                if let Ok(t) = substitute(t, vars) {
+                    tids.insert(t);
+                }
+            }
+        }
+        if let Some(t) = vars.get("tid").and_then(Value::as_str) {
+            tids.insert(t.to_owned());
+        }
+        let mut saved = Vec::new();
+        for tid in tids {
+            let query = serde_urlencoded::to_string([("tid", &tid)]).unwrap_or_default();
+            let state = ok(admin(
+                client,
+                target,
+                "GET",
+                &format!("/__admin/state?{query}"),
+                Value::Null,
+            )
+            .await)?;
+            let Some(t) = state.pointer("/terminals/0") else {
+                continue; // not one of this mock's terminals: nothing to note or change
+            };
+            let before =
+                json!({"latency": t["latency"], "mode": t["mode"], "reachable": t["reachable"]});
+            if t["latency"] != s.latency.as_str() {
+                ok(admin(
+                    client,
+                    target,
+                    "PATCH",
+                    &format!("/__admin/terminals/{tid}"),
+                    json!({"latency": s.latency.as_str()}),
+                )
+                .await)?;
+            }
+            saved.push((tid, before));
+        }
+        let journal = ok(admin(
+            client,
+            target,
+            "GET",
+            "/__admin/journal?limit=0",
+            Value::Null,
+        )
+        .await)?;
+        Ok(Self {
+            saved,
+            journal_seq: journal.get("lastSeq").and_then(Value::as_u64).unwrap_or(0),
+        })
+    }
+
+    /// Removes the fault rules the scenario added and puts its terminals back.
+    pub(super) async fn close(
+        self,
+        client: &reqwest::Client,
+        target: &Target,
+        faults: &[String],
+    ) -> Result<(), String> {
+        for id in faults {
+            // a rule spent by its `times` is gone already (404)
+            let (status, reply) = admin(
+                client,
+                target,
+                "DELETE",
+                &format!("/__admin/faults/{id}"),
+                Value::Null,
+            )
+            .await?;
+            if !(200..300).contains(&status) && status != 404 {
+                return Err(format!(
+                    "DELETE /__admin/faults/{id} answered {status}: {reply}"
+                ));
+            }
+        }
+        for (tid, before) in self.saved {
+            ok(admin(
+                client,
+                target,
+                "PATCH",
+                &format!("/__admin/terminals/{tid}"),
+                before,
+            )
+            .await)?;
+        }
+        Ok(())
+    }
+}
+
+/// A 2xx reply, or the call as an error.
+fn ok(reply: Result<(u16, Value), String>) -> Result<Value, String> {
+    match reply? {
+        (200..=299, v) => Ok(v),
+        (status, v) => Err(format!("the admin API answered {status}: {v}")),
+    }
+}
