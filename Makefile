@@ -1,11 +1,16 @@
 # One or two cargo lines per target. `make test` is what CI (.ci/run) runs.
 CARGO ?= cargo
 
-.PHONY: run demo mock test lint fmt build snapshots schema bench bench-peers bench-micro profile bench-suite reliability schemathesis
+.PHONY: run gateway-check demo mock test lint fmt build snapshots schema bench bench-peers bench-micro profile bench-suite reliability schemathesis
 
-## run: the certification suite (scenarios/) against the embedded mock — the main job
+## run: the certification suite (scenarios/) against the embedded mock — the main job (a cold build shows cargo's progress)
 run:
-	$(CARGO) run -q -p conformance --bin gptom-conformance -- run $(ARGS)
+	$(CARGO) run -p conformance --bin gptom-conformance -- run $(ARGS)
+
+## gateway-check: the suite against a stand-in gateway — a gptom-mock on default flags (realistic latency, real
+## clock) whose admin API the runner does not have — in real time (~10 min); reports in target/gateway/
+gateway-check:
+	bash scripts/gateway-check.sh $(ARGS)
 
 ## demo: start the mock and walk one card sale through the Cloud API with curl
 demo: build
@@ -13,7 +18,7 @@ demo: build
 
 ## mock: start the mock on 127.0.0.1:8080 (Ctrl-C stops it); flags via ARGS='--seed 7'
 mock:
-	$(CARGO) run -q -p mock-server --bin gptom-mock -- $(ARGS)
+	$(CARGO) run -p mock-server --bin gptom-mock -- $(ARGS)
 
 build:
 	$(CARGO) build -q -p mock-server --bin gptom-mock

@@ -167,7 +167,7 @@ pub struct RunArgs {
     /// Write a report: junit=FILE, json=FILE or html=FILE; repeatable.
     #[arg(long = "report", env = "GPTOM_REPORTS", value_delimiter = ',', value_parser = ReportFile::parse, value_name = "KIND=FILE")]
     pub reports: Vec<ReportFile>,
-    /// Scenarios run at once (default: number of cores).
+    /// Scenarios run at once against the embedded mock (default: number of cores); a remote target runs one at a time.
     #[arg(long, env = "GPTOM_JOBS", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
     /// Rewrite the snapshots of passing scenarios instead of comparing them.

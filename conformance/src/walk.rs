@@ -485,7 +485,7 @@ pub async fn walk(
             timeout: opts.timeout,
         });
         let deadline = tokio::time::Instant::now() + opts.timeout;
-        let mut skipped = false;
+        let mut skipped = None;
         let window = loop {
             let window = since(opts, start).await?;
             if reached(item.goal, &window.entries).is_some() {
@@ -493,12 +493,12 @@ pub async fn walk(
             }
             tokio::select! {
                 line = lines.recv() => {
-                    // Enter or `s`: skip the item (a closed input just keeps waiting until the timeout)
-                    if line.is_some() {
-                        skipped = true;
-                        break window;
-                    }
-                    tokio::time::sleep_until(deadline.min(tokio::time::Instant::now() + opts.poll)).await;
+                    // Enter or `s`: skip the item; a closed input means nobody is there to do the items
+                    skipped = Some(match line {
+                        Some(_) => "skipped by the operator",
+                        None => "skipped: no operator (standard input is closed)",
+                    });
+                    break window;
                 }
                 () = tokio::time::sleep(opts.poll) => {}
             }
@@ -773,7 +773,12 @@ fn goal_text(goal: Goal) -> String {
 }
 
 /// Judges one item from the journal entries since it started.
-fn judge_item(item: &Item, opts: &WalkOptions, window: &Journal, skipped: bool) -> ItemResult {
+fn judge_item(
+    item: &Item,
+    opts: &WalkOptions,
+    window: &Journal,
+    skipped: Option<&str>,
+) -> ItemResult {
     let judgement = judge::judge(window);
     let checks: Vec<CheckResult> = judgement
         .checks
@@ -783,8 +788,8 @@ fn judge_item(item: &Item, opts: &WalkOptions, window: &Journal, skipped: bool) 
     let worst = checks.iter().map(|c| c.verdict).max();
     let done = reached(item.goal, &window.entries);
     let (verdict, summary) = match (&done, skipped) {
-        (None, true) => (ItemVerdict::Skipped, "skipped by the operator".to_owned()),
-        (None, false) => (
+        (None, Some(why)) => (ItemVerdict::Skipped, why.to_owned()),
+        (None, None) => (
             ItemVerdict::Fail,
             format!(
                 "not seen within {} s: expected {} ({} requests arrived)",

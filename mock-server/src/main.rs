@@ -46,6 +46,11 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // colour only for a person at a terminal: not into a file or a CI log, never with NO_COLOR set
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
         .init();
     // Handlers go in before the port opens: a SIGTERM sent as soon as the mock answers must drain, not kill.
     let stop = shutdown_signal();

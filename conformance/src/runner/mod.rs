@@ -126,7 +126,7 @@ pub struct RunOptions {
     pub target: TargetSpec,
     /// Default credentials for the steps.
     pub credentials: Credentials,
-    /// Scenarios run at once (embedded only; a remote mock with an admin API runs one at a time).
+    /// Scenarios run at once (embedded only; a remote target, one set of terminals, runs one at a time).
     pub jobs: usize,
     /// Snapshot handling.
     pub snapshots: SnapshotMode,

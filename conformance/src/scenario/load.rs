@@ -88,11 +88,51 @@ pub fn load_str(text: &str, path: &Path) -> Result<Scenario, LoadError> {
             Some(i) => message[..i].to_owned(),
             None => message,
         };
-        LoadError::at(path, loc, message)
+        // A `{` or `[` left open is noticed only on a later line: point at the bracket instead.
+        match unclosed_flow(text, loc.line()) {
+            Some((line, column, open)) => LoadError {
+                file: path.to_owned(),
+                line,
+                column,
+                message: format!(
+                    "this `{open}` is never closed (the parser stopped at line {}: {message})",
+                    loc.line()
+                ),
+            },
+            None => LoadError::at(path, loc, message),
+        }
     })?;
     scenario.file = path.to_owned();
     check(&scenario)?;
     Ok(scenario)
+}
+
+/// The innermost flow bracket (`{` or `[`) still open at the start of line `error_line` (1-based) and opened on
+/// an earlier line: its line, column and character. Quotes and comments are skipped.
+fn unclosed_flow(text: &str, error_line: u64) -> Option<(u64, u64, char)> {
+    let mut open: Vec<(u64, u64, char)> = Vec::new();
+    for (n, line) in (1_u64..).zip(text.lines()) {
+        if n >= error_line {
+            break;
+        }
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (col, c) in (1_u64..).zip(line.chars()) {
+            match (quote, c) {
+                (Some(q), c) if c == q && prev != '\\' => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if prev == ' ' || col == 1 => break,
+                (None, '{' | '[') => open.push((n, col, c)),
+                (None, '}' | ']') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    open.pop()
 }
 
 /// Loads every `*.yaml` under the given files and directories (recursively, sorted), skipping none: each
@@ -526,6 +566,21 @@ mod tests {
     fn unknown_field_points_at_it() {
         let e = err("id: X\ntitle: t\nsteps:\n  - token: {}\n  - create_task:\n      ammount: 1\n");
         assert!(e.starts_with("s.yaml:6:7: unknown field `ammount`"), "{e}");
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_pointed_at_not_the_line_after() {
+        let e = err(
+            "id: X\ntitle: t\nsteps:\n  - token: {}\n  - create_task: {body: {amount: 1111}\n  - poll_task: {}\n",
+        );
+        assert!(
+            e.starts_with("s.yaml:5:18: this `{` is never closed (the parser stopped at line 6:"),
+            "{e}"
+        );
+        // a bracket inside quotes or a comment opens nothing; a wrong indentation stays where it is
+        let e = err("id: X\ntitle: \"a { b\" # [\n  bad: indent\nsteps: []\n");
+        assert!(e.starts_with("s.yaml:3:"), "{e}");
+        assert!(!e.contains("never closed"), "{e}");
     }
 
     #[test]

@@ -146,3 +146,38 @@ async fn a_scripted_pos_walks_through_list_v3() {
     assert!(xml.contains("client-checks"), "{xml}");
     drop(pos);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_standard_input_closed_every_item_is_skipped_at_once() {
+    let pos = Pos::start().await;
+    let (line_tx, mut lines) = mpsc::unbounded_channel::<String>();
+    drop(line_tx); // `… < /dev/null`: nobody at the keyboard
+    let opts = WalkOptions {
+        base: pos.mock.base_url().to_owned(),
+        admin_token: None,
+        credentials: Credentials::default(),
+        list: ListVersion::V1,
+        only: Vec::new(),
+        timeout: Duration::from_secs(3600),
+        poll: Duration::from_millis(5),
+    };
+    // an hour per item if the walk waited: the guard only fires when it does
+    let w = tokio::time::timeout(
+        Duration::from_secs(60),
+        walk::walk(&opts, &mut lines, |_| {}),
+    )
+    .await
+    .expect("the walk does not wait for input that cannot come")
+    .expect("the walk runs");
+    assert!(!w.items.is_empty());
+    for item in &w.items {
+        assert_eq!(item.verdict, ItemVerdict::Skipped, "{item:?}");
+    }
+    assert!(
+        w.items
+            .iter()
+            .any(|i| i.summary == "skipped: no operator (standard input is closed)"),
+        "{:#?}",
+        w.items
+    );
+}

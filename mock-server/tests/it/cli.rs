@@ -75,7 +75,7 @@ async fn port_zero_prints_where_it_listens_and_sigterm_stops_it() {
     let mut child = Command::new(BIN)
         .args(["--port", "0", "--seed", "5", "--clock", "manual"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .unwrap();
@@ -114,11 +114,18 @@ async fn port_zero_prints_where_it_listens_and_sigterm_stops_it() {
             .unwrap()
             .success()
     );
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+    let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
         .await
         .expect("exits within 10 s")
         .unwrap();
-    assert!(status.success(), "{status:?}");
+    assert!(out.status.success(), "{:?}", out.status);
+    // logs into a pipe (a file, a CI log) carry no colour codes
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("stopping"), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "escape codes in a non-terminal log: {log:?}"
+    );
 }
 
 #[test]
