@@ -277,14 +277,18 @@ impl Target {
     }
 }
 
-/// The one HTTP client: no proxy (loopback must not go through one), no redirects, no retries (they would hide
-/// duplicate submissions), explicit timeouts. rustls for https gateways.
+/// The one HTTP client: no proxy (loopback must not go through one), no redirects, no automatic retries (they
+/// would hide duplicate submissions; the runner retries an idempotent request found on a dead pooled
+/// connection itself, and says so), explicit timeouts. rustls for https gateways.
 pub fn http_client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .retry(reqwest::retry::never())
         .connect_timeout(Duration::from_secs(5))
+        // below the idle timeouts servers commonly use (60–75 s): a pooled connection is dropped before the
+        // server closes it under a request
+        .pool_idle_timeout(Duration::from_secs(50))
         .timeout(Duration::from_secs(30))
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))

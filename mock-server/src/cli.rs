@@ -112,9 +112,15 @@ pub struct Cli {
     #[arg(long, env = "GPTOM_MOCK_BODY_LIMIT", value_parser = clap::value_parser!(u64).range(1..))]
     pub body_limit: Option<u64>,
 
-    /// Seconds a client may take to send its request headers [default: 10].
+    /// Seconds a client may take to send a request's headers, from its first byte (slow clients are cut off)
+    /// [default: 10].
     #[arg(long, env = "GPTOM_MOCK_HEADER_READ_TIMEOUT")]
     pub header_read_timeout: Option<f64>,
+
+    /// Seconds a persistent connection may stay idle between requests (advertised as `Keep-Alive: timeout=`)
+    /// [default: 75].
+    #[arg(long, env = "GPTOM_MOCK_KEEP_ALIVE_TIMEOUT")]
+    pub keep_alive_timeout: Option<f64>,
 
     /// Tasks kept; beyond it the oldest final tasks are evicted [default: 100000].
     #[arg(long, env = "GPTOM_MOCK_MAX_TASKS", value_parser = clap::value_parser!(u64).range(1..))]
@@ -203,6 +209,15 @@ impl Cli {
                 "--header-read-timeout {header_read_timeout}: must be 0.1–3600 seconds"
             ));
         }
+        let keep_alive_timeout = self
+            .keep_alive_timeout
+            .or(limits.keep_alive_timeout)
+            .unwrap_or(d.keep_alive_timeout.as_secs_f64());
+        if !(1.0..=86_400.0).contains(&keep_alive_timeout) {
+            return Err(format!(
+                "--keep-alive-timeout {keep_alive_timeout}: must be 1–86400 seconds"
+            ));
+        }
         let ttl = |flag: Option<i64>, file: Option<i64>, default: i64, name: &str| match flag
             .or(file)
             .unwrap_or(default)
@@ -250,6 +265,7 @@ impl Cli {
                 d.body_limit,
             )?,
             header_read_timeout: Duration::from_secs_f64(header_read_timeout),
+            keep_alive_timeout: Duration::from_secs_f64(keep_alive_timeout),
             faults: self.faults.or(file.faults_file),
             inline_faults: file.faults,
             admin_token: self

@@ -58,9 +58,13 @@ pub struct Config {
     pub token_ttls: TokenTtls,
     /// Largest accepted request body, bytes (413 above).
     pub body_limit: usize,
-    /// How long a client may take to send its request headers.
+    /// How long a client may take to send its request headers, from the request's first byte.
     #[serde(serialize_with = "seconds")]
     pub header_read_timeout: Duration,
+    /// How long a persistent connection may stay idle between requests before the mock closes it (advertised
+    /// as `Keep-Alive: timeout=`).
+    #[serde(serialize_with = "seconds")]
+    pub keep_alive_timeout: Duration,
     /// Fault rules loaded at start (YAML list).
     pub faults: Option<PathBuf>,
     /// Fault rules from the config file.
@@ -100,6 +104,7 @@ impl Default for Config {
             token_ttls: TokenTtls::default(),
             body_limit: 64 * 1024,
             header_read_timeout: Duration::from_secs(10),
+            keep_alive_timeout: Duration::from_secs(75),
             faults: None,
             inline_faults: Vec::new(),
             admin_token: None,
@@ -204,6 +209,8 @@ pub struct LimitsFile {
     pub body_limit: Option<usize>,
     /// Seconds a client may take to send its headers.
     pub header_read_timeout: Option<f64>,
+    /// Seconds a persistent connection may stay idle between requests.
+    pub keep_alive_timeout: Option<f64>,
     /// Tasks kept.
     pub max_tasks: Option<usize>,
     /// Transactions kept.
@@ -254,6 +261,7 @@ impl Config {
             limits: Some(LimitsFile {
                 body_limit: Some(self.body_limit),
                 header_read_timeout: Some(self.header_read_timeout.as_secs_f64()),
+                keep_alive_timeout: Some(self.keep_alive_timeout.as_secs_f64()),
                 max_tasks: Some(self.max_tasks),
                 max_transactions: Some(self.max_transactions),
                 max_queue: Some(self.max_queue),

@@ -27,6 +27,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod conn;
 pub mod engine;
 pub mod error;
 pub mod fixtures;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -193,11 +193,14 @@ impl MockServer {
         let addr = listener
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
-        let header_timeout = config.header_read_timeout;
+        let timeouts = crate::conn::Timeouts {
+            keep_alive: config.keep_alive_timeout,
+            header: config.header_read_timeout,
+        };
         let state = AppState::new(config, clock, engine);
         let app = crate::http::router(state.clone());
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, app, header_timeout, stopped));
+        let task = tokio::spawn(serve(listener, app, timeouts, stopped));
         let host = if addr.ip().is_unspecified() {
             "127.0.0.1".to_owned()
         } else {
@@ -260,10 +263,14 @@ impl Drop for MockServer {
 async fn serve(
     listener: TcpListener,
     app: axum::Router,
-    header_timeout: Duration,
+    timeouts: crate::conn::Timeouts,
     mut stop: oneshot::Receiver<()>,
 ) {
     let graceful = GracefulShutdown::new();
+    // Advertised on every answer, so that a client's pool closes an idle connection before the mock does.
+    let keep_alive =
+        hyper::header::HeaderValue::from_str(&format!("timeout={}", timeouts.keep_alive.as_secs()))
+            .unwrap_or(hyper::header::HeaderValue::from_static("timeout=75"));
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -276,18 +283,25 @@ async fn serve(
                     }
                 };
                 let _ = tcp.set_nodelay(true);
+                let (tcp, timer) = crate::conn::watch(tcp, timeouts);
                 let mut http = hyper::server::conn::http1::Builder::new();
-                http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+                // the deadline itself comes from `timeouts` (crate::conn): idle, then headers from the first byte
+                http.timer(timer).header_read_timeout(timeouts.header);
                 let app = app.clone();
+                let keep_alive = keep_alive.clone();
                 let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                     let app = app.clone();
+                    let keep_alive = keep_alive.clone();
                     async move {
                         // Boxed: the router's future is large, and every layer that holds it inline copies it again.
-                        let res = Box::pin(app.oneshot(req.map(axum::body::Body::new))).await.unwrap_or_else(|e| match e {});
+                        let mut res = Box::pin(app.oneshot(req.map(axum::body::Body::new))).await.unwrap_or_else(|e| match e {});
                         // A fault rule asked to drop the connection: an error makes hyper close it unanswered.
                         match res.extensions().get::<DropConnection>() {
                             Some(_) => Err(ConnectionDropped),
-                            None => Ok(res),
+                            None => {
+                                res.headers_mut().insert(hyper::header::HeaderName::from_static("keep-alive"), keep_alive);
+                                Ok(res)
+                            }
                         }
                     }
                 });

@@ -102,7 +102,7 @@ pub fn print_line(r: &ScenarioResult) {
                 .iter()
                 .filter(|s| matches!(s.verdict, Verdict::Skipped(_)))
                 .count();
-            println!("    {style}partial: {skipped} steps skipped{style:#} {DIM}{why}{DIM:#}");
+            println!("    {style}partial, {skipped} steps skipped:{style:#} {DIM}{why}{DIM:#}");
         }
         Verdict::Skipped(why) => println!("    {style}skipped:{style:#} {DIM}{why}{DIM:#}"),
         _ => {}

@@ -368,6 +368,7 @@ async fn run_one(
         at: (0, ""),
         journal_after: house.as_ref().map(|h| h.journal_seq),
         added_faults: Vec::new(),
+        retry_stale: true,
     };
     let mut steps: Vec<StepResult> = Vec::new();
     let mut verdict = Verdict::Passed;
@@ -381,6 +382,7 @@ async fn run_one(
         for i in sec.steps.clone() {
             let step = &s.steps[i].value;
             ctx.at = (i + 1, step.kind());
+            ctx.retry_stale = !step.expect().is_some_and(|e| e.transport_error);
             if !skipped.is_empty()
                 && let Some(var) = crate::scenario::load::used_vars(step)
                     .into_iter()

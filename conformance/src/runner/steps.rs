@@ -49,6 +49,9 @@ pub(super) struct Ctx<'a> {
     pub(super) journal_after: Option<u64>,
     /// Fault rules this scenario added (a remote mock's `remove_faults` and clean-up remove only these).
     pub(super) added_faults: Vec<String>,
+    /// Whether a request on a connection found dead is sent again (not when the step expects a transport
+    /// error: a fault that drops the connection must stay visible).
+    pub(super) retry_stale: bool,
 }
 
 type StepOutcome = Result<(), Verdict>;
@@ -606,7 +609,21 @@ impl Ctx<'_> {
             req = req.body(b);
         }
         let t0 = Instant::now();
-        let sent = req.send().await;
+        let again = req.try_clone();
+        let mut sent = req.send().await;
+        // A pooled connection the server closed while it sat idle fails before any answer: an idempotent
+        // request is sent once more (on another connection; the dead one has left the pool).
+        if let (Err(e), Some(again)) = (&sent, again)
+            && self.retry_stale
+            && idempotent(method)
+            && stale(e)
+        {
+            r.notes.push(format!(
+                "{method} {path}: retried once on a fresh connection ({})",
+                root_cause(e)
+            ));
+            sent = again.send().await;
+        }
         let elapsed_ms = millis(t0.elapsed());
         let mut x = Exchange {
             method: method.to_owned(),
@@ -726,6 +743,28 @@ impl Ctx<'_> {
         }
         Ok(())
     }
+}
+
+/// Methods whose repetition changes nothing on the server.
+fn idempotent(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
+}
+
+/// Whether the request died on a connection the server had already closed: no status came, and the cause is
+/// the peer's close or reset (not a refused connection or a timeout).
+fn stale(e: &reqwest::Error) -> bool {
+    if e.is_connect() || e.is_timeout() || e.status().is_some() {
+        return false;
+    }
+    let cause = root_cause(e).to_ascii_lowercase();
+    [
+        "connection closed",
+        "connection reset",
+        "broken pipe",
+        "unexpected eof",
+    ]
+    .iter()
+    .any(|c| cause.contains(c))
 }
 
 /// Names whose values a transcript never shows (login bodies, and the parameters of a login deep link).

@@ -132,6 +132,25 @@ async fn a_gateway_like_mock_passes_every_scenario_or_runs_it_partly() {
         waited.lock().expect("lock")
     );
 
+    // the reports say what ran partly and why
+    let page = conformance::report::html::render(&results);
+    assert!(page.contains("<h2>Certification items</h2>"), "items table");
+    assert!(page.contains("<span class=\"v partial\">partial</span>"));
+    assert!(
+        page.contains("<tr class=\"detail\"><td colspan=\"4\"><div class=\"sum\">section &quot;the operator cancels on the device&quot;"),
+        "the reason has the row's full width"
+    );
+    let xml = conformance::report::junit::render(&results);
+    assert!(xml.contains("partially run: section"), "{xml}");
+    let doc: Value =
+        serde_json::from_str(&conformance::report::json::render(&results)).expect("json");
+    assert!(
+        doc["summary"]["partial"].as_u64().is_some_and(|n| n > 0),
+        "{}",
+        doc["summary"]
+    );
+    assert_eq!(doc["summary"]["failed"], 0);
+
     // every certification item a POS drives by itself is covered by steps that ran
     let rows = items(&results);
     let not_run: Vec<&str> = rows

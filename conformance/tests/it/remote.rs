@@ -237,3 +237,87 @@ async fn a_shape_mismatch_fails_with_a_readable_diff() {
         "{diff}"
     );
 }
+
+/// A server that answers the first request of each connection and closes the connection on the second one
+/// without answering: what a client sees when a pooled connection was closed by the server as it reused it.
+async fn closes_on_reuse() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                for n in 0.. {
+                    // one whole request: headers, then the body its Content-Length announces
+                    let mut got = Vec::new();
+                    loop {
+                        let Ok(k) = s.read(&mut buf).await else {
+                            return;
+                        };
+                        if k == 0 {
+                            return;
+                        }
+                        got.extend_from_slice(&buf[..k]);
+                        let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
+                        if let Some(end) = text.find("\r\n\r\n") {
+                            let len = text
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            if got.len() >= end + 4 + len {
+                                break;
+                            }
+                        }
+                    }
+                    if n > 0 {
+                        return; // closed under the reused connection's request
+                    }
+                    let _ = s
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+                        .await;
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_pooled_connection_is_retried_once_for_idempotent_requests_only() {
+    let base = closes_on_reuse().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("R.yaml");
+    std::fs::write(
+        &file,
+        "id: R\ntitle: reuse\nsteps:\n  - request: {method: GET, path: /a}\n  - request: {method: GET, path: /b}\n  \
+         - request: {method: POST, path: /c, json: {}, expect: {transport_error: true}}\n",
+    )
+    .expect("write");
+    let s = Arc::new(scenario::load(&file).expect("loads"));
+    let opts = RunOptions {
+        target: TargetSpec::Remote(base),
+        ..RunOptions::default()
+    };
+    let r = conformance::run(std::slice::from_ref(&s), &opts).await;
+    assert_eq!(r[0].verdict, Verdict::Passed, "{}", r[0].transcript);
+    // every request reuses the connection of the one before (the probe of /__admin/health opened the first)
+    let notes = |i: usize| r[0].steps[i].notes.join("\n");
+    for (i, path) in [(0, "/a"), (1, "/b")] {
+        assert!(
+            notes(i).contains(&format!(
+                "GET {path}: retried once on a fresh connection (connection closed before message completed)"
+            )),
+            "{}",
+            r[0].transcript
+        );
+    }
+    assert!(
+        notes(2).is_empty(),
+        "a POST is never sent twice: {}",
+        r[0].transcript
+    );
+}

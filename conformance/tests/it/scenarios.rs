@@ -41,6 +41,27 @@ fn the_committed_schema_is_the_generated_one() {
 }
 
 #[test]
+fn the_mock_only_tag_marks_exactly_the_scenarios_a_target_without_the_admin_api_skips() {
+    let (scenarios, errors) = scenario::load_all(&[super::support::repo().join("scenarios")]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let wrong: Vec<String> = scenarios
+        .iter()
+        .filter(|s| {
+            let all_admin = s
+                .sections()
+                .iter()
+                .all(|sec| sec.needs.contains(&scenario::Need::Admin));
+            all_admin != s.tags.iter().any(|t| t == "mock-only")
+        })
+        .map(|s| s.id().to_owned())
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "tag `mock-only` where every section needs the admin API, and only there: {wrong:?}"
+    );
+}
+
+#[test]
 fn every_snapshot_has_its_scenario() {
     let dir = super::support::repo().join("scenarios");
     let mut orphans = Vec::new();

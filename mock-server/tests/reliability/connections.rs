@@ -291,3 +291,71 @@ async fn a_thousand_idle_connections_stay_under_a_memory_bound() {
     .expect("answered");
     assert_eq!(res.status(), 200);
 }
+
+/// One `GET /__admin/health` on `s`, keep-alive; the status line and headers of the answer.
+async fn health_on(s: &mut TcpStream) -> String {
+    s.write_all(b"GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    // headers, then the JSON body ends with `}`
+    while !(got.windows(4).any(|w| w == b"\r\n\r\n") && got.ends_with(b"}")) {
+        match s.read(&mut buf).await.expect("read") {
+            0 => break,
+            n => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// The paused runtime clock lets the minutes pass without sleeping (the mock's timers are tokio's).
+#[tokio::test(start_paused = true)]
+async fn an_idle_connection_is_kept_for_the_keep_alive_timeout_not_the_header_timeout() {
+    let (mock, _clock) = support::spawn(|_| {}).await; // defaults: header 10 s, keep-alive 75 s
+    let mut s = TcpStream::connect(mock.addr()).await.expect("connect");
+    let first = health_on(&mut s).await;
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    assert!(
+        first
+            .to_ascii_lowercase()
+            .contains("keep-alive: timeout=75"),
+        "advertised: {first}"
+    );
+    // a POS that polls every 10 s, 30 s, 60 s on the same pooled connection is answered every time
+    for idle in [10, 30, 60] {
+        tokio::time::sleep(Duration::from_secs(idle)).await;
+        let again = health_on(&mut s).await;
+        assert!(
+            again.starts_with("HTTP/1.1 200"),
+            "after {idle} s idle: {again:?}"
+        );
+    }
+    // past the keep-alive timeout the mock closes the idle connection, without an unsolicited answer
+    tokio::time::sleep(Duration::from_secs(76)).await;
+    let mut buf = [0u8; 64];
+    let n = timeout(Duration::from_secs(1), s.read(&mut buf))
+        .await
+        .expect("closed, not hanging")
+        .unwrap_or(0);
+    assert_eq!(n, 0, "{:?}", String::from_utf8_lossy(&buf[..n]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_started_after_a_long_idle_still_gets_the_header_timeout_from_its_first_byte() {
+    let (mock, _clock) = support::spawn(|c| c.keep_alive_timeout = Duration::from_secs(300)).await;
+    let mut s = TcpStream::connect(mock.addr()).await.expect("connect");
+    assert!(health_on(&mut s).await.starts_with("HTTP/1.1 200"));
+    tokio::time::sleep(Duration::from_secs(200)).await;
+    // a slow client: half a request line, then nothing
+    s.write_all(b"GET /__admin/hea").await.expect("write");
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    let got = read_some(&mut s, Duration::from_secs(1))
+        .await
+        .expect("cut off 10 s after its first byte, not at the keep-alive timeout");
+    let text = String::from_utf8_lossy(&got);
+    assert!(
+        got.is_empty() || text.starts_with("HTTP/1.1 408"),
+        "{text:?}"
+    );
+}
