@@ -553,7 +553,7 @@ impl Ctx<'_> {
                 }
                 let text = serde_json::to_string(&v).unwrap_or_default();
                 let mut shown = v;
-                hide_secrets(&mut shown);
+                mock_server::http::journal::hide_secrets_as(&mut shown, "REDACTED");
                 let shown = serde_json::to_string_pretty(&shown).unwrap_or_default();
                 (Some(text), Some(shown))
             }
@@ -767,45 +767,6 @@ fn stale(e: &reqwest::Error) -> bool {
     .any(|c| cause.contains(c))
 }
 
-/// Names whose values a transcript never shows (login bodies, and the parameters of a login deep link).
-const SECRETS: [&str; 4] = ["password", "newPassword", "oldPass", "newPass"];
-
-/// Replaces secrets in a request body shown in the transcript: fields named as above, and the same names as
-/// query parameters inside string values (`gptom://login?…&password=…`).
-fn hide_secrets(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m.iter_mut() {
-                if SECRETS.contains(&k.as_str()) {
-                    *x = json!("REDACTED");
-                } else {
-                    hide_secrets(x);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(hide_secrets),
-        Value::String(text) if text.contains('=') => {
-            let mut out = String::with_capacity(text.len());
-            for (i, part) in text.split('&').enumerate() {
-                if i > 0 {
-                    out.push('&');
-                }
-                let name = part.rsplit(['?', '&']).next().unwrap_or(part);
-                match name.split_once('=') {
-                    Some((k, _)) if SECRETS.contains(&k) => {
-                        let keep = part.len() - name.len() + k.len() + 1;
-                        out.push_str(&part[..keep]);
-                        out.push_str("REDACTED");
-                    }
-                    _ => out.push_str(part),
-                }
-            }
-            *text = out;
-        }
-        _ => {}
-    }
-}
-
 /// The innermost cause of a transport error: stable text without the URL (`connection closed before message
 /// completed`, `Connection refused (os error 111)`).
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
@@ -901,14 +862,14 @@ mod tests {
     fn secrets_never_reach_a_transcript() {
         let mut v = json!({"url": "gptom://login?username=a@b&password=p%26w&tid=1", "password": "x",
                            "nested": [{"newPass": "y", "ok": "password-less"}]});
-        hide_secrets(&mut v);
+        mock_server::http::journal::hide_secrets_as(&mut v, "REDACTED");
         assert_eq!(
             v,
             json!({"url": "gptom://login?username=a@b&password=REDACTED&tid=1", "password": "REDACTED",
                    "nested": [{"newPass": "REDACTED", "ok": "password-less"}]})
         );
         let mut first = json!("gptom://change-password?password=a&newPassword=b");
-        hide_secrets(&mut first);
+        mock_server::http::journal::hide_secrets_as(&mut first, "REDACTED");
         assert_eq!(
             first,
             json!("gptom://change-password?password=REDACTED&newPassword=REDACTED")

@@ -288,24 +288,35 @@ fn body_value(bytes: &[u8]) -> Value {
 
 /// Replaces secret fields of a JSON body, and secret parameters inside string values (deep-link URLs).
 fn hide_secrets(v: &mut Value) {
+    hide_secrets_as(v, "[redacted]");
+}
+
+/// [`hide_secrets`] with the text a secret becomes (`gptom-conformance` transcripts write `REDACTED`): fields
+/// named `password`, `newPassword`, `oldPass`, `newPass`, and the same names as parameters of a query or form
+/// held in a string.
+pub fn hide_secrets_as(v: &mut Value, mark: &str) {
     match v {
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
                 if SECRETS.contains(&k.as_str()) {
-                    *x = Value::String("[redacted]".into());
+                    *x = Value::String(mark.to_owned());
                 } else {
-                    hide_secrets(x);
+                    hide_secrets_as(x, mark);
                 }
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(hide_secrets),
-        Value::String(s) if s.contains('=') => *s = hide_in_query(s),
+        Value::Array(a) => a.iter_mut().for_each(|x| hide_secrets_as(x, mark)),
+        Value::String(s) if s.contains('=') => *s = hide_in_query_as(s, mark),
         _ => {}
     }
 }
 
 /// `a=1&password=x&b=2` → `a=1&password=[redacted]&b=2` (form bodies and URL queries).
 fn hide_in_query(text: &str) -> String {
+    hide_in_query_as(text, "[redacted]")
+}
+
+fn hide_in_query_as(text: &str, mark: &str) -> String {
     let (head, query) = match text.split_once('?') {
         Some((h, q)) => (format!("{h}?"), q),
         None => (String::new(), text),
@@ -313,7 +324,7 @@ fn hide_in_query(text: &str) -> String {
     let parts: Vec<String> = query
         .split('&')
         .map(|p| match p.split_once('=') {
-            Some((k, _)) if SECRETS.contains(&k) => format!("{k}=[redacted]"),
+            Some((k, _)) if SECRETS.contains(&k) => format!("{k}={mark}"),
             _ => p.to_owned(),
         })
         .collect();
