@@ -8,7 +8,7 @@ run:
 	$(CARGO) run -p conformance --bin gptom-conformance -- run $(ARGS)
 
 ## gateway-check: the suite against a stand-in gateway — a gptom-mock on default flags (realistic latency, real
-## clock) whose admin API the runner does not have — in real time (~10 min); reports in target/gateway/
+## clock) whose admin API the runner does not have — in real time (~12 min); reports in target/gateway/
 gateway-check:
 	bash scripts/gateway-check.sh $(ARGS)
 

@@ -73,6 +73,15 @@ fn a_missing_snapshot_fails_and_accept_writes_it() {
     let out = cli(&["run", path]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("no snapshot"), "{}", text(&out));
+    // outside ./scenarios, `--id` alone would not find it: the hint names the file
+    assert!(
+        text(&out).contains(&format!(
+            "`gptom-conformance snapshots accept {} --id NEW`",
+            yaml.display()
+        )),
+        "{}",
+        text(&out)
+    );
     let out = cli(&["snapshots", "accept", path]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let snap = fs::read_to_string(dir.path().join("NEW.snap")).expect("written");
@@ -100,6 +109,65 @@ fn a_filter_that_matches_nothing_exits_2() {
     let out = cli(&["run", "--tag", "no-such-tag"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("no scenario matched"), "{}", text(&out));
+}
+
+#[test]
+fn an_unknown_id_is_named_with_the_nearest_one() {
+    let out = cli(&[
+        "run",
+        "--id",
+        "CLOUD-SALE-DECLIND",
+        "--id",
+        "NOTHING-LIKE-IT",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "no scenario has the id \"CLOUD-SALE-DECLIND\" (did you mean CLOUD-SALE-DECLINED?), \"NOTHING-LIKE-IT\""
+        ),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_gptom_mock_that_refuses_the_admin_token_is_a_usage_error() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let config = mock_server::Config {
+        port: 0,
+        admin_token: Some("right".into()),
+        ..mock_server::Config::default()
+    };
+    let mock = rt
+        .block_on(mock_server::MockServer::builder().config(config).start())
+        .expect("mock starts");
+    let base = mock.base_url().to_owned();
+    let run = |token: &str| {
+        cli(&[
+            "run",
+            "--id",
+            "CLOUD-TOKEN-PASSWORD",
+            "--target",
+            &base,
+            "--admin-token",
+            token,
+        ])
+    };
+    let out = run("wrong");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("refused the admin token"),
+        "{}",
+        text(&out)
+    );
+    let out = run("right");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("is a gptom-mock with its admin API"),
+        "{}",
+        text(&out)
+    );
+    drop(mock);
 }
 
 #[test]
