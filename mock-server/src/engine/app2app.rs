@@ -60,6 +60,48 @@ fn error_entity(code: &str, exception: &str, support: String) -> Value {
     json!({"errorCode": code, "supportID": support, "exception": exception})
 }
 
+/// The ECR result and message of a final payment (the transaction result and the inquiry agree).
+fn payment_result(status: TaskStatus, txn: Option<TxnResult>) -> (i64, &'static str) {
+    match (status, txn) {
+        (TaskStatus::Completed, Some(TxnResult::Accepted) | None) => (ret::SUCCESS, "APPROVED"),
+        (TaskStatus::Completed, Some(TxnResult::Declined)) => {
+            (ret::TRANSACTION_DECLINE, "DECLINED")
+        }
+        (TaskStatus::Completed, Some(TxnResult::Cancelled)) | (TaskStatus::Cancelled, _) => {
+            (ret::FAILED, "CANCELLED")
+        }
+        _ => (ret::FAILED, "FAILED"),
+    }
+}
+
+/// The `ErrorResultEntity` of a failed payment (`TransactionResultV2Entity.error`): `errorCode` as GP tom
+/// writes it (`"1-065"`), the task's support id, an exception name [assumption: the vendor documents only
+/// register's exceptions].
+fn failure_entity(support: &str, f: Failure) -> Value {
+    let exception = match f {
+        Failure::Timeout | Failure::TaskExpired => "TimeoutException",
+        Failure::PaymentException => "PaymentException",
+        Failure::InitFailed => "InitializationException",
+    };
+    error_entity(
+        &format!("1-{:03}", error_code(f)),
+        exception,
+        support.to_owned(),
+    )
+}
+
+/// `MerchantInfoEntity` of the mock's merchants.
+fn merchant_info() -> Value {
+    json!({"company": "GP tom mock merchant", "city": "Prague", "street": "Prazska", "house": "10", "location": "", "country": "CZ", "zip": "10100"})
+}
+
+/// `DccDataEntity` (AIDL 1.29): BigDecimal values are JSON numbers.
+fn dcc_entity(d: &super::transaction::DccData) -> Value {
+    json!({"exchangeRate": d.exchange_rate, "markup": d.markup.parse::<f64>().ok(),
+           "regionSchemaIndicator": d.region_schema_indicator, "amount": d.amount.parse::<f64>().ok(),
+           "currencyCode": d.currency, "status": d.status})
+}
+
 fn state_code(status: TaskStatus) -> i64 {
     match status {
         TaskStatus::Created => 1,
@@ -351,15 +393,7 @@ impl Engine {
             .as_ref()
             .map(|t| t.currency.clone())
             .unwrap_or_default();
-        let (result, message) = match (view.status, txn.map(|t| t.result)) {
-            (TaskStatus::Completed, Some(TxnResult::Accepted) | None) => (ret::SUCCESS, "APPROVED"),
-            (TaskStatus::Completed, Some(TxnResult::Declined)) => {
-                (ret::TRANSACTION_DECLINE, "DECLINED")
-            }
-            (TaskStatus::Completed, Some(TxnResult::Cancelled)) => (ret::FAILED, "CANCELLED"),
-            (TaskStatus::Cancelled, _) => (ret::FAILED, "CANCELLED"),
-            _ => (ret::FAILED, "FAILED"),
-        };
+        let (result, message) = payment_result(view.status, txn.map(|t| t.result));
         let mut e = json!({
             "result": result, "error": null, "clientID": reg.client_id.clone().or_else(|| terminal.as_ref().map(client_id)), "responseMessage": message,
             "transactionID": id, "externalTransactionID": txn.map(|t| t.id.clone()),
@@ -367,8 +401,8 @@ impl Engine {
             "merchantID": terminal.as_ref().map(|t| t.merchant_id.clone()), "terminalID": reg.tid,
             "currencyCode": numeric_currency(&currency),
         });
-        if let Some(f) = &view.failure {
-            e["error"] = json!({"platform": "TOM_APP", "code": error_code(f.1), "internalErrorCode": 0, "internalErrorSubCode": 0});
+        if let Some((support, f)) = &view.failure {
+            e["error"] = failure_entity(support, *f);
         }
         if let Some(t) = txn {
             let card = t.card.as_ref();
@@ -383,10 +417,9 @@ impl Engine {
                 "sequenceNumber": t.sequence_number, "batchNumber": t.batch_number.to_string(),
                 "printByPaymentApp": matches!(&view.request, TaskRequest::Transaction(r) if r.print_by_payment_app), "cardProduct": card.map(|c| card_product(&c.brand.card_type)),
                 "receiptNumber": t.receipt_number, "pinOk": card.map(|c| c.pin),
-                "merchantInfo": {"company": "GP tom mock merchant", "city": "Prague", "street": "Prazska", "house": "10", "location": "", "country": "CZ", "zip": "10100"},
+                "merchantInfo": merchant_info(),
                 "cardHolderVerificationMethod": card.map(|c| if c.pin { "PIN" } else { "NONE" }),
-                "dccData": t.dcc.as_ref().map(|d| json!({"exchangeRate": d.exchange_rate, "markup": d.markup,
-                    "regionSchemaIndicator": d.region_schema_indicator, "amount": d.amount, "currencyCode": d.currency, "status": d.status})),
+                "dccData": t.dcc.as_ref().map(dcc_entity),
             });
             merge(&mut e, extra);
         }
@@ -432,10 +465,8 @@ impl Engine {
                 (
                     state_code(v.status),
                     code,
-                    self.tasks
-                        .get(&v.task_id)
-                        .and_then(|t| t.settled.as_ref())
-                        .map_or(now, |s| s.final_at()),
+                    // when the state began, not when it was asked for
+                    self.status_since(&v.task_id, now).unwrap_or(reg.created),
                 )
             }
         };
@@ -461,12 +492,15 @@ impl Engine {
             self.transaction_any(&tid, &t, now)
         });
         let Some(t) = txn else {
-            return json!({"result": ret::TRANSACTION_NOT_FOUND, "responseMessage": "transaction not found", "trasanctionID": id});
+            return reg
+                .and_then(|r| self.batch_inquiry(id, &r, now))
+                .unwrap_or_else(|| json!({"result": ret::TRANSACTION_NOT_FOUND, "responseMessage": "transaction not found",
+                                          "trasanctionID": id, "transacitonType": 0}));
         };
         let card = t.card.as_ref();
         let tip = t.tip_amount.unwrap_or(0);
         json!({
-            "result": if t.result == TxnResult::Accepted { ret::SUCCESS } else { ret::TRANSACTION_DECLINE },
+            "result": payment_result(TaskStatus::Completed, Some(t.result)).0,
             "responseMessage": t.response_message, "trasanctionID": id, "externalTransactionID": t.id,
             "transacitonType": match t.operation { Operation::Sale => 1, Operation::Void => 2, Operation::Refund => 3 },
             "merchantID": t.merchant_id, "terminalID": t.tid, "currencyCode": numeric_currency(&t.currency).to_string(),
@@ -477,10 +511,36 @@ impl Engine {
             "invoiceNumber": null, "date": t.date.to_rfc3339()[2..10].replace('-', ""), "time": t.date.to_rfc3339()[11..19].replace(':', ""),
             "emvAid": card.map(|c| c.brand.aid.clone()), "emvAppLable": card.map(|c| c.brand.label.clone()),
             "sequenceNumber": t.sequence_number, "batchNumber": t.batch_number.to_string(), "receiptNumber": t.receipt_number,
-            "pinOk": card.map(|c| c.pin), "totalAmount": (t.amount + tip).to_string(),
-            "dccData": t.dcc.as_ref().map(|d| json!({"exchangeRate": d.exchange_rate, "markup": d.markup,
-                "regionSchemaIndicator": d.region_schema_indicator, "amount": d.amount, "currencyCode": d.currency, "status": d.status})),
+            "pinOk": card.map(|c| c.pin), "merchantInfo": merchant_info(),
+            "cardHolderVerificationMethod": card.map(|c| if c.pin { "PIN" } else { "NONE" }),
+            "totalAmount": (t.amount + tip).to_string(),
+            "dccData": t.dcc.as_ref().map(dcc_entity),
         })
+    }
+
+    /// The inquiry of a registration that closed a batch (`transacitonType` 4): the batch's number and time.
+    fn batch_inquiry(&mut self, id: &str, reg: &Registration, now: Timestamp) -> Option<Value> {
+        let view = reg.task_id.as_ref().and_then(|t| self.task_any(t, now))?;
+        let TaskRequest::Batch(_) = &view.request else {
+            return None;
+        };
+        let batch_id = view.context_id.as_ref()?;
+        let batch = self
+            .tids
+            .get(&reg.tid)?
+            .batches
+            .iter()
+            .find(|b| &b.id == batch_id)?
+            .clone();
+        let terminal = self.terminal_or_first(Some(&reg.tid)).ok()?;
+        let closed = Timestamp::parse(&batch.closed).unwrap_or(now).to_rfc3339();
+        Some(json!({
+            "result": ret::SUCCESS, "responseMessage": "APPROVED", "trasanctionID": id, "externalTransactionID": batch.id,
+            "transacitonType": 4, "merchantID": terminal.merchant_id, "terminalID": reg.tid,
+            "currencyCode": numeric_currency(&terminal.currency).to_string(),
+            "date": closed[2..10].replace('-', ""), "time": closed[11..19].replace(':', ""),
+            "batchNumber": batch.number.to_string(), "merchantInfo": merchant_info(),
+        }))
     }
 
     /// `getGPTomInfo` (App2AppInfoResponse).
@@ -491,7 +551,13 @@ impl Engine {
         let Ok(device) = self.device(&terminal.tid).cloned() else {
             return json!({"isLoggedIn": false});
         };
-        let loc = merchant_location();
+        // Android's `UserAddress` says `country` where the iOS SDK's `Address` says `county`
+        let mut loc = merchant_location();
+        if let Some(m) = loc.as_object_mut()
+            && let Some(v) = m.remove("county")
+        {
+            m.insert("country".into(), v);
+        }
         json!({
             "appVersion": device.app_version, "isLoggedIn": device.logged_in.is_some(),
             "logInStatus": if device.logged_in.is_some() { "LOGGED_IN" } else { "LOGGED_OUT" },

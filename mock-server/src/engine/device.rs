@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::transaction::{Batch, Transaction, TxnResult};
+use super::transaction::{Batch, CardBrand, Transaction, TxnResult};
 use super::validate::{Operation, PayType};
 use super::{Engine, Error, TaskView, terminal::Terminal};
 use crate::clock::Timestamp;
@@ -77,6 +77,32 @@ pub fn card_product(card_type: &str) -> &'static str {
         "UNIONPAY" => "UNIONPAY",
         "DISCOVER" => "DISCOVERY",
         _ => "UNKNOW",
+    }
+}
+
+/// The values of the iOS SDK's `CardType` (`CardType.swift`).
+pub const IOS_CARD_TYPES: [&str; 12] = [
+    "DISCOVER",
+    "JCBANDVISA",
+    "MASTERCARD",
+    "VISA",
+    "AMEX",
+    "JCB",
+    "TROY",
+    "UNIONPAY",
+    "RUPAY",
+    "PURE",
+    "GIROCARD",
+    "UNKNOWN",
+];
+
+/// A brand's `cardType` on iOS receipts: its `iosCardType`, else its `cardType` when the SDK knows it, else
+/// `UNKNOWN` (never a value the SDK would reject, which would drop the whole receipt).
+pub fn ios_card_type(brand: &CardBrand) -> String {
+    match &brand.ios_card_type {
+        Some(t) => t.clone(),
+        None if IOS_CARD_TYPES.contains(&brand.card_type.as_str()) => brand.card_type.clone(),
+        None => "UNKNOWN".to_owned(),
     }
 }
 
@@ -240,11 +266,18 @@ impl Engine {
                     .filter(move |t| t.pay_type == pay && t.operation == op)
                     .map(|t| t.amount)
             };
-            let (sale, void): (Vec<i64>, Vec<i64>) =
-                (of(Operation::Sale).collect(), of(Operation::Void).collect());
+            let (sale, void, refund): (Vec<i64>, Vec<i64>, Vec<i64>) = (
+                of(Operation::Sale).collect(),
+                of(Operation::Void).collect(),
+                of(Operation::Refund).collect(),
+            );
+            // totals as the batch counts them (refunds included), so the sub-batches add up to the batch
+            let total =
+                sale.iter().sum::<i64>() - void.iter().sum::<i64>() - refund.iter().sum::<i64>();
             json!({"closeBatchNumber": batch.number.to_string(), "saleAmount": major_number(sale.iter().sum()),
-                   "saleCount": sale.len(), "totalAmount": major_number(sale.iter().sum::<i64>() - void.iter().sum::<i64>()),
-                   "totalCount": sale.len() + void.len(), "voidAmount": major_number(void.iter().sum()), "voidCount": void.len()})
+                   "saleCount": sale.len(), "totalAmount": major_number(total),
+                   "totalCount": sale.len() + void.len() + refund.len(), "voidAmount": major_number(void.iter().sum()),
+                   "voidCount": void.len()})
         };
         let t = &batch.totals;
         let tip_average = if t.tips.count == 0 {

@@ -5,7 +5,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
-use super::device::{client_id, major, merchant_location};
+use super::device::{client_id, ios_card_type, major, merchant_location};
 use super::task::TaskStatus;
 use super::transaction::{Transaction, TxnResult};
 use super::validate::{
@@ -183,11 +183,14 @@ struct Params {
 }
 
 impl Params {
+    /// A parameter's value; an empty one (`clientID=`, as the vendor's example app sends on every form) counts
+    /// as absent.
     fn get(&self, name: &str) -> Option<&str> {
         self.list
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
     }
     fn flag(&self, name: &str) -> Option<bool> {
         self.get(name).map(|v| v == "true")
@@ -228,8 +231,8 @@ fn lint(op: Op, params: &Params) -> Vec<String> {
             Op::Login => "login",
             Op::Logout => "logout",
             Op::ChangePassword => "change-password",
-            Op::Status => "appStatus",
-            Op::Detail | Op::BatchDetail => "",
+            // the answer carries `appStatus=`, which is what the SDK routes on: any redirect works
+            Op::Status | Op::Detail | Op::BatchDetail => "",
         })
     {
         out.push(format!("redirectUrl \"{r}\" does not contain the operation path: the iOS SDK cannot tell which result it is"));
@@ -237,11 +240,11 @@ fn lint(op: Op, params: &Params) -> Vec<String> {
     out
 }
 
-fn error(status: bool, name: &str) -> Map<String, Value> {
+/// `status=ERROR&error=…`: every redirect the SDK routes needs `status` (`DeeplinkResult.parseStatus`), failed
+/// logins and password changes included.
+fn error(name: &str) -> Map<String, Value> {
     let mut m = Map::new();
-    if status {
-        m.insert("status".into(), json!("ERROR"));
-    }
+    m.insert("status".into(), json!("ERROR"));
     m.insert("error".into(), json!(name));
     m
 }
@@ -331,38 +334,36 @@ impl Engine {
         now: Timestamp,
     ) -> Result<Step, Map<String, Value>> {
         let tid = terminal.tid.clone();
-        let device = self
-            .device(&tid)
-            .map_err(|_| error(true, "failed"))?
-            .clone();
-        let needs_login = !matches!(op, Op::Login | Op::Status | Op::ChangePassword);
+        let device = self.device(&tid).map_err(|_| error("failed"))?.clone();
+        // logging out is answered COMPLETED whoever is logged in [assumption: the SDK's logout result has no error]
+        let needs_login = !matches!(op, Op::Login | Op::Logout | Op::Status | Op::ChangePassword);
         if needs_login && device.logged_in.is_none() {
-            return Err(error(op != Op::Logout, "userNotLoggedIn"));
+            return Err(error("userNotLoggedIn"));
         }
         if let Some(cid) = p.get("clientID")
             && cid != client_id(terminal)
         {
-            return Err(error(true, "invalidClientId"));
+            return Err(error("invalidClientId"));
         }
         match op {
             Op::Create | Op::Refund => {
-                let amount = amount(p.get("amount")).ok_or_else(|| error(true, "invalidAmount"))?;
+                let amount = amount(p.get("amount")).ok_or_else(|| error("invalidAmount"))?;
                 let tip = match p.get("tipAmount") {
                     None => None,
-                    Some(t) => Some(tip(t).ok_or_else(|| error(true, "invalidAmount"))?),
+                    Some(t) => Some(tip(t).ok_or_else(|| error("invalidAmount"))?),
                 };
                 let pay_type = match p.get("transactionType").unwrap_or("CARD") {
                     "CASH" => PayType::Cash,
                     "CARD" | "ACCOUNT_PAYMENT" | "BLIK_PAYMENT" | "PAYMENT_GATEWAY" => {
                         PayType::Card
                     }
-                    _ => return Err(error(true, "unsupportedTransactionOperationOrType")),
+                    _ => return Err(error("unsupportedTransactionOperationOrType")),
                 };
                 let reference = p.get("originReferenceNum").filter(|r| !r.is_empty());
                 if reference
                     .is_some_and(|r| r.len() > 20 || !r.chars().all(|c| c.is_ascii_alphanumeric()))
                 {
-                    return Err(error(true, "failed"));
+                    return Err(error("failed"));
                 }
                 let operation = if op == Op::Create {
                     Operation::Sale
@@ -385,10 +386,10 @@ impl Engine {
                 let ams = p
                     .get("amsID")
                     .filter(|a| !a.is_empty())
-                    .ok_or_else(|| error(true, "cannotBeVoided"))?;
+                    .ok_or_else(|| error("cannotBeVoided"))?;
                 let origin = self
                     .transaction_any(&tid, ams, now)
-                    .ok_or_else(|| error(true, "cannotBeVoided"))?;
+                    .ok_or_else(|| error("cannotBeVoided"))?;
                 let mut req = self.device_request(
                     terminal,
                     Operation::Void,
@@ -420,7 +421,7 @@ impl Engine {
                     }
                     (None, None) => None,
                 };
-                let txn = txn.ok_or_else(|| error(true, "failed"))?;
+                let txn = txn.ok_or_else(|| error("failed"))?;
                 let mut m = Map::new();
                 m.insert("status".into(), json!("COMPLETED"));
                 m.insert("receipt".into(), self.receipt(&txn, None));
@@ -435,14 +436,14 @@ impl Engine {
                 });
                 let view = self
                     .submit(terminal, req, Channel::Ios, now)
-                    .map_err(|_| error(true, "failedToCloseBatch"))?;
+                    .map_err(|_| error("failedToCloseBatch"))?;
                 Ok(Started(view.task_id))
             }
             Op::BatchDetail => {
-                let ams = p.get("amsID").ok_or_else(|| error(true, "failed"))?;
+                let ams = p.get("amsID").ok_or_else(|| error("failed"))?;
                 let batch = self
                     .batch_json(&tid, ams, now)
-                    .ok_or_else(|| error(true, "failed"))?;
+                    .ok_or_else(|| error("failed"))?;
                 let mut m = Map::new();
                 m.insert("status".into(), json!("COMPLETED"));
                 m.insert("batch".into(), batch);
@@ -452,18 +453,18 @@ impl Engine {
                 let (Some(user), Some(password), Some(login_tid)) =
                     (p.get("username"), p.get("password"), p.get("tid"))
                 else {
-                    return Err(error(false, "invalidUserName"));
+                    return Err(error("invalidUserName"));
                 };
                 let account = self.world.directory.account(user).cloned();
                 let account = account
                     .filter(|a| a.password == password)
-                    .ok_or_else(|| error(false, "invalidCredentials"))?;
+                    .ok_or_else(|| error("invalidCredentials"))?;
                 if !account.tids.iter().any(|t| t == login_tid) {
-                    return Err(error(false, "tidNotAssignedToThisUser"));
+                    return Err(error("tidNotAssignedToThisUser"));
                 }
                 let device = self
                     .device(login_tid)
-                    .map_err(|_| error(false, "tidNotAssignedToThisUser"))?;
+                    .map_err(|_| error("tidNotAssignedToThisUser"))?;
                 device.logged_in = Some(account.username);
                 Ok(Ready(completed()))
             }
@@ -477,7 +478,7 @@ impl Engine {
                 let (Some(user), Some(password), Some(new)) =
                     (p.get("username"), p.get("password"), p.get("newPassword"))
                 else {
-                    return Err(error(false, "invalidUserName"));
+                    return Err(error("invalidUserName"));
                 };
                 let ok = self
                     .world
@@ -485,12 +486,12 @@ impl Engine {
                     .account(user)
                     .is_some_and(|a| a.password == password);
                 if !ok {
-                    return Err(error(false, "invalidCredentials"));
+                    return Err(error("invalidCredentials"));
                 }
                 match p.get("code") {
-                    None => Err(error(false, "passwordPendingConfirmation")),
+                    None => Err(error("passwordPendingConfirmation")),
                     Some(c) if c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit()) => {
-                        Err(error(false, "invalidCode"))
+                        Err(error("invalidCode"))
                     }
                     Some(_) => {
                         if let Some(a) = self.world.directory.accounts.get_mut(user) {
@@ -501,7 +502,7 @@ impl Engine {
                 }
             }
             Op::Status => {
-                let mut m = Map::new();
+                let mut m = completed();
                 m.insert("appStatus".into(), self.app_status(terminal, &device));
                 Ok(Ready(m))
             }
@@ -519,7 +520,7 @@ impl Engine {
     ) -> Result<Step, Map<String, Value>> {
         let view = self
             .submit(terminal, req, Channel::Ios, now)
-            .map_err(|_| error(true, failure))?;
+            .map_err(|_| error(failure))?;
         if let Some(rid) = p.get("requestID") {
             self.request_ids
                 .insert((terminal.tid.clone(), rid.to_owned()), view.task_id.clone());
@@ -638,7 +639,7 @@ impl Engine {
         put("authorizationCode", json!(t.authorization_code));
         put("sequenceNumber", json!(t.sequence_number));
         put("date", json!(t.date.to_rfc3339()));
-        put("cardType", json!(card.map(|c| c.brand.card_type.clone())));
+        put("cardType", json!(card.map(|c| ios_card_type(&c.brand))));
         put("referenceNumber", json!(t.reference_number));
         put("transactionID", json!(task_id.unwrap_or(&t.task_id)));
         put(

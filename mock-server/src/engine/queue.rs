@@ -201,20 +201,35 @@ impl Engine {
         }
     }
 
+    /// The timeline of task `id`: settled, planned in its queue, or as if it began `now`.
+    fn schedule_of<'a>(&'a self, task: &'a Task, now: Timestamp) -> std::borrow::Cow<'a, Schedule> {
+        match (
+            &task.settled,
+            self.tids.get(&task.tid).and_then(|s| s.plans.get(&task.id)),
+        ) {
+            (Some(s), _) | (None, Some(s)) => std::borrow::Cow::Borrowed(s),
+            (None, None) => {
+                std::borrow::Cow::Owned(task.plan(now, self.settings.profiles.ttl_cancelled))
+            }
+        }
+    }
+
+    /// When the status task `id` has at `now` began (app2app's `updated`).
+    pub(super) fn status_since(&self, id: &str, now: Timestamp) -> Option<Timestamp> {
+        let task = self.tasks.get(id)?;
+        let schedule = self.schedule_of(task, now);
+        schedule
+            .steps
+            .iter()
+            .take_while(|(t, _)| *t <= now)
+            .last()
+            .map(|(t, _)| *t)
+    }
+
     /// The task as of `now` (call `settle` first for its effects).
     pub(super) fn view(&self, id: &str, now: Timestamp) -> TaskView {
         let task = &self.tasks[id];
-        let planned;
-        let schedule = match (
-            &task.settled,
-            self.tids.get(&task.tid).and_then(|s| s.plans.get(id)),
-        ) {
-            (Some(s), _) | (None, Some(s)) => s,
-            (None, None) => {
-                planned = task.plan(now, self.settings.profiles.ttl_cancelled);
-                &planned
-            }
-        };
+        let schedule = self.schedule_of(task, now);
         let status = schedule.status_at(now);
         let context_id = (status == TaskStatus::Completed && task.settled.is_some())
             .then(|| task.drawn.context_id.clone());

@@ -25,12 +25,16 @@ pub enum TxnResult {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardBrand {
-    /// `cardType` (iOS SDK spelling: `MASTERCARD`, `VISA`, …).
+    /// `cardType` on the Cloud API (`MASTERCARD`, `VISA`, `MAESTRO`, …).
     pub card_type: String,
     /// `emvAppLabel`.
     pub label: String,
     /// `aid`.
     pub aid: String,
+    /// `cardType` on iOS receipts when `cardType` is not a value of the iOS SDK's `CardType` (a receipt with an
+    /// unknown one is dropped whole by the SDK): e.g. `MASTERCARD` for Maestro [assumption].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ios_card_type: Option<String>,
 }
 
 /// The card brands and entry modes generated card data is drawn from.
@@ -67,8 +71,10 @@ pub struct DccData {
     pub markup: String,
     /// Region schema indicator.
     pub region_schema_indicator: u8,
-    /// Exchange rate.
-    pub exchange_rate: String,
+    /// Exchange rate: units of the terminal's currency per one unit of the cardholder currency, the direction the
+    /// iOS SDK shows (`1 KWD = 76.923077 CZK`, `DCCOptionsWrapper.formattedComparison`) and the vendor's example
+    /// (`26.7471`) reads; a JSON number, as the SDK decodes a `Decimal`.
+    pub exchange_rate: serde_json::Number,
     /// `ACCEPTED`.
     pub status: String,
 }
@@ -77,24 +83,24 @@ impl DccData {
     /// DCC data for a sale of `amount` minor units [assumption: the vendor gives no concrete values]:
     /// C10 (9991) converts to KWD with 3 decimals, C11 (9992) to JPY with no decimal point.
     pub fn for_amount(amount: i64, three_decimals: bool) -> Self {
-        let (currency, rate_milli, amount_text) = if three_decimals {
-            // 1 CZK = 0.013 KWD; `amount` is in hundredths, the result in thousandths (fils)
+        let (currency, rate, amount_text) = if three_decimals {
+            // 1 CZK = 0.013 KWD, i.e. 1 KWD = 76.923077 CZK; `amount` is in hundredths, the result in thousandths
             let fils = amount * 13 / 100;
             (
                 "KWD",
-                "0.013000",
+                76.923077,
                 format!("{}.{:03}", fils / 1000, fils % 1000),
             )
         } else {
-            // 1 CZK = 6.5 JPY; `amount` is in hundredths, JPY has no minor unit
-            ("JPY", "6.500000", format!("{}", amount * 65 / 1000))
+            // 1 CZK = 6.5 JPY, i.e. 1 JPY = 0.153846 CZK; `amount` is in hundredths, JPY has no minor unit
+            ("JPY", 0.153846, format!("{}", amount * 65 / 1000))
         };
         DccData {
             currency: currency.into(),
             amount: amount_text,
             markup: "3.2".into(),
             region_schema_indicator: 1,
-            exchange_rate: rate_milli.into(),
+            exchange_rate: serde_json::Number::from_f64(rate).unwrap_or_else(|| 0.into()),
             status: "ACCEPTED".into(),
         }
     }

@@ -228,7 +228,8 @@ pub struct DccDto {
     amount: String,
     markup: String,
     region_schema_indicator: u8,
-    exchange_rate: String,
+    #[schema(value_type = f64)]
+    exchange_rate: serde_json::Number,
     status: String,
 }
 

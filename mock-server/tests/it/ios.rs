@@ -293,6 +293,7 @@ async fn login_logout_status_and_password_change_drive_the_device() {
     let app = TestApp::instant().await;
     let status = result(&app, "gptom://status?redirectUrl=x://appStatus").await;
     assert_eq!(status["appStatus"]["userInfo"]["tid"], "999888");
+    assert_eq!(status["status"], "COMPLETED");
     assert_eq!(
         result(&app, "gptom://logout?redirectUrl=x://logout").await,
         json!({"status": "COMPLETED"})
@@ -301,6 +302,11 @@ async fn login_logout_status_and_password_change_drive_the_device() {
     assert!(
         status["appStatus"].get("userInfo").is_none(),
         "logged out: no userInfo"
+    );
+    assert_eq!(
+        result(&app, "gptom://logout?redirectUrl=x://logout").await,
+        json!({"status": "COMPLETED"}),
+        "logging out again is no error"
     );
     assert_eq!(
         result(&app, "gptom://transaction/create?amount=100").await,
@@ -320,7 +326,12 @@ async fn login_logout_status_and_password_change_drive_the_device() {
             "invalidUserName",
         ),
     ] {
-        assert_eq!(result(&app, url).await, json!({"error": error}), "{url}");
+        // `status` on every redirect: the SDK's DeeplinkResult routes none without it
+        assert_eq!(
+            result(&app, url).await,
+            json!({"status": "ERROR", "error": error}),
+            "{url}"
+        );
     }
     let ok = result(&app, "gptom://login?username=jan.novak@example.com&password=ABCDEFGHIJKL&tid=999888&redirectUrl=x://login").await;
     assert_eq!(ok, json!({"status": "COMPLETED"}));
@@ -331,11 +342,11 @@ async fn login_logout_status_and_password_change_drive_the_device() {
     let cp = "gptom://change-password?username=jan.novak@example.com&password=ABCDEFGHIJKL&newPassword=NEWPASSWORD1";
     assert_eq!(
         result(&app, cp).await,
-        json!({"error": "passwordPendingConfirmation"})
+        json!({"status": "ERROR", "error": "passwordPendingConfirmation"})
     );
     assert_eq!(
         result(&app, &format!("{cp}&code=12")).await,
-        json!({"error": "invalidCode"})
+        json!({"status": "ERROR", "error": "invalidCode"})
     );
     assert_eq!(
         result(&app, &format!("{cp}&code=123456")).await,
