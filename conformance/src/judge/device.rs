@@ -90,7 +90,7 @@ fn redirect_path(op: &str) -> Option<&'static str> {
         "login" => "login",
         "logout" => "logout",
         "change-password" => "change-password",
-        "status" => "appStatus",
+        // a status answer carries `appStatus=`, which is what the SDK routes on: any redirect works
         _ => return None,
     })
 }
@@ -438,6 +438,189 @@ pub(crate) fn a2a_inquire_after_completed(entries: &[Entry]) -> Outcome {
         return Outcome::NotApplicable(
             "no TransactionInquire of a transaction started in the journal",
         );
+    }
+    Outcome::Judged(out)
+}
+
+/// IOS-VOID-AMSID: every `transaction/cancel` names the sale by its receipt's `amsID` (void of the last sale
+/// included: the SDK's `CancelTransactionParams` has no "last" mode, GP tom refuses a cancel without it).
+pub(crate) fn ios_void_amsid(entries: &[Entry]) -> Outcome {
+    let out: Vec<Finding> = deep_links(entries)
+        .iter()
+        .filter(|l| l.op == "transaction/cancel")
+        .map(|l| {
+            let seqs = vec![l.entry.seq];
+            match l.get("amsID").filter(|a| !a.is_empty()) {
+                Some(a) => Finding::pass(seqs, format!("{}: amsID={a}", l.label())),
+                None => Finding::fail(
+                    seqs,
+                    format!(
+                        "{}: no amsID — GP tom cannot tell which sale to void (answered {})",
+                        l.label(),
+                        l.result_error().unwrap_or("an error")
+                    ),
+                ),
+            }
+        })
+        .collect();
+    if out.is_empty() {
+        return Outcome::NotApplicable("no iOS transaction/cancel in the journal");
+    }
+    Outcome::Judged(out)
+}
+
+/// The deep links that start something on the device and whose answer comes back later.
+const DEVICE_WORK: &[&str] = &[
+    "transaction/create",
+    "transaction/refund",
+    "transaction/cancel",
+    "batch/close",
+];
+
+/// IOS-REDIRECT-WAIT: after a payment, void or batch-close link, the POS waits for its redirect (GP tom answers
+/// when the device is done, up to the 60 s device timeout and more) before it opens the next such link.
+/// Seen in the journal as a new link while the earlier one was still pending (`202 {"pending"}`, no final
+/// answer yet): the POS gave up on the redirect too early and the two operations overlap on the terminal.
+pub(crate) fn ios_redirect_wait(entries: &[Entry]) -> Outcome {
+    let mut pending: Vec<(String, &Entry)> = Vec::new();
+    let mut out = Vec::new();
+    for e in entries {
+        if let Some(id) = e.path.strip_prefix("/ios/deeplink/") {
+            if e.status == 200 {
+                pending.retain(|(p, _)| p != id);
+            }
+            continue;
+        }
+        let Some(l) = deep_links(std::slice::from_ref(e)).into_iter().next() else {
+            continue;
+        };
+        if !DEVICE_WORK.contains(&l.op.as_str()) {
+            continue;
+        }
+        let same_device: Vec<&(String, &Entry)> =
+            pending.iter().filter(|(_, p)| p.tid == e.tid).collect();
+        out.push(match same_device.first() {
+            Some((_, earlier)) => Finding::fail(
+                vec![earlier.seq, e.seq],
+                format!(
+                    "{} opened {} after #{}, whose answer had not come back yet: the POS stopped waiting for the redirect (GP tom answers when the device is done, up to its 60 s timeout)",
+                    l.label(),
+                    secs(earlier.ms, e.ms),
+                    earlier.seq
+                ),
+            ),
+            None => Finding::pass(vec![e.seq], format!("{}: nothing else pending", l.label())),
+        });
+        if e.status == 202
+            && let Some(id) = e.response_body.get("pending").and_then(Value::as_str)
+        {
+            pending.push((id.to_owned(), e));
+        }
+    }
+    if out.is_empty() {
+        return Outcome::NotApplicable("no iOS payment, void or batch-close links in the journal");
+    }
+    Outcome::Judged(out)
+}
+
+/// A2A-STATE-AFTER-FINAL: stateRequest stops at a final state (6, 7, 8); after 3 (INIT_ERROR) the POS sends the
+/// request again (`isRepeatable`) or registers a new id instead of asking for the state again and again.
+pub(crate) fn a2a_state_after_final(entries: &[Entry]) -> Outcome {
+    // per id: (the answer that ended polling: state and seq, stateRequests since then)
+    let mut ended: HashMap<&str, (i64, u64, Vec<u64>)> = HashMap::new();
+    let mut judged: HashSet<&str> = HashSet::new();
+    for e in entries {
+        if is_transaction_request(e)
+            && let Some(id) = e.body_str("transactionID")
+        {
+            ended.remove(id); // sent again: a new attempt starts
+            continue;
+        }
+        let Some(id) = is_a2a(e, "GET", "/app2app/state/")
+            .then(|| a2a_id(e, "/app2app/state/"))
+            .flatten()
+        else {
+            continue;
+        };
+        judged.insert(id);
+        if let Some((_, _, after)) = ended.get_mut(id) {
+            after.push(e.seq);
+            continue;
+        }
+        if let Some(state) = e.response_body.get("state").and_then(Value::as_i64)
+            && [3, 6, 7, 8].contains(&state)
+        {
+            ended.insert(id, (state, e.seq, Vec::new()));
+        }
+    }
+    if judged.is_empty() {
+        return Outcome::NotApplicable("no app2app stateRequest in the journal");
+    }
+    let mut ids: Vec<&str> = judged.into_iter().collect();
+    ids.sort_unstable();
+    let out = ids
+        .into_iter()
+        .map(|id| match ended.get(id) {
+            Some((state, at, after)) if !after.is_empty() => {
+                let mut seqs = vec![*at];
+                seqs.extend(after);
+                let what = if *state == 3 {
+                    "3 (INIT_ERROR, repeatable: send transactionRequestV2 again or register a new id)".to_owned()
+                } else {
+                    format!("{state}, a final state")
+                };
+                let note = format!(
+                    "{id}: {} more stateRequest{} after #{at} answered {what}",
+                    after.len(),
+                    if after.len() == 1 { "" } else { "s" }
+                );
+                if *state != 3 && after.len() == 1 {
+                    Finding::warn(seqs, note)
+                } else {
+                    Finding::fail(seqs, note)
+                }
+            }
+            Some((state, at, _)) => Finding::pass(
+                vec![*at],
+                format!("{id}: stateRequest stopped at state {state} (#{at})"),
+            ),
+            None => Finding::pass(Vec::new(), format!("{id}: no final state asked for")),
+        })
+        .collect();
+    Outcome::Judged(out)
+}
+
+/// The mock's warnings on an app2app request entity (values Gson drops, wrong-case field names).
+const A2A_ENTITY_WARNINGS: &[&str] = &["dropped silently by Gson", "is ignored:", "is ignored by"];
+
+/// A2A-FIELD-NAMES: transactionRequestV2 entities use the AIDL field names and enum values (Gson drops a
+/// lower-case `preferableReceiptType` or a `clientInfo` without `contact` without a word).
+pub(crate) fn a2a_field_names(entries: &[Entry]) -> Outcome {
+    let out: Vec<Finding> = entries
+        .iter()
+        .filter(|e| is_transaction_request(e))
+        .map(|e| {
+            let said: Vec<&str> = e
+                .warnings
+                .iter()
+                .filter(|w| A2A_ENTITY_WARNINGS.iter().any(|m| w.contains(m)))
+                .map(String::as_str)
+                .collect();
+            if said.is_empty() {
+                Finding::pass(
+                    vec![e.seq],
+                    format!("#{} transactionRequestV2: documented fields", e.seq),
+                )
+            } else {
+                Finding::fail(
+                    vec![e.seq],
+                    format!("#{} transactionRequestV2: {}", e.seq, said.join("; ")),
+                )
+            }
+        })
+        .collect();
+    if out.is_empty() {
+        return Outcome::NotApplicable("no app2app transactionRequestV2 in the journal");
     }
     Outcome::Judged(out)
 }

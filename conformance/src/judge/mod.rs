@@ -439,6 +439,16 @@ pub const CHECKS: &[(&str, &str, &str)] = &[
         "Send `amount` and `tipAmount` in deep links as digits in minor units (11.11 CZK is amount=1111); a decimal amount is answered `invalidAmount`.",
     ),
     (
+        "IOS-VOID-AMSID",
+        "iOS voids name the sale by its receipt's amsID",
+        "Send gptom://transaction/cancel with `amsID` = the `amsID` of the sale's receipt, also to void the last sale: the iOS link has no \"last transaction\" mode.",
+    ),
+    (
+        "IOS-REDIRECT-WAIT",
+        "iOS: the POS waits for a payment's redirect before the next payment link",
+        "Wait for GP tom's redirect after a payment, void or batch-close link — it comes when the device is done, after the 60 s device timeout at worst: give the redirect more time than that, and check the result (transaction/detail with your requestID) before starting anything new.",
+    ),
+    (
         "A2A-REGISTER-BEFORE-REQUEST",
         "app2app: every transactionRequestV2 uses a freshly registered transactionID",
         "Call transactionRegisterV2 before every transactionRequestV2 and send the `transactionId` it returned as `transactionID`; reuse an id only when stateRequest answered `isRepeatable: true`.",
@@ -447,6 +457,16 @@ pub const CHECKS: &[(&str, &str, &str)] = &[
         "A2A-STATE-POLL-RATE",
         "app2app: stateRequest at most every 500 ms per transaction",
         "Ask stateRequest again no sooner than 500 ms after the previous answer (the documented interval), until state 6, 7 or 8.",
+    ),
+    (
+        "A2A-STATE-AFTER-FINAL",
+        "app2app: stateRequest stops at a final state and at INIT_ERROR",
+        "Stop calling stateRequest once it answered 6, 7 or 8 (final); on 3 (INIT_ERROR, `isRepeatable`) send transactionRequestV2 again with the same id or register a new one instead of asking for the state again.",
+    ),
+    (
+        "A2A-FIELD-NAMES",
+        "app2app: request entities use the AIDL field names and enum values",
+        "Use the entity's case-sensitive field names (`transactionID`, `originTransactionID`, `clientID`), `preferableReceiptType` EMAIL, PHONE, QR or PRINT (upper case), and `clientInfo: {\"contact\": {\"email\", \"phone\"}}`: Gson drops anything else silently.",
     ),
     (
         "A2A-INQUIRE-AFTER-COMPLETED",
@@ -612,11 +632,15 @@ pub fn judge(journal: &Journal) -> Judgement {
         conclude("IOS-REDIRECT-PATH", device::ios_redirect_path(e)),
         conclude("IOS-FIELD-NAMES", device::ios_field_names(e)),
         conclude("IOS-AMOUNT-MINOR-UNITS", device::ios_amount_minor_units(e)),
+        conclude("IOS-VOID-AMSID", device::ios_void_amsid(e)),
+        conclude("IOS-REDIRECT-WAIT", device::ios_redirect_wait(e)),
         conclude(
             "A2A-REGISTER-BEFORE-REQUEST",
             device::a2a_register_before_request(e),
         ),
         conclude("A2A-STATE-POLL-RATE", device::a2a_state_poll_rate(e)),
+        conclude("A2A-STATE-AFTER-FINAL", device::a2a_state_after_final(e)),
+        conclude("A2A-FIELD-NAMES", device::a2a_field_names(e)),
         conclude(
             "A2A-INQUIRE-AFTER-COMPLETED",
             device::a2a_inquire_after_completed(e),

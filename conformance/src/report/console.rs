@@ -260,9 +260,11 @@ pub fn print_judgement(j: &Judgement) {
         );
         if c.verdict >= CheckVerdict::Warn {
             for e in &c.evidence {
-                let seqs: Vec<String> = e.seqs.iter().map(|s| format!("#{s}")).collect();
                 let note = if e.note == c.summary { "" } else { &e.note };
-                println!("    {DIM}requests {} {note}{DIM:#}", seqs.join(" "));
+                println!(
+                    "    {DIM}requests {} {note}{DIM:#}",
+                    super::seq_list(&e.seqs)
+                );
             }
             if let Some(fix) = c.fix {
                 println!("    {BOLD}fix:{BOLD:#} {fix}");
@@ -336,8 +338,7 @@ pub fn print_walk_event(event: Event<'_>) {
                 r.summary
             );
             if !r.evidence.is_empty() {
-                let seqs: Vec<String> = r.evidence.iter().map(|s| format!("#{s}")).collect();
-                println!("    {DIM}requests {}{DIM:#}", seqs.join(" "));
+                println!("    {DIM}requests {}{DIM:#}", super::seq_list(&r.evidence));
             }
             for c in r.checks.iter().filter(|c| c.verdict >= CheckVerdict::Warn) {
                 println!("    {} {}: {}", c.verdict.label(), c.id, c.summary);

@@ -121,7 +121,7 @@ fn items_table(w: &crate::walk::Walk) -> String {
             ItemVerdict::Warn | ItemVerdict::Skipped => "warn",
             ItemVerdict::Fail => "fail",
         };
-        let seqs: Vec<String> = i.evidence.iter().map(|s| format!("#{s}")).collect();
+        let seqs = super::seq_list(&i.evidence);
         let checks: Vec<String> = i
             .checks
             .iter()
@@ -141,7 +141,7 @@ fn items_table(w: &crate::walk::Walk) -> String {
             title = esc(i.title),
             v = i.verdict.label(),
             sum = esc(&i.summary),
-            seqs = esc(&seqs.join(" ")),
+            seqs = esc(&seqs),
             checks = checks.join("<br>")
         );
     }
@@ -193,13 +193,13 @@ fn render_judgement_with(j: &Judgement, walk: Option<&crate::walk::Walk>) -> Str
         if !c.evidence.is_empty() && c.verdict != CheckVerdict::Pass {
             b.push_str("<ul class=\"ev\">");
             for e in &c.evidence {
-                let seqs: Vec<String> = e.seqs.iter().map(|s| format!("#{s}")).collect();
+                let seqs = super::seq_list(&e.seqs);
                 // the summary already says it: list the requests only
                 let note = if e.note == c.summary { "" } else { &e.note };
                 let _ = write!(
                     b,
                     "<li>requests <span class=\"seq\">{}</span> {}</li>",
-                    esc(&seqs.join(" ")),
+                    esc(&seqs),
                     esc(note)
                 );
             }

@@ -66,9 +66,40 @@ impl ReportFile {
     }
 }
 
+/// Most request numbers one evidence line shows (the JSON report keeps them all).
+pub const SHOWN_SEQS: usize = 12;
+
+/// `#3 #4 #9`, at most [`SHOWN_SEQS`] of them, then `… (+1344 more)`: a POS that logs in for every call must
+/// not bury the report under its request numbers.
+pub fn seq_list(seqs: &[u64]) -> String {
+    let mut out: Vec<String> = seqs
+        .iter()
+        .take(SHOWN_SEQS)
+        .map(|s| format!("#{s}"))
+        .collect();
+    if seqs.len() > SHOWN_SEQS {
+        out.push(format!("… (+{} more)", seqs.len() - SHOWN_SEQS));
+    }
+    out.join(" ")
+}
+
 fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seq_list;
+
+    #[test]
+    fn long_request_lists_are_cut_after_twelve() {
+        assert_eq!(seq_list(&[3, 4]), "#3 #4");
+        let all: Vec<u64> = (1..=1356).collect();
+        let text = seq_list(&all);
+        assert!(text.starts_with("#1 #2 "), "{text}");
+        assert!(text.ends_with("#12 … (+1344 more)"), "{text}");
+    }
 }

@@ -71,6 +71,13 @@ async fn good_pos() -> Pos {
         .deeplink("gptom://transaction/create?amount=1111&requestID=ipad-1&preferableReceiptType=QR&redirectUrl=myapp%3A%2F%2Fgptom%2Ftransaction%2Fcreate")
         .await;
     assert_eq!(link["result"]["status"], "COMPLETED", "{link}");
+    // …and voids it by its receipt's amsID, after waiting for the sale's redirect
+    pos.wait(20.0);
+    let ams = link["result"]["receipt"]["amsID"].as_str().expect("amsID");
+    let void = pos
+        .deeplink(&format!("gptom://transaction/cancel?amsID={ams}&redirectUrl=myapp%3A%2F%2Fgptom%2Ftransaction%2Fcancel"))
+        .await;
+    assert_eq!(void["result"]["status"], "COMPLETED", "{void}");
     // and its Android terminal: register, request, stateRequest every 500 ms, inquire on 6
     pos.wait(30.0);
     assert_eq!(pos.a2a_payment(1111, 0.5).await, 6);
@@ -203,12 +210,12 @@ fn certify_client_judges_a_mock_or_a_saved_journal_with_exit_codes_and_reports()
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
-        text(&out).contains("20 passed, 0 warned, 0 failed"),
+        text(&out).contains("24 passed, 0 warned, 0 failed"),
         "{}",
         text(&out)
     );
     let page = fs::read_to_string(&html_file).expect("html written");
-    assert_eq!(page.matches("<tr class=\"check\"").count(), 20);
+    assert_eq!(page.matches("<tr class=\"check\"").count(), 24);
     let xml = fs::read_to_string(&junit_file).expect("junit written");
     assert!(xml.contains("CLIENT-POLL-RATE"), "{xml}");
 
@@ -381,4 +388,194 @@ async fn an_evicting_journal_warns_that_evidence_may_be_missing() {
     );
     assert!(json::render_judgement(&j).contains("\"evicted\": 2"));
     assert!(html::render_judgement(&j).contains("class=\"notice\""));
+}
+
+/// register → transactionRequestV2 of `amount` → stateRequest every 0.5 s until 3, 6, 7 or 8; then `extra` more
+/// stateRequests. The id and the state polling ended on.
+async fn a2a_sale_then_extra_state_polls(pos: &Pos, amount: i64, extra: usize) -> (String, i64) {
+    let (_, reg) = pos.device_post("/app2app/register", &json!({})).await;
+    let id = reg["transactionId"]
+        .as_str()
+        .expect("registered")
+        .to_owned();
+    pos.device_post(
+        "/app2app/transaction",
+        &json!({"transactionID": id, "transactionType": 1, "amount": amount}),
+    )
+    .await;
+    let mut last = 0;
+    for _ in 0..200 {
+        pos.wait(0.5);
+        let (_, state) = pos.device_get(&format!("/app2app/state/{id}")).await;
+        last = state["state"].as_i64().expect("state");
+        if [3, 6, 7, 8].contains(&last) {
+            break;
+        }
+    }
+    for _ in 0..extra {
+        pos.wait(0.5);
+        pos.device_get(&format!("/app2app/state/{id}")).await;
+    }
+    (id, last)
+}
+
+#[tokio::test]
+async fn an_android_pos_that_keeps_asking_for_the_state_fails_state_after_final() {
+    // flutter-gptom treats state 3 as "not yet" and polls it for five minutes (its GpTomPlugin.kt:329-333)
+    let pos = Pos::start().await;
+    let (_, state) = a2a_sale_then_extra_state_polls(&pos, 1126, 4).await;
+    assert_eq!(state, 3, "1126 ends INIT_ERROR");
+    let j = pos.judgement().await;
+    fails_exactly(&j, "A2A-STATE-AFTER-FINAL");
+    let check = j
+        .checks
+        .iter()
+        .find(|c| c.id == "A2A-STATE-AFTER-FINAL")
+        .expect("check");
+    assert!(
+        check.summary.contains("4 more stateRequests after"),
+        "{}",
+        check.summary
+    );
+    assert!(check.summary.contains("INIT_ERROR"), "{}", check.summary);
+
+    // after a final state: one more read is a warning, more is a failure
+    let pos = Pos::start().await;
+    let (id, state) = a2a_sale_then_extra_state_polls(&pos, 1111, 1).await;
+    assert_eq!(state, 6);
+    pos.device_get(&format!("/app2app/inquire/{id}")).await;
+    let j = pos.judgement().await;
+    let check = j
+        .checks
+        .iter()
+        .find(|c| c.id == "A2A-STATE-AFTER-FINAL")
+        .expect("check");
+    assert_eq!(check.verdict, CheckVerdict::Warn, "{}", check.summary);
+
+    // the good one stops at 6
+    let pos = Pos::start().await;
+    let (id, _) = a2a_sale_then_extra_state_polls(&pos, 1111, 0).await;
+    pos.device_get(&format!("/app2app/inquire/{id}")).await;
+    let j = pos.judgement().await;
+    for c in &j.checks {
+        assert!(c.verdict <= CheckVerdict::Pass, "{}: {}", c.id, c.summary);
+    }
+}
+
+#[tokio::test]
+async fn lower_case_receipt_types_on_android_fail_a2a_field_names() {
+    // gptom_aidl_plugin's iOS side writes "email"; the same mistake in an app2app entity is dropped by Gson
+    let pos = Pos::start().await;
+    let (_, reg) = pos.device_post("/app2app/register", &json!({})).await;
+    let id = reg["transactionId"]
+        .as_str()
+        .expect("registered")
+        .to_owned();
+    pos.device_post(
+        "/app2app/transaction",
+        &json!({"transactionID": id, "transactionType": 1, "amount": 1111, "preferableReceiptType": "email"}),
+    )
+    .await;
+    for _ in 0..20 {
+        pos.wait(0.5);
+        let (_, state) = pos.device_get(&format!("/app2app/state/{id}")).await;
+        if state["state"] == 6 {
+            break;
+        }
+    }
+    pos.device_get(&format!("/app2app/inquire/{id}")).await;
+    let j = pos.judgement().await;
+    fails_exactly(&j, "A2A-FIELD-NAMES");
+    let check = j
+        .checks
+        .iter()
+        .find(|c| c.id == "A2A-FIELD-NAMES")
+        .expect("check");
+    assert!(check.summary.contains("\"email\""), "{}", check.summary);
+}
+
+#[tokio::test]
+async fn an_ios_void_without_amsid_fails_void_amsid() {
+    // flutter-gptom's iOS storno with cancel mode 1 sends no amsID (its GpTomPlugin.swift:209-234)
+    let pos = Pos::start().await;
+    let sale = pos
+        .deeplink("gptom://transaction/create?amount=1111&redirectUrl=myapp%3A%2F%2Fgptom%2Ftransaction%2Fcreate")
+        .await;
+    assert_eq!(sale["result"]["status"], "COMPLETED");
+    pos.wait(10.0);
+    let void = pos
+        .deeplink(
+            "gptom://transaction/cancel?redirectUrl=myapp%3A%2F%2Fgptom%2Ftransaction%2Fcancel",
+        )
+        .await;
+    assert_eq!(void["result"]["error"], "cannotBeVoided");
+    fails_exactly(&pos.judgement().await, "IOS-VOID-AMSID");
+}
+
+#[tokio::test]
+async fn an_ios_pos_that_stops_waiting_for_the_redirect_fails_redirect_wait() {
+    // gptom_aidl_plugin waits 60 s for a payment's redirect and 15 s for a batch close's
+    // (lib/gptom_aidl_plugin_ios.dart:46-47): a payment the device times out after 60 s outlives it
+    let pos = Pos::start().await;
+    let (status, first) = pos
+        .device_post(
+            "/ios/deeplink",
+            &json!({"url": "gptom://transaction/create?amount=1123&redirectUrl=myapp%3A%2F%2Fgptom%2Ftransaction%2Fcreate"}),
+        )
+        .await;
+    assert_eq!(status, 202, "{first}");
+    pos.wait(15.0); // gives up on the redirect and tries again
+    let second = pos
+        .deeplink("gptom://transaction/create?amount=1111&redirectUrl=myapp%3A%2F%2Fgptom%2Ftransaction%2Fcreate")
+        .await;
+    assert_eq!(second["result"]["status"], "COMPLETED");
+    let j = pos.judgement().await;
+    fails_exactly(&j, "IOS-REDIRECT-WAIT");
+    let check = j
+        .checks
+        .iter()
+        .find(|c| c.id == "IOS-REDIRECT-WAIT")
+        .expect("check");
+    assert!(
+        check.summary.contains("opened 15 s after #1"),
+        "{}",
+        check.summary
+    );
+}
+
+#[tokio::test]
+async fn a_pos_that_logs_in_for_every_call_gets_a_readable_report() {
+    let mut pos = Pos::start().await;
+    pos.login().await;
+    let task = pos.created("TRANSACTION", &sale(1111)).await;
+    for _ in 0..40 {
+        pos.wait(2.0);
+        pos.login().await;
+        pos.get(&format!("/v1/tasks/{task}")).await;
+    }
+    let j = pos.judgement().await;
+    let check = j
+        .checks
+        .iter()
+        .find(|c| c.id == "CLIENT-TOKEN-REUSE")
+        .expect("check");
+    assert_eq!(check.verdict, CheckVerdict::Fail, "{}", check.summary);
+    let longest = check
+        .evidence
+        .iter()
+        .map(|e| e.seqs.len())
+        .max()
+        .unwrap_or(0);
+    assert!(longest > 12, "the JSON keeps every request: {longest}");
+    let page = html::render_judgement(&j);
+    let line = page
+        .lines()
+        .flat_map(|l| l.split("<li>"))
+        .find(|l| l.contains("more)") && l.contains("requests"))
+        .expect("a cut evidence line");
+    assert!(line.matches('#').count() <= 12, "{line}");
+    assert!(
+        line.contains(&format!("(+{} more)", longest - 12)),
+        "{line}"
+    );
 }
