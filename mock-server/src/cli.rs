@@ -51,7 +51,8 @@ pub struct Cli {
     #[arg(long, env = "GPTOM_MOCK_PORT")]
     pub port: Option<u16>,
 
-    /// Behaviour profiles, comma-separated: lenient, strict, task-not-found-403, ttl-cancelled, receiptless-success
+    /// Behaviour profiles, comma-separated: lenient, strict, task-not-found-403, ttl-cancelled, receiptless-success,
+    /// a2a-date-ddmmyy
     /// [default: lenient].
     #[arg(long, env = "GPTOM_MOCK_PROFILE")]
     pub profile: Option<String>,

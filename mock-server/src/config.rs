@@ -233,6 +233,9 @@ impl Config {
         if profiles.receiptless_success {
             names.push("receiptless-success");
         }
+        if profiles.a2a_date_ddmmyy {
+            names.push("a2a-date-ddmmyy");
+        }
         ConfigFile {
             bind: Some(self.bind),
             port: Some(self.port),

@@ -102,6 +102,19 @@ fn dcc_entity(d: &super::transaction::DccData) -> Value {
            "currencyCode": d.currency, "status": d.status})
 }
 
+/// An ECR entity's `date` and `time` (`260101`, `000005`): `yyMMdd` by default, `ddMMyy` under the
+/// `a2a-date-ddmmyy` profile.
+fn ecr_date_time(at: Timestamp, ddmmyy: bool) -> (String, String) {
+    let text = at.to_rfc3339(); // 2026-01-01T00:00:05.000Z
+    let (y, m, d) = (&text[2..4], &text[5..7], &text[8..10]);
+    let date = if ddmmyy {
+        format!("{d}{m}{y}")
+    } else {
+        format!("{y}{m}{d}")
+    };
+    (date, text[11..19].replace(':', ""))
+}
+
 fn state_code(status: TaskStatus) -> i64 {
     match status {
         TaskStatus::Created => 1,
@@ -407,12 +420,13 @@ impl Engine {
         if let Some(t) = txn {
             let card = t.card.as_ref();
             let tip = t.tip_amount.unwrap_or(0);
+            let (date, time) = ecr_date_time(t.date, self.settings.profiles.a2a_date_ddmmyy);
             let extra = json!({
                 "amount": t.amount, "tipAmount": tip, "totalAmount": t.amount + tip, "cashbackAmount": 0,
                 "cardNumber": card.map(|c| format!("************{}", c.last4)), "cardIssuer": card.map(|c| c.brand.label.clone()),
                 "cardDataEntry": card.map(|c| entry_type(&c.entry)), "approvedCode": t.authorization_code,
                 "referenceNumber": t.reference_number, "invoiceNumber": null,
-                "date": t.date.to_rfc3339()[2..10].replace('-', ""), "time": t.date.to_rfc3339()[11..19].replace(':', ""),
+                "date": date, "time": time,
                 "emvAid": card.map(|c| c.brand.aid.clone()), "emvAppLabel": card.map(|c| c.brand.label.clone()),
                 "sequenceNumber": t.sequence_number, "batchNumber": t.batch_number.to_string(),
                 "printByPaymentApp": matches!(&view.request, TaskRequest::Transaction(r) if r.print_by_payment_app), "cardProduct": card.map(|c| card_product(&c.brand.card_type)),
@@ -499,6 +513,7 @@ impl Engine {
         };
         let card = t.card.as_ref();
         let tip = t.tip_amount.unwrap_or(0);
+        let (date, time) = ecr_date_time(t.date, self.settings.profiles.a2a_date_ddmmyy);
         json!({
             "result": payment_result(TaskStatus::Completed, Some(t.result)).0,
             "responseMessage": t.response_message, "trasanctionID": id, "externalTransactionID": t.id,
@@ -508,7 +523,7 @@ impl Engine {
             "cardProduct": card.map(|c| card_product(&c.brand.card_type)), "cardNumber": card.map(|c| format!("************{}", c.last4)),
             "cardIssuer": card.map(|c| c.brand.label.clone()), "cardDataEntry": card.map(|c| entry_type(&c.entry)),
             "approvedCode": t.authorization_code, "referenceNumber": t.reference_number, "traceNumber": t.sequence_number,
-            "invoiceNumber": null, "date": t.date.to_rfc3339()[2..10].replace('-', ""), "time": t.date.to_rfc3339()[11..19].replace(':', ""),
+            "invoiceNumber": null, "date": date, "time": time,
             "emvAid": card.map(|c| c.brand.aid.clone()), "emvAppLable": card.map(|c| c.brand.label.clone()),
             "sequenceNumber": t.sequence_number, "batchNumber": t.batch_number.to_string(), "receiptNumber": t.receipt_number,
             "pinOk": card.map(|c| c.pin), "merchantInfo": merchant_info(),
@@ -533,12 +548,15 @@ impl Engine {
             .find(|b| &b.id == batch_id)?
             .clone();
         let terminal = self.terminal_or_first(Some(&reg.tid)).ok()?;
-        let closed = Timestamp::parse(&batch.closed).unwrap_or(now).to_rfc3339();
+        let (date, time) = ecr_date_time(
+            Timestamp::parse(&batch.closed).unwrap_or(now),
+            self.settings.profiles.a2a_date_ddmmyy,
+        );
         Some(json!({
             "result": ret::SUCCESS, "responseMessage": "APPROVED", "trasanctionID": id, "externalTransactionID": batch.id,
             "transacitonType": 4, "merchantID": terminal.merchant_id, "terminalID": reg.tid,
             "currencyCode": numeric_currency(&terminal.currency).to_string(),
-            "date": closed[2..10].replace('-', ""), "time": closed[11..19].replace(':', ""),
+            "date": date, "time": time,
             "batchNumber": batch.number.to_string(), "merchantInfo": merchant_info(),
         }))
     }

@@ -124,12 +124,15 @@ pub struct Profiles {
     /// `receiptless-success`: approved iOS deep links redirect `status=COMPLETED` without `receipt` or `code`, as a
     /// real client observed (device-channels.md §2).
     pub receiptless_success: bool,
+    /// `a2a-date-ddmmyy`: app2app `date` fields as `ddMMyy` (how the flutter-gptom plugin parses them) instead of
+    /// `yyMMdd` [assumption: GP tom documents no format; a client's example `250117` reads as 2025-01-17].
+    pub a2a_date_ddmmyy: bool,
 }
 
 impl Profiles {
     /// The profile names `parse` accepts.
     pub const NAMES: &'static str =
-        "lenient, strict, task-not-found-403, ttl-cancelled, receiptless-success";
+        "lenient, strict, task-not-found-403, ttl-cancelled, receiptless-success, a2a-date-ddmmyy";
 
     /// Parses a comma-separated list, e.g. `strict,task-not-found-403`.
     pub fn parse(list: &str) -> Result<Self, String> {
@@ -141,6 +144,7 @@ impl Profiles {
                 "task-not-found-403" => p.task_not_found_403 = true,
                 "ttl-cancelled" => p.ttl_cancelled = true,
                 "receiptless-success" => p.receiptless_success = true,
+                "a2a-date-ddmmyy" => p.a2a_date_ddmmyy = true,
                 other => {
                     return Err(format!(
                         "unknown profile {other:?}; expected one of {}",

@@ -317,3 +317,58 @@ async fn change_password_confirms_with_an_auth_code() {
         "the new password works on every channel"
     );
 }
+
+#[tokio::test]
+async fn dates_are_year_first_unless_the_ddmmyy_profile_asks_for_day_first() {
+    for (profiles, date) in [("lenient", "260101"), ("a2a-date-ddmmyy", "010126")] {
+        let p = mock_server::Profiles::parse(profiles).unwrap();
+        let app = TestApp::spawn_with(|b| b.latency("instant").profiles(p)).await;
+        app.advance(5.0);
+        let result = pay(&app, json!({"transactionType": 1, "amount": 1111})).await;
+        assert_eq!(
+            (result["date"].as_str(), result["time"].as_str()),
+            (Some(date), Some("000005")),
+            "{profiles}"
+        );
+        let id = result["transactionID"].as_str().unwrap();
+        let inquire = get(&app, &format!("/app2app/inquire/{id}")).await;
+        assert_eq!(inquire["date"], date, "{profiles}");
+    }
+}
+
+#[tokio::test]
+async fn a_failed_payment_result_carries_an_error_result_entity_and_state_updated_is_when_the_state_began()
+ {
+    let app = TestApp::spawn().await; // realistic latency
+    let id = register(&app).await;
+    let r = post(
+        &app,
+        "/app2app/transaction",
+        json!({"transactionID": id, "transactionType": 1, "amount": 1124}),
+    )
+    .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    app.advance(2.5); // IN_PROGRESS since 2 s
+    let a = get(&app, &format!("/app2app/state/{id}")).await;
+    app.advance(1.0);
+    let b = get(&app, &format!("/app2app/state/{id}")).await;
+    assert_eq!(
+        (a["state"].as_i64(), b["state"].as_i64()),
+        (Some(5), Some(5))
+    );
+    assert_eq!(
+        a["updated"], "2026-01-01T00:00:02.000Z",
+        "when IN_PROGRESS began"
+    );
+    assert_eq!(
+        a["updated"], b["updated"],
+        "a state that holds does not move"
+    );
+    app.advance(10.0);
+    let result = get(&app, &format!("/app2app/transaction/{id}")).await;
+    let error = result["error"].as_object().expect("an ErrorResultEntity");
+    let keys: Vec<&str> = error.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["errorCode", "supportID", "exception"], "{result}");
+    assert_eq!(result["error"]["errorCode"], "1-104");
+    assert_eq!(result["error"]["exception"], "PaymentException");
+}
