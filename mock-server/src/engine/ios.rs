@@ -145,7 +145,23 @@ fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
-/// Splits `gptom://path?query` into the path and decoded parameters (`+` stays `+`, as iOS leaves it).
+/// Foundation's `removingPercentEncoding`: `None` when a `%` does not start a valid escape of UTF-8.
+fn removing_percent_encoding(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let valid = bytes.iter().enumerate().all(|(i, b)| {
+        *b != b'%'
+            || (bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    if !valid {
+        return None;
+    }
+    percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
+}
+
+/// Splits `gptom://path?query` into the path and the parameters as GP tom reads them (`Deeplink.from(url:)` of
+/// the iOS SDK): `URLComponents.queryItems` decodes each value once (`+` stays `+`), then `removingPercentEncoding`
+/// decodes it again — a value that fails the second decoding is dropped.
 fn split(url: &str) -> Result<(String, Vec<(String, String)>), String> {
     let rest = url
         .strip_prefix("gptom://")
@@ -154,15 +170,16 @@ fn split(url: &str) -> Result<(String, Vec<(String, String)>), String> {
     let params = query
         .split('&')
         .filter(|p| !p.is_empty())
-        .map(|p| {
+        .filter_map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
+            Some((decode(k), removing_percent_encoding(&decode(v))?))
         })
         .collect();
     Ok((path.trim_end_matches('/').to_owned(), params))
 }
 
-/// The caller's `redirectUrl` with `params` appended, values percent-encoded.
+/// The caller's `redirectUrl` with `params` added to its query (before a `#fragment`, where URL parsers look for
+/// a query), values percent-encoded.
 pub fn redirect_with(base: &str, params: &Map<String, Value>) -> String {
     let query: Vec<String> = params
         .iter()
@@ -174,8 +191,12 @@ pub fn redirect_with(base: &str, params: &Map<String, Value>) -> String {
             format!("{k}={}", utf8_percent_encode(&text, VALUE))
         })
         .collect();
+    let (base, fragment) = match base.split_once('#') {
+        Some((b, f)) => (b, format!("#{f}")),
+        None => (base, String::new()),
+    };
     let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}{}", query.join("&"))
+    format!("{base}{sep}{}{fragment}", query.join("&"))
 }
 
 struct Params {
@@ -719,12 +740,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_split_and_decode_once_keeping_plus() {
+    fn urls_split_and_decode_like_the_sdk_keeping_plus() {
         let (path, params) = split("gptom://transaction/create?amount=1111&clientPhone=+420606505404&redirectUrl=gp%3A%2F%2Ftransaction%2Fcreate").unwrap();
         assert_eq!(path, "transaction/create");
         assert_eq!(params[1], ("clientPhone".into(), "+420606505404".into()));
         assert_eq!(params[2].1, "gp://transaction/create");
         assert!(split("https://example.com").is_err());
+        // decoded twice, as Deeplink.from(url:) does: an app that pre-encodes gets its value back
+        let (_, params) =
+            split("gptom://transaction/create?redirectUrl=gp://x%2523done&ref=50%25").unwrap();
+        assert_eq!(params, [("redirectUrl".into(), "gp://x#done".into())], "50% fails the second decoding");
     }
 
     #[test]
@@ -739,6 +764,10 @@ mod tests {
         assert_eq!(
             redirect_with("fb://success?x=1", &completed()),
             "fb://success?x=1&status=COMPLETED"
+        );
+        assert_eq!(
+            redirect_with("gp://transaction/create#done", &completed()),
+            "gp://transaction/create?status=COMPLETED#done"
         );
     }
 
