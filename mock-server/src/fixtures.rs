@@ -186,6 +186,23 @@ pub fn load(dir: Option<&Path>) -> Result<World, FixtureError> {
             message,
         });
     }
+    let sdk = crate::engine::device::IOS_CARD_TYPES;
+    if let Some(bad) = cards
+        .brands
+        .iter()
+        .filter_map(|b| b.ios_card_type.as_deref())
+        .find(|t| !sdk.contains(t))
+    {
+        return Err(FixtureError {
+            file: cards_src.name,
+            line: None,
+            column: None,
+            message: format!(
+                "iosCardType {bad:?} is not a value of the iOS SDK's CardType ({}): the SDK would drop every receipt of that brand",
+                sdk.join(", ")
+            ),
+        });
+    }
     for (name, p) in &latency {
         let all = [
             p.push_ms,
@@ -433,6 +450,16 @@ mod tests {
         );
         let e = load(Some(d.path())).unwrap_err();
         assert!(e.line.is_some() && e.message.contains("typo"), "{e}");
+
+        let d = dir_with(
+            "cards.yaml",
+            "brands:\n  - {cardType: MAESTRO, label: Maestro, aid: A0000000043060, iosCardType: MAESTRO}\nentryModes: [CHIP]\n",
+        );
+        let e = load(Some(d.path())).unwrap_err();
+        assert!(
+            e.message.contains("iosCardType \"MAESTRO\" is not a value"),
+            "{e}"
+        );
 
         let e = load(Some(Path::new("/definitely/not/here"))).unwrap_err();
         assert!(e.message.contains("directory"), "{e}");

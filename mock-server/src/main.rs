@@ -1,5 +1,6 @@
 //! `gptom-mock`: CLI → Config → tracing → MockServer::start → wait for Ctrl-C/SIGTERM → graceful stop.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -142,12 +143,14 @@ fn deeplink(mut config: mock_server::Config, url: &str, tid: Option<&str>, json:
             for w in &warnings {
                 eprintln!("warning: {w}");
             }
-            if json || redirect.is_none() {
-                let body = serde_json::json!({"redirect": redirect, "result": result, "warnings": warnings});
-                println!("{body}");
-            } else if let Some(r) = redirect {
-                println!("{r}");
-            }
+            let line = if json || redirect.is_none() {
+                serde_json::json!({"redirect": redirect, "result": result, "warnings": warnings})
+                    .to_string()
+            } else {
+                redirect.unwrap_or_default()
+            };
+            // a closed pipe (`| head`) is the reader's choice, not a crash
+            let _ = writeln!(std::io::stdout(), "{line}");
             ExitCode::SUCCESS
         }
         Ok(mock_server::engine::ios::Reply::Pending(id)) => {

@@ -480,7 +480,8 @@ impl Engine {
                     state_code(v.status),
                     code,
                     // when the state began, not when it was asked for
-                    self.status_since(&v.task_id, now).unwrap_or(reg.created),
+                    self.status_since(&v.task_id, now, |a, b| state_code(a) == state_code(b))
+                        .unwrap_or(reg.created),
                 )
             }
         };
@@ -571,10 +572,9 @@ impl Engine {
         };
         // Android's `UserAddress` says `country` where the iOS SDK's `Address` says `county`
         let mut loc = merchant_location();
-        if let Some(m) = loc.as_object_mut()
-            && let Some(v) = m.remove("county")
-        {
-            m.insert("country".into(), v);
+        if let Some(m) = loc.as_object_mut() {
+            m.remove("county");
+            m.insert("country".into(), merchant_info()["country"].clone());
         }
         json!({
             "appVersion": device.app_version, "isLoggedIn": device.logged_in.is_some(),

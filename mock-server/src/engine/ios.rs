@@ -156,7 +156,10 @@ fn removing_percent_encoding(s: &str) -> Option<String> {
     if !valid {
         return None;
     }
-    percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
+    percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 /// Splits `gptom://path?query` into the path and the parameters as GP tom reads them (`Deeplink.from(url:)` of
@@ -361,7 +364,10 @@ impl Engine {
         if needs_login && device.logged_in.is_none() {
             return Err(error("userNotLoggedIn"));
         }
-        if let Some(cid) = p.get("clientID")
+        // only the URIs whose parameters the SDK reads it for (CreateTransactionParams, CancelTransactionParams,
+        // CloseBatchParams): elsewhere it is ignored, with a warning
+        if op.params().contains(&"clientID")
+            && let Some(cid) = p.get("clientID")
             && cid != client_id(terminal)
         {
             return Err(error("invalidClientId"));
@@ -589,6 +595,9 @@ impl Engine {
         };
         if p.op == Op::BatchClose {
             m.insert("status".into(), json!(status));
+            if status == "ERROR" {
+                m.insert("error".into(), json!("failedToCloseBatch"));
+            }
             if let Some(b) = view
                 .context_id
                 .as_ref()
@@ -749,7 +758,11 @@ mod tests {
         // decoded twice, as Deeplink.from(url:) does: an app that pre-encodes gets its value back
         let (_, params) =
             split("gptom://transaction/create?redirectUrl=gp://x%2523done&ref=50%25").unwrap();
-        assert_eq!(params, [("redirectUrl".into(), "gp://x#done".into())], "50% fails the second decoding");
+        assert_eq!(
+            params,
+            [("redirectUrl".into(), "gp://x#done".into())],
+            "50% fails the second decoding"
+        );
     }
 
     #[test]

@@ -214,14 +214,26 @@ impl Engine {
         }
     }
 
-    /// When the status task `id` has at `now` began (app2app's `updated`).
-    pub(super) fn status_since(&self, id: &str, now: Timestamp) -> Option<Timestamp> {
+    /// When task `id` entered the group of statuses it is in at `now`, `same` saying which statuses count as one
+    /// (app2app's `updated`: its state 2 covers STARTED and INIT_OK).
+    pub(super) fn status_since(
+        &self,
+        id: &str,
+        now: Timestamp,
+        same: impl Fn(TaskStatus, TaskStatus) -> bool,
+    ) -> Option<Timestamp> {
         let task = self.tasks.get(id)?;
         let schedule = self.schedule_of(task, now);
-        schedule
+        let reached: Vec<&(Timestamp, TaskStatus)> = schedule
             .steps
             .iter()
             .take_while(|(t, _)| *t <= now)
+            .collect();
+        let (_, current) = **reached.last()?;
+        reached
+            .iter()
+            .rev()
+            .take_while(|(_, s)| same(*s, current))
             .last()
             .map(|(t, _)| *t)
     }
