@@ -44,7 +44,7 @@ pub struct Registration {
     /// Registration time.
     pub created: Timestamp,
     /// A failure before any task (e.g. cancellation expired): (state, error code).
-    pub failed: Option<(i64, i64)>,
+    pub failed: Option<(i64, i64, Timestamp)>,
 }
 
 /// The answer to `transactionRequestV2`.
@@ -97,9 +97,20 @@ fn merchant_info() -> Value {
 
 /// `DccDataEntity` (AIDL 1.29): BigDecimal values are JSON numbers.
 fn dcc_entity(d: &super::transaction::DccData) -> Value {
-    json!({"exchangeRate": d.exchange_rate, "markup": d.markup.parse::<f64>().ok(),
-           "regionSchemaIndicator": d.region_schema_indicator, "amount": d.amount.parse::<f64>().ok(),
+    json!({"exchangeRate": d.exchange_rate, "markup": decimal(&d.markup),
+           "regionSchemaIndicator": d.region_schema_indicator, "amount": decimal(&d.amount),
            "currencyCode": d.currency, "status": d.status})
+}
+
+/// A decimal text as the JSON number Gson writes for a `BigDecimal`: `649` stays an integer, `3.2` a fraction.
+fn decimal(text: &str) -> Option<Value> {
+    match text.parse::<i64>() {
+        Ok(i) => Some(i.into()),
+        Err(_) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
+    }
 }
 
 /// An ECR entity's `date` and `time` (`260101`, `000005`): `yyMMdd` by default, `ddMMyy` under the
@@ -342,11 +353,16 @@ impl Engine {
                         Err((ret::TRANSACTION_ALREADY_VOIDED, e.message))
                     }
                     "TRANSACTION_NOT_FOUND" => Err((ret::TRANSACTION_NOT_FOUND, e.message)),
+                    // the payment app took the request and failed it: a state-8 result with its
+                    // ErrorResultEntity, as every other failed payment
                     "CANCELLATION_EXPIRED" => {
                         if let Some(r) = self.registrations.get_mut(&id) {
-                            r.failed = Some((8, 45));
+                            r.failed = Some((8, 45, now));
                         }
-                        Err((ret::FAILED, e.message))
+                        let support = self.rng.exception_id();
+                        Ok(TxnReply::Done(json!({
+                            "result": ret::FAILED, "responseMessage": e.message, "transactionID": id,
+                            "error": error_entity("1-045", "CancellationExpiredException", support)})))
                     }
                     _ => Err((ret::PARAMETER_INVALID, e.message)),
                 };
@@ -468,7 +484,7 @@ impl Engine {
         };
         let view = reg.task_id.as_ref().and_then(|t| self.task_any(t, now));
         let (state, error, updated) = match (&view, reg.failed) {
-            (_, Some((state, code))) => (state, Some(code), now),
+            (_, Some((state, code, at))) => (state, Some(code), at),
             (None, None) => (1, None, reg.created),
             (Some(v), None) => {
                 let code = v
