@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post, put};
 use serde_json::{Map, Value, json};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::dto::{AdminErrorBody, TaskDto};
 use super::extract::{Body, Segment, parse_json};
@@ -22,24 +22,21 @@ use crate::engine::{self, fault::FaultSpec, outcome::Outcome, terminal::Mode};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The admin routes (nested under `/__admin`).
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/health", get(health))
-        .route("/reset", post(reset))
-        .route("/clock", get(clock).put(set_clock))
-        .route("/clock/advance", post(advance_clock))
-        .route("/terminals/{tid}/next-outcome", put(next_outcome))
-        .route("/terminals/{tid}", patch(patch_terminal))
-        .route("/tasks/{task_id}/cancel", post(cancel_task))
-        .route("/state", get(state))
-        .route(
-            "/faults",
-            post(add_fault).get(list_faults).delete(delete_faults),
-        )
-        .route("/faults/{id}", delete(delete_fault))
-        .route("/journal", get(journal).delete(clear_journal))
-        .route("/devices/{tid}", patch(patch_device))
+/// The admin routes (`/__admin/…`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(reset))
+        .routes(routes!(clock, set_clock))
+        .routes(routes!(advance_clock))
+        .routes(routes!(next_outcome))
+        .routes(routes!(patch_terminal))
+        .routes(routes!(cancel_task))
+        .routes(routes!(state))
+        .routes(routes!(add_fault, list_faults, delete_faults))
+        .routes(routes!(delete_fault))
+        .routes(routes!(journal, clear_journal))
+        .routes(routes!(patch_device))
 }
 
 /// With `--admin-token`, every admin call needs `Authorization: Bearer <token>`.

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{Body, Segment, parse_json};
 use super::journal::Warnings;
@@ -16,20 +16,17 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The app2app routes.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/app2app/register", post(register))
-        .route("/app2app/transaction", post(transaction))
-        .route("/app2app/transaction/{id}", get(result))
-        .route("/app2app/state/{id}", get(state))
-        .route("/app2app/inquire/{id}", get(inquire))
-        .route("/app2app/info", get(info))
-        .route("/app2app/login", post(|s, h, b| login(s, h, b, "login")))
-        .route("/app2app/logout", post(|s, h, b| login(s, h, b, "logout")))
-        .route(
-            "/app2app/change-password",
-            post(|s, h, b| login(s, h, b, "change-password")),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(transaction))
+        .routes(routes!(result))
+        .routes(routes!(state))
+        .routes(routes!(inquire))
+        .routes(routes!(info))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(change_password))
 }
 
 /// The `X-Gptom-Tid` header: absent = the first terminal; present but empty = 400 (it names nothing).
@@ -155,7 +152,39 @@ pub async fn info(
     Ok(Json(app.with_engine(|e, _| e.a2a_info(tid.as_deref()))))
 }
 
-async fn login(
+const TID_HEADER_DOC: &str = "Terminal (default: the first of the fixtures); empty → 400";
+
+/// loginUser: `{username, password, terminalId}`; the outcome is answered in-band (`status`).
+#[utoipa::path(post, path = "/app2app/login", tag = "Android app2app", request_body(content = Option<Object>, description = "`{username, password, terminalId}`"), params(("X-Gptom-Tid" = Option<String>, Header, min_length = 1, description = TID_HEADER_DOC)), responses((status = 200, description = "The result entity"), (status = 400, description = "Not a JSON object, or an empty X-Gptom-Tid", body = super::dto::AdminErrorBody)))]
+pub async fn login(
+    app: State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    account(app, headers, body, "login").await
+}
+
+/// logoutUser.
+#[utoipa::path(post, path = "/app2app/logout", tag = "Android app2app", request_body(content = Option<Object>, description = "no body, or `{}`"), params(("X-Gptom-Tid" = Option<String>, Header, min_length = 1, description = TID_HEADER_DOC)), responses((status = 200, description = "The result entity"), (status = 400, description = "Not a JSON object, or an empty X-Gptom-Tid", body = super::dto::AdminErrorBody)))]
+pub async fn logout(
+    app: State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    account(app, headers, body, "logout").await
+}
+
+/// changePassword.
+#[utoipa::path(post, path = "/app2app/change-password", tag = "Android app2app", request_body(content = Option<Object>, description = "`{oldPass, newPass}` (the logged-in user)"), params(("X-Gptom-Tid" = Option<String>, Header, min_length = 1, description = TID_HEADER_DOC)), responses((status = 200, description = "The result entity"), (status = 400, description = "Not a JSON object, or an empty X-Gptom-Tid", body = super::dto::AdminErrorBody)))]
+pub async fn change_password(
+    app: State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    account(app, headers, body, "change-password").await
+}
+
+async fn account(
     State(app): State<AppState>,
     headers: HeaderMap,
     Body(body): Body,

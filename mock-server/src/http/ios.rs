@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde_json::{Value, json};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{Body, Segment, parse_json};
 use super::journal::Warnings;
@@ -15,10 +15,10 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The iOS routes.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/ios/deeplink", post(open))
-        .route("/ios/deeplink/{id}", get(poll))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(open))
+        .routes(routes!(poll))
 }
 
 fn reply(r: Reply) -> Response {

@@ -15,29 +15,33 @@ pub mod transactions;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
-
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error;
 use crate::state::AppState;
 
 /// The whole HTTP surface: GP tom routes behind the fault layer, `/__admin` behind the optional admin token,
-/// the 404 fallback, and the journal layer (which also writes error bodies) around everything.
+/// the 404 fallback, and the journal layer (which also writes error bodies) around everything. Every route is
+/// registered with its `#[utoipa::path]` entry, so `/openapi.json` lists exactly what the router answers.
 pub fn router(state: AppState) -> Router {
-    let vendor = Router::new()
+    let vendor = OpenApiRouter::new()
         .merge(oauth::routes())
         .merge(tasks::routes())
         .merge(transactions::routes())
         .merge(ios::routes())
         .merge(app2app::routes())
         .layer(from_fn_with_state(state.clone(), faults::apply)); // /__admin is never faulted
-    let latency = state.with_engine(|e, _| e.world().latency.keys().cloned().collect::<Vec<_>>());
     let admin =
         admin::routes().route_layer(from_fn_with_state(state.clone(), admin::require_token));
-    Router::new()
+    let (routes, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(vendor)
-        .nest("/__admin", admin)
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::document(latency)))
+        .merge(admin)
+        .split_for_parts();
+    let latency = state.with_engine(|e, _| e.world().latency.keys().cloned().collect::<Vec<_>>());
+    routes
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::document(doc, latency)))
         .fallback(error::not_found)
         // One layer around everything: journal, error bodies, log line (each extra layer costs per request).
         .layer(from_fn_with_state(state.clone(), journal::record))

@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
-use axum::routing::post;
 use base64::Engine as _;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{Body, content_type};
 use crate::engine::token::{OAuthError, TokenGrant, TokenPath};
@@ -12,10 +12,10 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The token routes.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/cloud/oauth/token", post(cloud_token))
-        .route("/api/oauth/token", post(api_token))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(cloud_token))
+        .routes(routes!(api_token))
 }
 
 /// Password grant (documented here) or refresh grant (lenient profile).

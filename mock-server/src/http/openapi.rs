@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document of the GP tom surface and the admin API, generated from the handlers'
-//! `#[utoipa::path]` annotations, served at `/openapi.json` with Swagger UI (vendored, works offline) at `/docs`.
+//! `#[utoipa::path]` annotations (registered with their routes by `utoipa-axum`), served at `/openapi.json` with Swagger UI (vendored, works offline) at `/docs`.
 
 use serde_json::Value;
 use utoipa::openapi::RefOr;
@@ -7,23 +7,13 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, app2app, dto, ios, oauth, tasks, transactions};
+use super::dto;
 
-/// The document.
+/// What the document says besides its paths; the paths come from the router (`http::router`), which
+/// registers each handler with its `#[utoipa::path]` entry.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "gptom-mock", description = "A stateful mock of the GP tom Cloud API (Global Payments), plus its admin API."),
-    paths(
-        oauth::cloud_token, oauth::api_token,
-        tasks::create_transaction, tasks::create_batch, tasks::read, tasks::create_other,
-        tasks::read_transaction_id, tasks::read_batch_id,
-        transactions::read,
-        admin::health, admin::reset, admin::clock, admin::set_clock, admin::advance_clock, admin::next_outcome,
-        admin::patch_terminal, admin::cancel_task, admin::state, admin::add_fault, admin::list_faults,
-        admin::delete_faults, admin::delete_fault, admin::journal, admin::clear_journal,
-        ios::open, ios::poll, admin::patch_device,
-        app2app::register, app2app::transaction, app2app::result, app2app::state, app2app::inquire, app2app::info,
-    ),
     components(schemas(dto::VendorErrorBody, dto::OAuthErrorBody, dto::AdminErrorBody)),
     modifiers(&Security),
     tags(
@@ -36,10 +26,12 @@ use super::{admin, app2app, dto, ios, oauth, tasks, transactions};
 )]
 pub struct ApiDoc;
 
-/// The document as served: [`ApiDoc`] plus what only the running mock knows, the loaded latency profile
+/// The document as served: the router's plus what only the running mock knows, the loaded latency profile
 /// names (the `latency` of `PATCH /__admin/terminals/{tid}` becomes an enum of them).
-pub fn document(latency_profiles: impl IntoIterator<Item = String>) -> utoipa::openapi::OpenApi {
-    let mut doc = ApiDoc::openapi();
+pub fn document(
+    mut doc: utoipa::openapi::OpenApi,
+    latency_profiles: impl IntoIterator<Item = String>,
+) -> utoipa::openapi::OpenApi {
     let body = doc
         .components
         .as_mut()

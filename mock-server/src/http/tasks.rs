@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::routing::post;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::dto::TaskDto;
 use super::extract::{Bearer, Body, Segment, parse_json, require_json};
@@ -12,16 +12,13 @@ use crate::engine::token::Claims;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The task routes. The two documented classes have their own paths; `{key}` takes the task id on GET and
+/// The task routes. The two documented classes have their own paths; `{taskId}` takes the task id on GET and
 /// any other class on POST.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route(
-            "/v1/tasks/TRANSACTION",
-            post(create_transaction).get(read_transaction_id),
-        )
-        .route("/v1/tasks/BATCH", post(create_batch).get(read_batch_id))
-        .route("/v1/tasks/{key}", post(create_other).get(read))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_transaction, read_transaction_id))
+        .routes(routes!(create_batch, read_batch_id))
+        .routes(routes!(create_other, read))
 }
 
 async fn create(

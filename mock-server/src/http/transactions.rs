@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::dto::TransactionDto;
 use super::extract::{Bearer, Segment};
@@ -10,8 +10,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The transaction route.
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/v1/transactions/{id}", get(read))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(read))
 }
 
 /// Transaction detail, including the receipt fields.
