@@ -28,6 +28,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod conn;
+pub mod contract;
 pub mod engine;
 pub mod error;
 pub mod fixtures;

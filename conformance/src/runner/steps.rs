@@ -167,7 +167,8 @@ impl Ctx<'_> {
                 Ok(())
             }
             Step::AddFault(f) => {
-                let rule = serde_json::to_value(f).map_err(|e| Verdict::Errored(e.to_string()))?;
+                let rule =
+                    serde_json::to_value(f.rule()).map_err(|e| Verdict::Errored(e.to_string()))?;
                 let rule = substitute_value(&rule, &self.vars).map_err(Verdict::Errored)?;
                 let reply = self
                     .admin_call("POST", "/__admin/faults", rule.clone())

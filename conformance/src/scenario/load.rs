@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_saphyr::Location;
 
 use super::vars::{references, references_in};
-use super::{
-    AddFault, App2App, App2AppCall, FaultAction, FaultDelay, Grant, JsonCheck, Scenario, Step,
-};
+use super::{AddFault, App2App, App2AppCall, FaultAction, Grant, JsonCheck, Scenario, Step};
 
 /// Task statuses a `poll_task` may wait for or list (cloud-mock.md §8).
 pub const STATUSES: [&str; 8] = [
@@ -366,41 +364,9 @@ fn check_app2app(a: &App2App) -> Result<(), String> {
     check_polling(a.interval, a.timeout)
 }
 
-/// What the mock would reject with a 400, caught before anything is sent.
+/// What the mock would reject with a 400, caught before anything is sent (the mock's own check).
 fn check_fault(f: &AddFault) -> Result<(), String> {
-    match &f.action {
-        FaultAction::Respond(r) if !(400..=599).contains(&r.status) => {
-            return Err(format!(
-                "action.respond.status {}: must be 400–599",
-                r.status
-            ));
-        }
-        FaultAction::Respond(r) if r.kind.is_empty() => {
-            return Err("action.respond.type must not be empty".to_owned());
-        }
-        FaultAction::DelayMs(FaultDelay::Range([min, max])) if min > max => {
-            return Err(format!(
-                "action.delay_ms [{min}, {max}]: min must not exceed max"
-            ));
-        }
-        FaultAction::Drop(false) => {
-            return Err(
-                "action.drop must be true (omit the rule to keep the connection)".to_owned(),
-            );
-        }
-        _ => {}
-    }
-    if let Some(p) = f.probability
-        && !(0.0..=1.0).contains(&p)
-    {
-        return Err(format!("probability {p}: must be between 0 and 1"));
-    }
-    if f.times == Some(0) {
-        return Err(
-            "times must be at least 1 (omit it for a rule that stays until removed)".to_owned(),
-        );
-    }
-    Ok(())
+    f.rule().check().map_err(|(_, why)| why)
 }
 
 fn check_json(c: &JsonCheck) -> Result<(), String> {

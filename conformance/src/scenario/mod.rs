@@ -23,9 +23,11 @@ pub mod vars;
 use std::path::PathBuf;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
+
+pub use mock_server::contract::fault::{FaultAction, FaultMatch, FaultSpec};
 
 pub use device::{App2App, App2AppCall, Deeplink};
 pub use load::{LoadError, load, load_all, load_str};
@@ -740,11 +742,10 @@ pub struct Reset {
 /// `{match: {method: POST, path: /v1/tasks/*, tid: "{{tid}}"}, action: {respond: {status: 502, type:
 /// PUSH_NOTIFICATION_FAILED}}, times: 1}`. Strings may use `{{var}}`. The mock answers `{"id": "f1"}`:
 /// `capture: {rule: id}` keeps it for a later `remove_faults`.
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddFault {
     /// A label for reports (not sent).
-    #[serde(skip_serializing)]
     pub name: Option<String>,
     /// Which requests; absent fields match anything (an empty match matches every GP tom call).
     #[serde(default, rename = "match")]
@@ -752,73 +753,24 @@ pub struct AddFault {
     /// What happens to a matching request.
     pub action: FaultAction,
     /// Chance per matching request, 0–1 (default 1), drawn from the mock's seeded RNG.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub probability: Option<f64>,
     /// How many times the rule may apply, ≥ 1 (default: until removed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub times: Option<u32>,
     /// Variables to capture from the mock's reply, e.g. `{rule: id}`.
-    #[serde(default, skip_serializing)]
+    #[serde(default)]
     pub capture: Map<String, Value>,
 }
 
-/// Which requests a fault rule applies to (names as the admin API spells them).
-#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FaultMatch {
-    /// HTTP method, case-insensitive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
-    /// Path glob: `*` within one segment, `**` across segments (`/v1/tasks/*`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Terminal id, from the body's `Tid`, the token form's `tid` or the bearer token's `tid` claim.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tid: Option<String>,
-    /// The task body's `amount`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// `TRANSACTION` or `BATCH` (task creation only).
-    #[serde(rename = "taskClass", skip_serializing_if = "Option::is_none")]
-    pub task_class: Option<String>,
-}
-
-/// What a fault rule does: exactly one of `respond`, `delay_ms`, `drop`.
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum FaultAction {
-    /// Answer with this vendor error instead of the real response.
-    Respond(FaultRespond),
-    /// Wait this many milliseconds (or a seeded draw from `[min, max]`), then answer normally. Keep it to a few
-    /// ms in scenarios: it is wall time, and transcripts never show durations.
-    DelayMs(FaultDelay),
-    /// `true`: close the connection without answering (the step sees a transport error; expect it with
-    /// `expect: {transport_error: true}`).
-    Drop(bool),
-}
-
-/// The error a `respond` fault answers with (the mock's one error envelope adds `exceptionId` and `context`).
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FaultRespond {
-    /// HTTP status, 400–599.
-    pub status: u16,
-    /// Vendor `type`, e.g. `TERMINAL_ACCESS_DENIED`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// `message`; the mock picks one when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
-/// A fixed delay or a `[min, max]` range in milliseconds.
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(untagged)]
-pub enum FaultDelay {
-    /// Always this long.
-    Fixed(u64),
-    /// Drawn from `[min, max]` by the mock's seeded RNG.
-    Range([u64; 2]),
+impl AddFault {
+    /// The rule as the admin API takes it (before `{{var}}` substitution).
+    pub fn rule(&self) -> FaultSpec {
+        FaultSpec {
+            matches: self.matches.clone(),
+            action: self.action.clone(),
+            probability: self.probability,
+            times: self.times,
+        }
+    }
 }
 
 /// `remove_faults`: `DELETE /__admin/faults` (all) or `DELETE /__admin/faults/{id}`.

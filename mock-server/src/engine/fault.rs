@@ -1,140 +1,13 @@
-//! Fault rules (cloud-mock.md §12): match a request by method, path glob, TID, amount and task class, then
-//! respond with an error, add latency, or drop the connection — with a seeded probability and a remaining
-//! count. `decide` is pure apart from the RNG and the counters; waiting happens in the HTTP layer, outside
-//! the engine lock. No axum.
+//! The fault rule set (cloud-mock.md §12): rules in creation order, their counters and the decision for one
+//! request. The rule itself is [`crate::contract::fault`]. `decide` is pure apart from the RNG and the
+//! counters; waiting happens in the HTTP layer, outside the engine lock. No axum.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+pub use crate::contract::fault::{
+    Delay, FaultAction, FaultMatch, FaultSpec, RequestFacts, Respond, glob,
+};
 use crate::rng::MockRng;
-
-/// What a request looks like to the rules.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RequestFacts {
-    /// `GET`, `POST`, …
-    pub method: String,
-    /// Path without the query.
-    pub path: String,
-    /// TID from the body (`Tid`), the form (`tid`) or the bearer token.
-    pub tid: Option<String>,
-    /// `amount` of a task body.
-    pub amount: Option<i64>,
-    /// `TRANSACTION` / `BATCH` for task creation.
-    pub task_class: Option<String>,
-}
-
-/// Which requests a rule applies to; absent fields match anything.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct FaultMatch {
-    /// HTTP method (case-insensitive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
-    /// Path glob: `*` matches within a segment, `**` across segments (`/v1/tasks/*`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Terminal id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tid: Option<String>,
-    /// Task amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// `TRANSACTION` or `BATCH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_class: Option<String>,
-}
-
-/// An error response a rule forces.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Respond {
-    /// HTTP status, 400..=599.
-    pub status: u16,
-    /// Vendor `type`, e.g. `PUSH_NOTIFICATION_FAILED`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// `message` (a default per status when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
-/// Added latency: fixed milliseconds or a `[min, max]` range drawn by the seeded RNG.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(untagged)]
-pub enum Delay {
-    /// Always this long.
-    Fixed(u64),
-    /// Uniform in `[min, max]`.
-    Range([u64; 2]),
-}
-
-/// What a rule does (exactly one of the three).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum FaultAction {
-    /// Answer with this error instead of the real response.
-    Respond(Respond),
-    /// Wait, then answer normally.
-    DelayMs(Delay),
-    /// Close the connection without answering.
-    Drop(bool),
-}
-
-/// A fault rule as given by the admin API or a faults file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FaultSpec {
-    /// Which requests.
-    #[serde(default, rename = "match")]
-    pub matches: FaultMatch,
-    /// What happens.
-    pub action: FaultAction,
-    /// Chance per matching request, 0–1 (default 1), drawn from the seeded RNG.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub probability: Option<f64>,
-    /// How many more times it may apply (default: unlimited).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub times: Option<u32>,
-}
-
-impl FaultSpec {
-    /// Checks values serde cannot: status range, probability range, delay range. Returns `(field, reason)`.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
-        match &self.action {
-            FaultAction::Respond(r) if !(400..=599).contains(&r.status) => {
-                return Err((
-                    "action.respond.status",
-                    format!("status {} must be 400..=599", r.status),
-                ));
-            }
-            FaultAction::Respond(r) if r.kind.is_empty() => {
-                return Err(("action.respond.type", "type must not be empty".into()));
-            }
-            FaultAction::DelayMs(Delay::Range([a, b])) if a > b => {
-                return Err((
-                    "action.delay_ms",
-                    format!("range [{a}, {b}]: min must not exceed max"),
-                ));
-            }
-            FaultAction::DelayMs(Delay::Fixed(ms) | Delay::Range([_, ms])) if *ms > 600_000 => {
-                return Err(("action.delay_ms", "at most 600000 ms".into()));
-            }
-            FaultAction::Drop(false) => return Err(("action.drop", "drop must be true".into())),
-            _ => {}
-        }
-        if let Some(p) = self.probability
-            && !(0.0..=1.0).contains(&p)
-        {
-            return Err(("probability", format!("{p} must be between 0 and 1")));
-        }
-        if self.times == Some(0) {
-            return Err((
-                "times",
-                "times must be at least 1 (omit it for unlimited)".into(),
-            ));
-        }
-        Ok(())
-    }
-}
 
 /// A stored rule.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -159,45 +32,6 @@ pub struct Plan {
     pub drop: bool,
     /// The rule that applied.
     pub rule: Option<String>,
-}
-
-/// Path glob: `*` = one segment or part of it, `**` = any number of segments.
-pub fn glob(pattern: &str, path: &str) -> bool {
-    fn segs(p: &[&str], s: &[&str]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(&"**"), _) => segs(&p[1..], s) || (!s.is_empty() && segs(p, &s[1..])),
-            (Some(pp), Some(ss)) => part(pp.as_bytes(), ss.as_bytes()) && segs(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    fn part(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => part(&p[1..], s) || (!s.is_empty() && part(p, &s[1..])),
-            (Some(a), Some(b)) => a == b && part(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<&str> = pattern.split('/').collect();
-    let s: Vec<&str> = path.split('/').collect();
-    segs(&p, &s)
-}
-
-impl FaultMatch {
-    fn matches(&self, f: &RequestFacts) -> bool {
-        self.method
-            .as_ref()
-            .is_none_or(|m| m.eq_ignore_ascii_case(&f.method))
-            && self.path.as_ref().is_none_or(|p| glob(p, &f.path))
-            && self.tid.as_ref().is_none_or(|t| f.tid.as_ref() == Some(t))
-            && self.amount.is_none_or(|a| f.amount == Some(a))
-            && self.task_class.as_ref().is_none_or(|c| {
-                f.task_class
-                    .as_deref()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(c))
-            })
-    }
 }
 
 /// The rule set, in creation order.

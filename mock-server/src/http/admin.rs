@@ -319,7 +319,7 @@ pub async fn state(State(app): State<AppState>, Query(q): Query<Vec<(String, Str
 }
 
 /// Add a fault rule.
-#[utoipa::path(post, path = "/__admin/faults", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = super::dto::FaultRuleBody, responses((status = 200, description = "`{\"id\"}`"), (status = 400, description = "Bad rule; names the field. Also a `delay_ms` range whose min exceeds its max, which the schema cannot say", body = AdminErrorBody)))]
+#[utoipa::path(post, path = "/__admin/faults", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = crate::contract::fault::FaultSpec, responses((status = 200, description = "`{\"id\"}`"), (status = 400, description = "Bad rule; names the field. Also a `delay_ms` range whose min exceeds its max, which the schema cannot say", body = AdminErrorBody)))]
 pub async fn add_fault(State(app): State<AppState>, Body(body): Body) -> Reply {
     let m = object(&body, &["match", "action", "probability", "times"])?;
     // serde would also read a struct from an array (`"match": [null, null]`); the schema says object.
