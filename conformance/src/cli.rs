@@ -97,8 +97,8 @@ pub struct CertifyClientArgs {
     #[arg(long = "report", env = "GPTOM_REPORTS", value_delimiter = ',', value_parser = ReportFile::parse, value_name = "KIND=FILE")]
     pub reports: Vec<ReportFile>,
     /// Walk-through: the version of GP tom's certification list (v1 = A, v2 = B, v3 = C).
-    #[arg(long, env = "GPTOM_LIST", default_value = "v3", value_parser = crate::walk::ListVersion::parse)]
-    pub list: crate::walk::ListVersion,
+    #[arg(long, env = "GPTOM_LIST", default_value = "v3", value_parser = crate::certify::ListVersion::parse)]
+    pub list: crate::certify::ListVersion,
     /// Walk-through: only these items (keys such as `declined`, or numbers of the chosen list); repeatable.
     #[arg(long, env = "GPTOM_ONLY", value_delimiter = ',', value_name = "ITEM")]
     pub only: Vec<String>,

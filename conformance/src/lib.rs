@@ -6,7 +6,9 @@
 //! the committed `<ID>.snap` beside it.
 //!
 //! Layers (STYLE §1): [`scenario`] is syntax only; [`runner`] sends steps over HTTP to a [`target::Target`] and
-//! returns plain [`result`] data; [`report`] renders it; `main.rs` turns it into an exit code:
+//! returns plain [`result`] data; [`certify`] judges a real POS from the mock's journal (`certify-client`) and
+//! returns plain [`certify::outcome`] data; [`report`] renders either through one entry point
+//! ([`report::Outcome`]) and imports nothing that sends HTTP; `main.rs` turns it into an exit code:
 //! 0 all passed, 1 a scenario failed, 2 usage error / bad scenario file / nothing matched, 3 runtime error.
 //!
 //! ```no_run
@@ -17,17 +19,16 @@
 //! # Ok(()) }
 //! ```
 
+pub mod account;
 pub mod assert;
 pub mod certify;
 pub mod cli;
-pub mod judge;
 pub mod report;
 pub mod result;
 pub mod runner;
 pub mod scenario;
 pub mod target;
 pub mod transcript;
-pub mod walk;
 
 use std::path::PathBuf;
 

@@ -6,14 +6,15 @@ use std::sync::Arc;
 
 use clap::Parser;
 use conformance::certify::{self, SourceError, Window};
+use conformance::certify::{WalkError, WalkOptions, walk};
 use conformance::cli::{CertifyClientArgs, Cli, Command, RunArgs, Select, SnapshotsCommand};
+use conformance::report::Outcome;
 use conformance::report::console;
 use conformance::result::{RUNTIME, USAGE};
 use conformance::runner::operator::Operator;
 use conformance::scenario::{self, Scenario};
 use conformance::target::{Credentials, ProbeError, TargetSpec};
-use conformance::walk::{self, WalkError, WalkOptions};
-use conformance::{RunOptions, SnapshotMode, exit_code, selected};
+use conformance::{RunOptions, SnapshotMode, selected};
 
 fn main() -> ExitCode {
     let cli = Cli::parse(); // usage errors exit 2
@@ -168,7 +169,7 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
     progress.finish();
     console::print_details(&results);
     console::print_summary(&results);
-    write_reports(&args.reports, exit_code(&results), |r| r.write(&results))
+    write_reports(&args.reports, Outcome::Scenarios(&results))
 }
 
 /// `certify-client --judge`: journal (from the mock or a file) → judgement → console + reports → exit code.
@@ -216,7 +217,7 @@ fn certify_client(args: &CertifyClientArgs) -> u8 {
             };
         }
     };
-    let judgement = conformance::judge::judge(&journal);
+    let judgement = certify::judge::judge(&journal);
     if judgement.entries == 0 {
         console::print_usage_error(
             "the journal has no entries to judge (is the POS pointed at this mock? check --since and --tid)",
@@ -224,9 +225,7 @@ fn certify_client(args: &CertifyClientArgs) -> u8 {
     } else {
         console::print_judgement(&judgement);
     }
-    write_reports(&args.reports, judgement.exit_code(), |r| {
-        r.write_judgement(&judgement)
-    })
+    write_reports(&args.reports, Outcome::Judgement(&judgement))
 }
 
 /// `certify-client` without `--judge`: an embedded mock on `--port` (or `--mock URL`), then the walk-through.
@@ -277,7 +276,7 @@ fn walk_through(args: &CertifyClientArgs) -> u8 {
             timeout: std::time::Duration::from_secs(args.timeout),
             poll: std::time::Duration::from_millis(500),
         };
-        let w = match walk::walk(&opts, &mut lines, console::print_walk_event).await {
+        let w = match walk(&opts, &mut lines, console::print_walk_event).await {
             Ok(w) => w,
             Err(e) => {
                 console::print_usage_error(&e.to_string());
@@ -288,19 +287,16 @@ fn walk_through(args: &CertifyClientArgs) -> u8 {
             }
         };
         console::print_walk(&w);
-        write_reports(&args.reports, w.exit_code(), |r| r.write_walk(&w))
+        write_reports(&args.reports, Outcome::Walk(&w))
     })
 }
 
-/// Writes every requested report; a report that cannot be written raises the exit code to RUNTIME.
-fn write_reports(
-    reports: &[conformance::report::ReportFile],
-    code: u8,
-    mut write: impl FnMut(&conformance::report::ReportFile) -> std::io::Result<()>,
-) -> u8 {
-    let mut code = code;
+/// Writes every requested report and returns the outcome's exit code; a report that cannot be written raises
+/// it to RUNTIME.
+fn write_reports(reports: &[conformance::report::ReportFile], outcome: Outcome<'_>) -> u8 {
+    let mut code = outcome.exit_code();
     for report in reports {
-        if let Err(e) = write(report) {
+        if let Err(e) = report.write(outcome) {
             console::print_usage_error(&format!("cannot write the report {report:?}: {e}"));
             code = code.max(RUNTIME);
         }

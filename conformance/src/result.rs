@@ -298,3 +298,23 @@ pub fn exit_code(results: &[ScenarioResult]) -> u8 {
     }
     PASSED
 }
+
+/// A wait in real time that is about to happen (for the console: "waiting 10 s …").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wait<'a> {
+    /// Scenario id.
+    pub scenario: &'a str,
+    /// 1-based step index.
+    pub step: usize,
+    /// Step kind.
+    pub kind: &'a str,
+    /// How long this wait is, in seconds.
+    pub seconds: f64,
+    /// How long the step has waited already.
+    pub waited: f64,
+    /// The most the step will wait.
+    pub bound: f64,
+}
+
+/// Called before every real-time wait.
+pub type WaitNotice = std::sync::Arc<dyn Fn(&Wait<'_>) + Send + Sync>;

@@ -10,36 +10,7 @@ use serde_json::Value;
 /// The embedded mock's fixed seed: same seed + same clock start + same requests ⇒ same transcript.
 pub const EMBEDDED_SEED: u64 = 42;
 
-/// The published OAuth client everybody uses (cloud-mock.md §2).
-pub const DEFAULT_CLIENT: &str = "atom:ashfuf4e5fa";
-
-/// Login and terminal credentials the steps default to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credentials {
-    /// GP tom username.
-    pub username: String,
-    /// Its password.
-    pub password: String,
-    /// The terminal id (`Tid`).
-    pub tid: String,
-    /// The terminal's `apiKey`.
-    pub api_key: String,
-    /// HTTP Basic OAuth client as `id:secret`.
-    pub client: String,
-}
-
-impl Default for Credentials {
-    /// The mock's default terminal account (`jan.novak@example.com`, TID 999888).
-    fn default() -> Self {
-        Self {
-            username: "jan.novak@example.com".to_owned(),
-            password: "ABCDEFGHIJKL".to_owned(),
-            tid: "999888".to_owned(),
-            api_key: "333W212J3".to_owned(),
-            client: DEFAULT_CLIENT.to_owned(),
-        }
-    }
-}
+pub use crate::account::{Credentials, DEFAULT_CLIENT};
 
 /// Which target a run uses, before anything is started.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,10 +11,10 @@ use anstream::{eprintln, println};
 use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::judge::{CheckVerdict, Judgement};
+use crate::certify::judge::{CheckVerdict, Judgement};
+use crate::certify::outcome::{Event, ItemVerdict, Walk};
 use crate::result::{ScenarioResult, SnapshotStatus, Totals, Verdict, items};
 use crate::scenario::{LoadError, Scenario};
-use crate::walk::{Event, ItemVerdict, Walk};
 
 const GREEN: Style = AnsiColor::Green.on_default();
 const RED: Style = AnsiColor::Red.on_default();
@@ -59,9 +59,9 @@ impl Progress {
 
     /// What to call before a real-time wait: on a terminal the bar says what is being waited for; otherwise a
     /// line is printed when a step starts waiting (not for every poll).
-    pub fn waits(&self) -> crate::runner::WaitNotice {
+    pub fn waits(&self) -> crate::result::WaitNotice {
         let bar = self.bar.clone();
-        std::sync::Arc::new(move |w: &crate::runner::Wait<'_>| {
+        std::sync::Arc::new(move |w: &crate::result::Wait<'_>| {
             let what = format!(
                 "{} step {} {}: waiting in real time ({:.0} of at most {:.0} s)",
                 w.scenario, w.step, w.kind, w.waited, w.bound

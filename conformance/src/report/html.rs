@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::judge::{CheckVerdict, Judgement, Timeline};
+use crate::certify::judge::{CheckVerdict, Judgement, Timeline};
 use crate::result::{ScenarioResult, Totals, exit_code, items};
 
 const CSS: &str = "
@@ -98,17 +98,17 @@ fn verdict_class(v: CheckVerdict) -> &'static str {
 }
 
 /// The HTML report of a client judgement.
-pub fn render_judgement(j: &Judgement) -> String {
+fn render_judgement(j: &Judgement) -> String {
     render_judgement_with(j, None)
 }
 
 /// The HTML report of a certification walk-through: the certification-items table, then the judgement.
-pub fn render_walk(w: &crate::walk::Walk) -> String {
+fn render_walk(w: &crate::certify::outcome::Walk) -> String {
     render_judgement_with(&w.judgement, Some(w))
 }
 
-fn items_table(w: &crate::walk::Walk) -> String {
-    use crate::walk::ItemVerdict;
+fn items_table(w: &crate::certify::outcome::Walk) -> String {
+    use crate::certify::outcome::ItemVerdict;
     let mut b = String::new();
     let _ = writeln!(
         b,
@@ -149,7 +149,7 @@ fn items_table(w: &crate::walk::Walk) -> String {
     b
 }
 
-fn render_judgement_with(j: &Judgement, walk: Option<&crate::walk::Walk>) -> String {
+fn render_judgement_with(j: &Judgement, walk: Option<&crate::certify::outcome::Walk>) -> String {
     let title = "GP tom client certification report";
     let mut b = String::new();
     let _ = writeln!(b, "<h1>{title}</h1>");
@@ -159,7 +159,7 @@ fn render_judgement_with(j: &Judgement, walk: Option<&crate::walk::Walk>) -> Str
         j.entries,
         esc(j.from.as_deref().unwrap_or("-")),
         esc(j.to.as_deref().unwrap_or("-")),
-        if walk.map_or(j.exit_code(), crate::walk::Walk::exit_code) == 0 {
+        if walk.map_or(j.exit_code(), crate::certify::outcome::Walk::exit_code) == 0 {
             "no check failed"
         } else {
             "not ready for certification"
@@ -352,7 +352,7 @@ pub fn timeline_svg(t: &Timeline) -> String {
 
 /// The HTML report of a scenario run: totals, the certification items, then one row per scenario with its
 /// reason and transcript on a full-width row below it (long messages wrap instead of widening a column).
-pub fn render(results: &[ScenarioResult]) -> String {
+fn render_scenarios(results: &[ScenarioResult]) -> String {
     let title = "GP tom conformance report";
     let t = Totals::of(results);
     let mut b = String::new();
@@ -422,10 +422,19 @@ pub fn render(results: &[ScenarioResult]) -> String {
     page(title, &b)
 }
 
+/// The report of `outcome`.
+pub fn render(outcome: super::Outcome<'_>) -> String {
+    match outcome {
+        super::Outcome::Scenarios(results) => render_scenarios(results),
+        super::Outcome::Judgement(j) => render_judgement(j),
+        super::Outcome::Walk(w) => render_walk(w),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::judge::{Band, Marker};
+    use crate::certify::judge::{Band, Marker};
 
     #[test]
     fn escaping_and_a_timeline_with_bands_and_markers() {

@@ -3,11 +3,11 @@
 
 use serde_json::json;
 
-use crate::judge::{CheckVerdict, Judgement};
+use crate::certify::judge::{CheckVerdict, Judgement};
 use crate::result::{ScenarioResult, Totals, exit_code, items};
 
 /// The JSON report text.
-pub fn render(results: &[ScenarioResult]) -> String {
+fn render_scenarios(results: &[ScenarioResult]) -> String {
     let t = Totals::of(results);
     let doc = json!({
         "summary": {
@@ -28,7 +28,7 @@ pub fn render(results: &[ScenarioResult]) -> String {
 }
 
 /// The JSON report of a client judgement.
-pub fn render_judgement(j: &Judgement) -> String {
+fn render_judgement(j: &Judgement) -> String {
     let doc = json!({
         "summary": {
             "checks": j.checks.len(),
@@ -52,7 +52,7 @@ pub fn render_judgement(j: &Judgement) -> String {
 }
 
 /// The JSON report of a certification walk-through: `{"summary", "items", "checks", "tasks", …}`.
-pub fn render_walk(w: &crate::walk::Walk) -> String {
+fn render_walk(w: &crate::certify::outcome::Walk) -> String {
     let mut doc: serde_json::Value =
         serde_json::from_str(&render_judgement(&w.judgement)).unwrap_or_default();
     doc["list"] = json!(w.list);
@@ -61,4 +61,13 @@ pub fn render_walk(w: &crate::walk::Walk) -> String {
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The report of `outcome`.
+pub fn render(outcome: super::Outcome<'_>) -> String {
+    match outcome {
+        super::Outcome::Scenarios(results) => render_scenarios(results),
+        super::Outcome::Judgement(j) => render_judgement(j),
+        super::Outcome::Walk(w) => render_walk(w),
+    }
 }

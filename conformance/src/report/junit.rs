@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use crate::judge::{CheckVerdict, Judgement};
+use crate::certify::judge::{CheckVerdict, Judgement};
 use crate::result::{ScenarioResult, SnapshotStatus, Verdict};
 
 /// The JUnit XML text.
-pub fn render(results: &[ScenarioResult]) -> String {
+fn render_scenarios(results: &[ScenarioResult]) -> String {
     let mut report = Report::new("gptom-conformance");
     let mut suites: BTreeMap<String, TestSuite> = BTreeMap::new();
     for r in results {
@@ -65,7 +65,7 @@ pub fn render(results: &[ScenarioResult]) -> String {
 }
 
 /// The JUnit XML of a client judgement.
-pub fn render_judgement(j: &Judgement) -> String {
+fn render_judgement(j: &Judgement) -> String {
     let mut report = Report::new("gptom-conformance certify-client");
     report.add_test_suite(checks_suite(j));
     report.to_string().unwrap_or_default()
@@ -116,8 +116,8 @@ fn checks_suite(j: &Judgement) -> TestSuite {
 
 /// The JUnit XML of a certification walk-through: one test case per item (suite `certification-items`), then
 /// the checks over the whole session.
-pub fn render_walk(w: &crate::walk::Walk) -> String {
-    use crate::walk::ItemVerdict;
+fn render_walk(w: &crate::certify::outcome::Walk) -> String {
+    use crate::certify::outcome::ItemVerdict;
     let mut report = Report::new("gptom-conformance certify-client");
     let mut suite = TestSuite::new("certification-items");
     for i in &w.items {
@@ -141,4 +141,13 @@ pub fn render_walk(w: &crate::walk::Walk) -> String {
     report.add_test_suite(suite);
     report.add_test_suite(checks_suite(&w.judgement));
     report.to_string().unwrap_or_default()
+}
+
+/// The report of `outcome`.
+pub fn render(outcome: super::Outcome<'_>) -> String {
+    match outcome {
+        super::Outcome::Scenarios(results) => render_scenarios(results),
+        super::Outcome::Judgement(j) => render_judgement(j),
+        super::Outcome::Walk(w) => render_walk(w),
+    }
 }

@@ -8,9 +8,9 @@ pub mod junit;
 
 use std::path::PathBuf;
 
-use crate::judge::Judgement;
+use crate::certify::judge::Judgement;
+use crate::certify::outcome::Walk;
 use crate::result::ScenarioResult;
-use crate::walk::Walk;
 
 /// A report file requested with `--report KIND=FILE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,32 +36,34 @@ impl ReportFile {
         }
     }
 
-    /// Writes the report of a scenario run.
-    pub fn write(&self, results: &[ScenarioResult]) -> std::io::Result<()> {
+    /// Writes the report of `outcome` in this format.
+    pub fn write(&self, outcome: Outcome<'_>) -> std::io::Result<()> {
         match self {
-            Self::Junit(p) => write_file(p, &junit::render(results)),
-            Self::Json(p) => write_file(p, &json::render(results)),
-            Self::Html(p) => write_file(p, &html::render(results)),
-        }
-    }
-
-    /// Writes the report of a client judgement.
-    pub fn write_judgement(&self, j: &Judgement) -> std::io::Result<()> {
-        match self {
-            Self::Junit(p) => write_file(p, &junit::render_judgement(j)),
-            Self::Json(p) => write_file(p, &json::render_judgement(j)),
-            Self::Html(p) => write_file(p, &html::render_judgement(j)),
+            Self::Junit(p) => write_file(p, &junit::render(outcome)),
+            Self::Json(p) => write_file(p, &json::render(outcome)),
+            Self::Html(p) => write_file(p, &html::render(outcome)),
         }
     }
 }
 
-impl ReportFile {
-    /// Writes the report of a certification walk-through (items, then the checks over the whole session).
-    pub fn write_walk(&self, w: &Walk) -> std::io::Result<()> {
+/// What a report is about: the plain result data of one of the three jobs. Every format renders each.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    /// `run`: the scenario results.
+    Scenarios(&'a [ScenarioResult]),
+    /// `certify-client --judge`: the client checks over a journal.
+    Judgement(&'a Judgement),
+    /// `certify-client`: the walk-through, item by item, then the checks over the session.
+    Walk(&'a Walk),
+}
+
+impl Outcome<'_> {
+    /// The process exit code this outcome stands for (0 pass, 1 failed, 2 nothing to judge).
+    pub fn exit_code(self) -> u8 {
         match self {
-            Self::Junit(p) => write_file(p, &junit::render_walk(w)),
-            Self::Json(p) => write_file(p, &json::render_walk(w)),
-            Self::Html(p) => write_file(p, &html::render_walk(w)),
+            Self::Scenarios(results) => crate::result::exit_code(results),
+            Self::Judgement(j) => j.exit_code(),
+            Self::Walk(w) => w.exit_code(),
         }
     }
 }

@@ -11,7 +11,7 @@ use super::{admin, millis};
 use crate::assert;
 use crate::result::{Check, Exchange, StepResult, Verdict};
 use crate::scenario::vars::{Vars, as_text, substitute, substitute_value};
-use crate::scenario::{Expect, Grant, PollTask, RawRequest, Step, TokenStep, load::STATUSES};
+use crate::scenario::{Expect, Grant, PollTask, RawRequest, Step, TokenStep};
 use crate::target::{Credentials, Target, error_chain};
 
 mod device;
@@ -388,7 +388,7 @@ impl Ctx<'_> {
                 seen.push(status.clone());
             }
             let done = if p.until == "final" {
-                STATUSES[4..].contains(&status.as_str())
+                mock_server::contract::status::is_final(&status)
             } else {
                 status == p.until
             };

@@ -11,17 +11,7 @@ use serde_saphyr::Location;
 use super::vars::{references, references_in};
 use super::{AddFault, App2App, App2AppCall, FaultAction, Grant, JsonCheck, Scenario, Step};
 
-/// Task statuses a `poll_task` may wait for or list (cloud-mock.md §8).
-pub const STATUSES: [&str; 8] = [
-    "CREATED",
-    "STARTED",
-    "INIT_OK",
-    "IN_PROGRESS",
-    "COMPLETED",
-    "CANCELLED",
-    "ERROR",
-    "INIT_ERROR",
-];
+pub use mock_server::contract::status::TASK_STATUSES as STATUSES;
 
 /// Variables every scenario has: the target's credentials.
 pub const BUILTIN_VARS: [&str; 4] = ["username", "password", "tid", "api_key"];

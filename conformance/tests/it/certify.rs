@@ -4,8 +4,8 @@
 
 use std::fs;
 
-use conformance::judge::{CheckVerdict, Judgement};
-use conformance::report::{html, json};
+use conformance::certify::judge::{CheckVerdict, Judgement};
+use conformance::report::{Outcome, html, json};
 use conformance::transcript::{KnownIds, redact};
 use serde_json::json;
 
@@ -87,7 +87,10 @@ async fn good_pos() -> Pos {
 fn redacted_json(j: &Judgement) -> String {
     let ids =
         json!({"tasks": j.tasks.iter().map(|t| json!({"taskId": t.task_id})).collect::<Vec<_>>()});
-    redact(&json::render_judgement(j), &KnownIds::from_json(&ids))
+    redact(
+        &json::render(Outcome::Judgement(j)),
+        &KnownIds::from_json(&ids),
+    )
 }
 
 #[tokio::test]
@@ -100,7 +103,7 @@ async fn the_good_pos_passes_every_check() {
     assert_eq!(j.exit_code(), 0);
     insta::assert_snapshot!("good_pos_report", redacted_json(&j));
 
-    let page = html::render_judgement(&j);
+    let page = html::render(Outcome::Judgement(&j));
     assert!(page.contains("<title>GP tom client certification report</title>"));
     assert_eq!(page.matches("<tr class=\"check\"").count(), j.checks.len());
     assert_eq!(page.matches("<svg").count(), j.tasks.len());
@@ -334,7 +337,7 @@ async fn demo_report_with_a_warning_and_a_failure() {
     let j = pos.judgement().await;
     assert_eq!(j.count(CheckVerdict::Warn), 1, "{:?}", j.checks);
     assert_eq!(j.count(CheckVerdict::Fail), 1, "{:?}", j.checks);
-    let page = html::render_judgement(&j);
+    let page = html::render(Outcome::Judgement(&j));
     let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("certify-client-report.html");
     fs::write(&file, &page).expect("write the demo report");
 }
@@ -380,14 +383,14 @@ async fn an_evicting_journal_warns_that_evidence_may_be_missing() {
     .await
     .expect("journal");
     assert_eq!((journal.entries.len(), journal.evicted), (3, 2));
-    let j = conformance::judge::judge(&journal);
+    let j = conformance::certify::judge::judge(&journal);
     assert!(
         j.warnings[0].contains("dropped 2 older entries"),
         "{:?}",
         j.warnings
     );
-    assert!(json::render_judgement(&j).contains("\"evicted\": 2"));
-    assert!(html::render_judgement(&j).contains("class=\"notice\""));
+    assert!(json::render(Outcome::Judgement(&j)).contains("\"evicted\": 2"));
+    assert!(html::render(Outcome::Judgement(&j)).contains("class=\"notice\""));
 }
 
 /// register → transactionRequestV2 of `amount` → stateRequest every 0.5 s until 3, 6, 7 or 8; then `extra` more
@@ -567,7 +570,7 @@ async fn a_pos_that_logs_in_for_every_call_gets_a_readable_report() {
         .max()
         .unwrap_or(0);
     assert!(longest > 12, "the JSON keeps every request: {longest}");
-    let page = html::render_judgement(&j);
+    let page = html::render(Outcome::Judgement(&j));
     let line = page
         .lines()
         .flat_map(|l| l.split("<li>"))

@@ -133,17 +133,19 @@ async fn a_gateway_like_mock_passes_every_scenario_or_runs_it_partly() {
     );
 
     // the reports say what ran partly and why
-    let page = conformance::report::html::render(&results);
+    let page = conformance::report::html::render(conformance::report::Outcome::Scenarios(&results));
     assert!(page.contains("<h2>Certification items</h2>"), "items table");
     assert!(page.contains("<span class=\"v partial\">partial</span>"));
     assert!(
         page.contains("<tr class=\"detail\"><td colspan=\"4\"><div class=\"sum\">section &quot;the operator cancels on the device&quot;"),
         "the reason has the row's full width"
     );
-    let xml = conformance::report::junit::render(&results);
+    let xml = conformance::report::junit::render(conformance::report::Outcome::Scenarios(&results));
     assert!(xml.contains("partially run: section"), "{xml}");
-    let doc: Value =
-        serde_json::from_str(&conformance::report::json::render(&results)).expect("json");
+    let doc: Value = serde_json::from_str(&conformance::report::json::render(
+        conformance::report::Outcome::Scenarios(&results),
+    ))
+    .expect("json");
     assert!(
         doc["summary"]["partial"].as_u64().is_some_and(|n| n > 0),
         "{}",

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use conformance::certify::judge::{self, CheckVerdict, Judgement};
 use conformance::certify::{self, Window};
-use conformance::judge::{self, CheckVerdict, Judgement};
 use mock_server::{Clock as _, ManualClock, MockServer, Timestamp};
 use serde_json::{Value, json};
 

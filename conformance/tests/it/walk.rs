@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use conformance::report::{html, json, junit};
+use conformance::certify::{self as walk, Event, ItemVerdict, ListVersion, WalkOptions};
+use conformance::report::{Outcome, html, json, junit};
 use conformance::target::Credentials;
-use conformance::walk::{self, Event, ItemVerdict, ListVersion, WalkOptions};
 use serde_json::json;
 use tokio::sync::mpsc;
 
@@ -135,13 +135,14 @@ async fn a_scripted_pos_walks_through_list_v3() {
         "{shown:?}"
     );
 
-    let page = html::render_walk(&w);
+    let page = html::render(Outcome::Walk(&w));
     assert_eq!(page.matches("<tr class=\"item\"").count(), 7);
     assert!(page.contains("Certification items (list cert-c)"));
-    let doc: serde_json::Value = serde_json::from_str(&json::render_walk(&w)).expect("json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&json::render(Outcome::Walk(&w))).expect("json");
     assert_eq!(doc["items"][3]["verdict"], "fail");
     assert_eq!(doc["summary"]["exit_code"], 1);
-    let xml = junit::render_walk(&w);
+    let xml = junit::render(Outcome::Walk(&w));
     assert!(xml.contains("cert-c:2 Successful sale"), "{xml}");
     assert!(xml.contains("client-checks"), "{xml}");
     drop(pos);

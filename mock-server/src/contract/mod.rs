@@ -3,3 +3,5 @@
 //! also derive a JSON Schema.
 
 pub mod fault;
+pub mod fields;
+pub mod status;

@@ -288,3 +288,30 @@ impl Task {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TaskStatus::{self, *};
+    use crate::contract::status::{TASK_STATUSES, is_final};
+
+    #[test]
+    fn status_names_and_finality_are_the_contracts() {
+        let all = [
+            Created, Started, InitOk, InProgress, Completed, Cancelled, Error, InitError,
+        ];
+        let names: Vec<String> = all
+            .iter()
+            .map(|s| {
+                serde_json::to_value(s)
+                    .expect("serializes")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(names, TASK_STATUSES);
+        for (s, name) in all.iter().zip(TASK_STATUSES) {
+            assert_eq!(TaskStatus::is_final(*s), is_final(name), "{name}");
+        }
+    }
+}

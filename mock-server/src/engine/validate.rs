@@ -3,6 +3,7 @@
 //! (`lenient` coerces numeric and boolean strings as Jackson does; `strict` does not and refuses unknown
 //! fields). Works on `serde_json::Value`; no axum.
 
+use crate::contract::fields::TRANSACTION_TASK_FIELDS as TRANSACTION_FIELDS;
 use serde_json::{Map, Value};
 
 use super::Error;
@@ -123,23 +124,6 @@ impl TaskRequest {
         }
     }
 }
-
-const TRANSACTION_FIELDS: &[&str] = &[
-    "apiKey",
-    "Tid",
-    "initiator",
-    "title",
-    "transactionOperation",
-    "transactionType",
-    "amount",
-    "tipAmount",
-    "currencyCode",
-    "originReferenceNum",
-    "printByPaymentApp",
-    "timeToLive",
-    "cancelMode",
-    "originTransactionId",
-];
 
 /// Likely client bugs in a task body, for the journal: case-mismatched or unknown field names, amounts sent
 /// as strings or in major units.

@@ -58,6 +58,9 @@ async fn a_card_sale_has_every_documented_and_receipt_field() {
             "authorizationCode"
         ]
     );
+    for f in mock_server::contract::fields::RECEIPT_FIELDS {
+        assert!(!txn.json[f].is_null(), "receipt field {f} missing or null");
+    }
     insta::assert_json_snapshot!("card_sale_transaction", txn.json);
 }
 

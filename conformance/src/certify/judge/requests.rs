@@ -11,33 +11,10 @@ const INTENT_WINDOW_MS: i64 = 60 * 1000;
 /// A re-create this long after the failure (or after any check) is taken as the operator's decision.
 const CONFIRMED_MS: i64 = 5 * 1000;
 
-/// Documented fields of `POST /v1/tasks/TRANSACTION` (cloud-mock.md §6).
-const TRANSACTION_FIELDS: &[&str] = &[
-    "apiKey",
-    "Tid",
-    "initiator",
-    "title",
-    "transactionOperation",
-    "transactionType",
-    "amount",
-    "tipAmount",
-    "currencyCode",
-    "originReferenceNum",
-    "printByPaymentApp",
-    "timeToLive",
-    "cancelMode",
-    "originTransactionId",
-];
-const TRANSACTION_REQUIRED: &[&str] = &[
-    "apiKey",
-    "Tid",
-    "initiator",
-    "title",
-    "transactionOperation",
-    "transactionType",
-    "amount",
-];
-const BATCH_REQUIRED: &[&str] = &["apiKey", "Tid", "initiator", "title"];
+use mock_server::contract::fields::{
+    BATCH_TASK_REQUIRED as BATCH_REQUIRED, TRANSACTION_TASK_FIELDS as TRANSACTION_FIELDS,
+    TRANSACTION_TASK_REQUIRED as TRANSACTION_REQUIRED,
+};
 
 fn keys_differing(a: &Value, b: &Value) -> Vec<String> {
     match (a.as_object(), b.as_object()) {

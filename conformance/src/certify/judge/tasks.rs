@@ -6,8 +6,7 @@ use serde_json::Value;
 
 use super::Entry;
 
-/// Statuses after which a task never changes.
-pub const FINAL: &[&str] = &["COMPLETED", "CANCELLED", "ERROR", "INIT_ERROR"];
+use mock_server::contract::status::is_final;
 
 /// One task created by the POS.
 #[derive(Debug, Clone)]
@@ -35,7 +34,7 @@ impl Task {
     pub fn final_told(&self) -> Option<(usize, &str)> {
         self.told
             .iter()
-            .find(|(_, s)| FINAL.contains(&s.as_str()))
+            .find(|(_, s)| is_final(s))
             .map(|(i, s)| (*i, s.as_str()))
     }
 

@@ -1,10 +1,10 @@
 //! `certify-client`: where the journal comes from. Fetches `GET /__admin/journal` from a running gptom-mock
-//! (over HTTP, like everything else the runner does) or reads a saved one; [`crate::judge`] judges it. Never
+//! (over HTTP, like everything else the runner does) or reads a saved one; [`crate::certify::judge`] judges it. Never
 //! prints, never exits.
 
 use std::path::Path;
 
-use crate::judge::{Journal, JournalError, parse_time};
+use crate::certify::judge::{Journal, JournalError, parse_time};
 use crate::target::{error_chain, http_client};
 
 /// Why no journal could be had.
