@@ -20,6 +20,7 @@
 //! ```
 
 pub mod account;
+pub mod admin;
 pub mod assert;
 pub mod certify;
 pub mod cli;

@@ -11,6 +11,7 @@ use serde_json::Value;
 pub const EMBEDDED_SEED: u64 = 42;
 
 pub use crate::account::{Credentials, DEFAULT_CLIENT};
+use crate::admin::{AdminApi, path};
 
 /// Which target a run uses, before anything is started.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,13 +93,17 @@ impl Target {
         admin_token: Option<&str>,
     ) -> Result<Self, ProbeError> {
         let base = base.trim_end_matches('/').to_owned();
-        let mut req = client.get(format!("{base}/__admin/health"));
-        if let Some(t) = admin_token {
-            req = req.bearer_auth(t);
-        }
-        let health = req.send().await.map_err(|e| {
-            ProbeError::Unreachable(format!("target {base} is unreachable: {}", error_chain(&e)))
-        })?;
+        let api = AdminApi::new(client, &base, admin_token);
+        let health = api
+            .request(reqwest::Method::GET, path::HEALTH)
+            .send()
+            .await
+            .map_err(|e| {
+                ProbeError::Unreachable(format!(
+                    "target {base} is unreachable: {}",
+                    error_chain(&e)
+                ))
+            })?;
         let status = health.status().as_u16();
         let realm = health
             .headers()
@@ -128,10 +133,7 @@ impl Target {
         };
         let mut manual_clock = false;
         if kind == RemoteKind::MockWithAdmin {
-            let mut req = client.get(format!("{base}/__admin/clock"));
-            if let Some(t) = admin_token {
-                req = req.bearer_auth(t);
-            }
+            let req = api.request(reqwest::Method::GET, path::CLOCK);
             let clock: Option<Value> = match req.send().await {
                 Ok(r) => r.json().await.ok(),
                 Err(_) => None,
@@ -148,6 +150,11 @@ impl Target {
             manual_clock,
             admin_token: admin_token.map(str::to_owned),
         })
+    }
+
+    /// The target's admin API (a gptom-mock's `/__admin`), with its token.
+    pub fn admin<'a>(&'a self, client: &'a reqwest::Client) -> AdminApi<'a> {
+        AdminApi::new(client, self.base_url(), self.admin_token())
     }
 
     /// `http://127.0.0.1:PORT` or the remote base URL.

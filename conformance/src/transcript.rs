@@ -308,7 +308,7 @@ fn shape_steps(text: &str) -> Vec<(usize, Vec<String>)> {
         let out = &mut steps.last_mut().expect("a step").1;
         if let Some((method, path)) = request_line(line) {
             at = At::Request;
-            admin = path.starts_with("/__admin");
+            admin = path.starts_with(crate::admin::path::PREFIX);
             if !admin {
                 out.push(format!("{method} {}", shape_path(method, path)));
             }

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::admin::{AdminApi, path};
 use crate::certify::judge::{Journal, JournalError, parse_time};
 use crate::target::{error_chain, http_client};
 
@@ -58,16 +59,8 @@ pub async fn fetch_journal(
     if let Some(t) = &window.tid {
         query.push(("tid", t));
     }
-    let query = serde_urlencoded::to_string(&query).unwrap_or_default();
-    let url = if query.is_empty() {
-        format!("{base}/__admin/journal")
-    } else {
-        format!("{base}/__admin/journal?{query}")
-    };
-    let mut req = client.get(url);
-    if let Some(t) = admin_token {
-        req = req.bearer_auth(t);
-    }
+    let req = AdminApi::new(&client, base, admin_token)
+        .request(reqwest::Method::GET, &path::journal(&query));
     let res = req.send().await.map_err(|e| {
         SourceError::Unreachable(format!("mock {base} is unreachable: {}", error_chain(&e)))
     })?;

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use mock_server::contract::admin::NextOutcomeBody;
 use tokio::sync::mpsc;
 
 use super::goals::{judge_item, reached};
@@ -18,7 +18,8 @@ use super::list::{ListVersion, select};
 use super::outcome::{Event, ItemResult, ItemVerdict, Walk};
 use super::source::{SourceError, Window, fetch_journal};
 use crate::account::Credentials;
-use crate::target::{error_chain, http_client};
+use crate::admin::{AdminApi, path};
+use crate::target::http_client;
 
 /// How the walk goes.
 #[derive(Debug, Clone)]
@@ -125,29 +126,19 @@ pub async fn walk(
 }
 
 async fn arm(client: &reqwest::Client, opts: &WalkOptions, outcome: &str) -> Result<(), WalkError> {
-    let base = opts.base.trim_end_matches('/');
-    let url = format!(
-        "{base}/__admin/terminals/{}/next-outcome",
-        opts.credentials.tid
-    );
-    let mut req = client
-        .put(&url)
-        .json(&json!({"outcome": outcome, "count": 1}));
-    if let Some(t) = &opts.admin_token {
-        req = req.bearer_auth(t);
-    }
-    let res = req
-        .send()
+    let body = NextOutcomeBody {
+        outcome: outcome.to_owned(),
+        count: Some(1),
+    };
+    AdminApi::new(client, &opts.base, opts.admin_token.as_deref())
+        .ok(
+            "PUT",
+            &path::next_outcome(&opts.credentials.tid),
+            Some(&body),
+        )
         .await
-        .map_err(|e| WalkError::Mock(format!("PUT {url}: {}", error_chain(&e))))?;
-    if !res.status().is_success() {
-        let status = res.status();
-        let body = res.text().await.unwrap_or_default();
-        return Err(WalkError::Mock(format!(
-            "PUT {url} answered {status}: {body}"
-        )));
-    }
-    Ok(())
+        .map(drop)
+        .map_err(WalkError::Mock)
 }
 
 async fn journal(opts: &WalkOptions) -> Result<Journal, WalkError> {

@@ -5,9 +5,10 @@
 
 use std::collections::BTreeSet;
 
+use mock_server::contract::admin::PatchTerminalBody;
 use serde_json::{Value, json};
 
-use super::admin;
+use crate::admin::{NO_BODY, path};
 use crate::scenario::Scenario;
 use crate::scenario::vars::{Vars, substitute};
 use crate::target::Target;
@@ -40,42 +41,27 @@ impl House {
         if let Some(t) = vars.get("tid").and_then(Value::as_str) {
             tids.insert(t.to_owned());
         }
+        let api = target.admin(client);
         let mut saved = Vec::new();
         for tid in tids {
-            let query = serde_urlencoded::to_string([("tid", &tid)]).unwrap_or_default();
-            let state = ok(admin(
-                client,
-                target,
-                "GET",
-                &format!("/__admin/state?{query}"),
-                Value::Null,
-            )
-            .await)?;
+            let state = api.ok("GET", &path::state(&tid), NO_BODY).await?;
             let Some(t) = state.pointer("/terminals/0") else {
                 continue; // not one of this mock's terminals: nothing to note or change
             };
             let before =
                 json!({"latency": t["latency"], "mode": t["mode"], "reachable": t["reachable"]});
             if t["latency"] != s.latency.as_str() {
-                ok(admin(
-                    client,
-                    target,
-                    "PATCH",
-                    &format!("/__admin/terminals/{tid}"),
-                    json!({"latency": s.latency.as_str()}),
-                )
-                .await)?;
+                let body = PatchTerminalBody {
+                    latency: Some(s.latency.as_str().to_owned()),
+                    ..PatchTerminalBody::default()
+                };
+                api.ok("PATCH", &path::terminal(&tid), Some(&body)).await?;
             }
             saved.push((tid, before));
         }
-        let journal = ok(admin(
-            client,
-            target,
-            "GET",
-            "/__admin/journal?limit=0",
-            Value::Null,
-        )
-        .await)?;
+        let journal = api
+            .ok("GET", &path::journal(&[("limit", "0")]), NO_BODY)
+            .await?;
         Ok(Self {
             saved,
             journal_seq: journal.get("lastSeq").and_then(Value::as_u64).unwrap_or(0),
@@ -89,40 +75,21 @@ impl House {
         target: &Target,
         faults: &[String],
     ) -> Result<(), String> {
+        let api = target.admin(client);
         for id in faults {
             // a rule spent by its `times` is gone already (404)
-            let (status, reply) = admin(
-                client,
-                target,
-                "DELETE",
-                &format!("/__admin/faults/{id}"),
-                Value::Null,
-            )
-            .await?;
+            let (status, reply) = api.call("DELETE", &path::fault(id), NO_BODY).await?;
             if !(200..300).contains(&status) && status != 404 {
                 return Err(format!(
-                    "DELETE /__admin/faults/{id} answered {status}: {reply}"
+                    "DELETE {} answered {status}: {reply}",
+                    path::fault(id)
                 ));
             }
         }
         for (tid, before) in self.saved {
-            ok(admin(
-                client,
-                target,
-                "PATCH",
-                &format!("/__admin/terminals/{tid}"),
-                before,
-            )
-            .await)?;
+            api.ok("PATCH", &path::terminal(&tid), Some(&before))
+                .await?;
         }
         Ok(())
-    }
-}
-
-/// A 2xx reply, or the call as an error.
-fn ok(reply: Result<(u16, Value), String>) -> Result<Value, String> {
-    match reply? {
-        (200..=299, v) => Ok(v),
-        (status, v) => Err(format!("the admin API answered {status}: {v}")),
     }
 }

@@ -8,14 +8,14 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::result::{ScenarioResult, SnapshotStatus, StepResult, Verdict};
 use crate::scenario::vars::Vars;
 use crate::scenario::{Need, Scenario, SectionRange, Step};
-use crate::target::{Credentials, ProbeError, Target, TargetSpec, error_chain, http_client};
+use crate::target::{Credentials, ProbeError, Target, TargetSpec, http_client};
 use crate::transcript;
 
 mod house;
@@ -754,32 +754,4 @@ fn initial_vars(s: &Scenario, c: &Credentials) -> Vars {
         vars.insert(k.clone(), v.clone());
     }
     vars
-}
-
-/// One admin call; returns the status and the JSON reply (or `null`).
-pub(super) async fn admin(
-    client: &reqwest::Client,
-    target: &Target,
-    method: &str,
-    path: &str,
-    body: Value,
-) -> Result<(u16, Value), String> {
-    let url = format!("{}{path}", target.base_url());
-    let m = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
-    let mut req = client.request(m, &url);
-    if let Some(t) = target.admin_token() {
-        req = req.bearer_auth(t);
-    }
-    if !body.is_null() {
-        req = req
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let resp = req
-        .send()
-        .await
-        .map_err(|e| format!("{method} {url}: {}", error_chain(&e)))?;
-    let status = resp.status().as_u16();
-    let reply = resp.json().await.unwrap_or(Value::Null);
-    Ok((status, reply))
 }

@@ -7,7 +7,10 @@ use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value, json};
 
-use super::{admin, millis};
+use mock_server::contract::admin::{AdvanceBody, NextOutcomeBody, PatchTerminalBody, ResetBody};
+
+use super::millis;
+use crate::admin::path;
 use crate::assert;
 use crate::result::{Check, Exchange, StepResult, Verdict};
 use crate::scenario::vars::{Vars, as_text, substitute, substitute_value};
@@ -119,36 +122,34 @@ impl Ctx<'_> {
             }
             Step::SetOutcome(o) => {
                 let tid = self.tid_or_default(o.tid.as_deref())?;
-                let mut body = json!({"outcome": o.outcome});
-                if let Some(n) = o.count {
-                    body["count"] = json!(n);
-                }
-                let path = format!("/__admin/terminals/{tid}/next-outcome");
-                let reply = self.admin_call("PUT", &path, body).await?;
+                let body = NextOutcomeBody {
+                    outcome: o.outcome.clone(),
+                    count: o.count,
+                };
+                let reply = self
+                    .admin_call("PUT", &path::next_outcome(&tid), to_json(&body)?)
+                    .await?;
                 r.notes.push(format!("next outcome on {tid}: {reply}"));
                 Ok(())
             }
             Step::SetTerminal(t) => {
                 let tid = self.tid_or_default(t.tid.as_deref())?;
-                let mut body = Map::new();
-                if let Some(v) = t.reachable {
-                    body.insert("reachable".into(), json!(v));
-                }
-                if let Some(v) = &t.mode {
-                    body.insert("mode".into(), json!(v));
-                }
-                if let Some(v) = &t.latency {
-                    body.insert("latency".into(), json!(v));
-                }
-                let path = format!("/__admin/terminals/{tid}");
-                let reply = self.admin_call("PATCH", &path, Value::Object(body)).await?;
+                let body = PatchTerminalBody {
+                    reachable: t.reachable,
+                    mode: t.mode,
+                    latency: t.latency.clone(),
+                };
+                let reply = self
+                    .admin_call("PATCH", &path::terminal(&tid), to_json(&body)?)
+                    .await?;
                 r.notes.push(format!("terminal {tid}: {reply}"));
                 Ok(())
             }
             Step::CancelTask(c) => {
                 let id = sub(&c.task, &self.vars)?;
-                let path = format!("/__admin/tasks/{id}/cancel");
-                let resp = self.send(r, "POST", &path, Vec::new(), Body::None).await?;
+                let resp = self
+                    .send(r, "POST", &path::cancel_task(&id), Vec::new(), Body::None)
+                    .await?;
                 self.finish(
                     r,
                     &resp,
@@ -158,11 +159,12 @@ impl Ctx<'_> {
                 )
             }
             Step::Reset(x) => {
-                let body = match &x.tid {
-                    Some(t) => json!({"tid": sub(t, &self.vars)?}),
-                    None => json!({}),
+                let body = ResetBody {
+                    tid: x.tid.as_ref().map(|t| sub(t, &self.vars)).transpose()?,
                 };
-                let reply = self.admin_call("POST", "/__admin/reset", body).await?;
+                let reply = self
+                    .admin_call("POST", path::RESET, to_json(&body)?)
+                    .await?;
                 r.notes.push(format!("reset: {reply}"));
                 Ok(())
             }
@@ -170,9 +172,7 @@ impl Ctx<'_> {
                 let rule =
                     serde_json::to_value(f.rule()).map_err(|e| Verdict::Errored(e.to_string()))?;
                 let rule = substitute_value(&rule, &self.vars).map_err(Verdict::Errored)?;
-                let reply = self
-                    .admin_call("POST", "/__admin/faults", rule.clone())
-                    .await?;
+                let reply = self.admin_call("POST", path::FAULTS, rule.clone()).await?;
                 let id = reply.get("id").map(as_text).unwrap_or_default();
                 r.notes.push(format!("fault rule {id}: {rule}"));
                 self.added_faults.push(id);
@@ -184,16 +184,14 @@ impl Ctx<'_> {
                     // A shared mock keeps other users' rules: only this scenario's go.
                     None if !self.target.is_embedded() => self.added_faults.clone(),
                     None => {
-                        let reply = self
-                            .admin_call("DELETE", "/__admin/faults", Value::Null)
-                            .await?;
+                        let reply = self.admin_call("DELETE", path::FAULTS, Value::Null).await?;
                         let what = reply.get("deleted").map(as_text).unwrap_or_default();
                         r.notes.push(format!("fault rules deleted: {what}"));
                         return Ok(());
                     }
                 };
                 for id in &ids {
-                    self.admin_call("DELETE", &format!("/__admin/faults/{id}"), Value::Null)
+                    self.admin_call("DELETE", &path::fault(id), Value::Null)
                         .await?;
                 }
                 self.added_faults.retain(|a| !ids.contains(a));
@@ -211,12 +209,11 @@ impl Ctx<'_> {
                 if let Some(seq) = self.journal_after {
                     query.push(("after", seq.to_string()));
                 }
-                let mut path = "/__admin/journal".to_owned();
-                if !query.is_empty() {
-                    path.push('?');
-                    path.push_str(&serde_urlencoded::to_string(&query).unwrap_or_default());
-                }
-                let resp = self.send(r, "GET", &path, Vec::new(), Body::None).await?;
+                let query: Vec<(&str, &str)> =
+                    query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let resp = self
+                    .send(r, "GET", &path::journal(&query), Vec::new(), Body::None)
+                    .await?;
                 if let (Some(x), Some(body)) = (r.exchanges.last_mut(), &resp.json) {
                     x.response_body = journal_lines(body);
                 }
@@ -224,9 +221,9 @@ impl Ctx<'_> {
             }
             Step::GetState(g) => {
                 let tid = self.tid_or_default(g.tid.as_deref())?;
-                let query = serde_urlencoded::to_string([("tid", &tid)]).unwrap_or_default();
-                let path = format!("/__admin/state?{query}");
-                let resp = self.send(r, "GET", &path, Vec::new(), Body::None).await?;
+                let resp = self
+                    .send(r, "GET", &path::state(&tid), Vec::new(), Body::None)
+                    .await?;
                 self.finish(r, &resp, &g.expect, &g.capture, &[])
             }
         }
@@ -494,8 +491,8 @@ impl Ctx<'_> {
             let now = self
                 .admin_call(
                     "POST",
-                    "/__admin/clock/advance",
-                    json!({ "seconds": seconds }),
+                    path::CLOCK_ADVANCE,
+                    to_json(&AdvanceBody { seconds })?,
                 )
                 .await?;
             return Ok(Some(now.get("now").map(as_text).unwrap_or_default()));
@@ -522,7 +519,11 @@ impl Ctx<'_> {
         path: &str,
         body: Value,
     ) -> Result<Value, Verdict> {
-        let (status, reply) = admin(self.client, self.target, method, path, body)
+        let body = (!body.is_null()).then_some(&body);
+        let (status, reply) = self
+            .target
+            .admin(self.client)
+            .call(method, path, body)
             .await
             .map_err(Verdict::Errored)?;
         if !(200..300).contains(&status) {
@@ -599,7 +600,7 @@ impl Ctx<'_> {
         }
         // A protected mock's admin calls carry its token; the transcript does not show it.
         if let Some(token) = self.target.admin_token()
-            && path.starts_with("/__admin")
+            && path.starts_with(crate::admin::path::PREFIX)
             && !map.contains_key(reqwest::header::AUTHORIZATION)
             && let Ok(v) = HeaderValue::from_str(&format!("Bearer {token}"))
         {
@@ -853,6 +854,11 @@ pub(super) fn polled(polls: u32, waited: f64, advance: bool) -> String {
 fn in_order(expected: &[String], seen: &[String]) -> bool {
     let mut rest = expected.iter();
     seen.iter().all(|s| rest.any(|e| e == s)) && seen.last() == expected.last()
+}
+
+/// An admin body as the JSON the call sends.
+fn to_json(body: &impl serde::Serialize) -> Result<Value, Verdict> {
+    serde_json::to_value(body).map_err(|e| Verdict::Errored(e.to_string()))
 }
 
 #[cfg(test)]

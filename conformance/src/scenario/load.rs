@@ -540,6 +540,15 @@ mod tests {
     }
 
     #[test]
+    fn a_terminal_mode_is_checked_at_load() {
+        let ok = "id: X\ntitle: t\nsteps:\n  - set_terminal: {mode: semi-integrated}\n";
+        assert!(load_str(ok, Path::new("s.yaml")).is_ok());
+        let e = err("id: X\ntitle: t\nsteps:\n  - set_terminal:\n      mode: semi\n");
+        assert!(e.starts_with("s.yaml:5:"), "{e}");
+        assert!(e.contains("semi-integrated"), "{e}");
+    }
+
+    #[test]
     fn unknown_step_kind_is_named() {
         let e = err("id: X\ntitle: t\nsteps:\n  - tokn: {}\n");
         assert!(e.starts_with("s.yaml:4:"), "{e}");

@@ -27,6 +27,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 
+pub use mock_server::contract::admin::TerminalMode;
 pub use mock_server::contract::fault::{FaultAction, FaultMatch, FaultSpec};
 
 pub use device::{App2App, App2AppCall, Deeplink};
@@ -342,7 +343,7 @@ impl Step {
             | Self::RemoveFaults(_)
             | Self::GetJournal(_)
             | Self::GetState(_) => Some(Need::Admin),
-            Self::Request(r) if r.path.starts_with("/__admin") => Some(Need::Admin),
+            Self::Request(r) if r.path.starts_with(crate::admin::path::PREFIX) => Some(Need::Admin),
             Self::Deeplink(_) | Self::App2App(_) => Some(Need::Mock),
             Self::Token(t) if t.user.as_deref().is_some_and(|u| !u.contains("{{")) => {
                 Some(Need::Mock)
@@ -708,7 +709,7 @@ pub struct SetTerminal {
     /// Whether push notifications reach the terminal.
     pub reachable: Option<bool>,
     /// `automatic` or `semi-integrated`.
-    pub mode: Option<String>,
+    pub mode: Option<TerminalMode>,
     /// Latency profile name for this TID.
     pub latency: Option<String>,
 }

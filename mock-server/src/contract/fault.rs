@@ -185,6 +185,49 @@ pub fn glob(pattern: &str, path: &str) -> bool {
     segs(&p, &s)
 }
 
+impl super::admin::AdminBody for FaultSpec {
+    const FIELDS: &'static [&'static str] = &["match", "action", "probability", "times"];
+
+    fn from_fields(
+        m: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, super::admin::FieldError> {
+        use super::admin::FieldError;
+        // serde would also read a struct from an array (`"match": [null, null]`); the schema says object.
+        let nested = [
+            ("match", m.get("match")),
+            ("action", m.get("action")),
+            (
+                "action.respond",
+                m.get("action").and_then(|a| a.get("respond")),
+            ),
+        ];
+        if let Some((field, _)) = nested
+            .iter()
+            .find(|(_, v)| v.is_some_and(|v| !v.is_object()))
+        {
+            return Err(FieldError::new(
+                field,
+                format!("{field} must be a JSON object"),
+            ));
+        }
+        let value = super::admin::integral(serde_json::Value::Object(m));
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let why = e.inner().to_string();
+            // serde names a missing or unknown field in its message, not in the path: add it to the path.
+            let named = why
+                .split('`')
+                .nth(1)
+                .filter(|_| why.starts_with("missing field") || why.starts_with("unknown field"));
+            let field = match (e.path().to_string().as_str(), named) {
+                (".", Some(n)) => n.to_owned(),
+                (p, Some(n)) => format!("{p}.{n}"),
+                (p, None) => p.to_owned(),
+            };
+            FieldError::new(&field, format!("{field}: {why}"))
+        })
+    }
+}
+
 impl FaultMatch {
     /// Whether a request with these facts is one the rule applies to.
     pub fn matches(&self, f: &RequestFacts) -> bool {

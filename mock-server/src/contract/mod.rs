@@ -2,6 +2,7 @@
 //! into and that other tools embed (the conformance runner's scenario steps). With the `schema` feature they
 //! also derive a JSON Schema.
 
+pub mod admin;
 pub mod fault;
 pub mod fields;
 pub mod status;

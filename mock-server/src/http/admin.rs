@@ -18,6 +18,10 @@ use super::dto::{AdminErrorBody, TaskDto};
 use super::extract::{Body, Segment, parse_json};
 use super::journal::Filter;
 use crate::clock::Timestamp;
+use crate::contract::admin::{
+    AdminBody, AdvanceBody, NextOutcomeBody, PatchDeviceBody, PatchTerminalBody, ResetBody,
+    SetClockBody, TerminalMode,
+};
 use crate::engine::{self, fault::FaultSpec, outcome::Outcome, terminal::Mode};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -82,75 +86,19 @@ fn admin<T>(r: Result<T, engine::Error>) -> Result<T, ApiError> {
     })
 }
 
-/// An admin JSON body: an object (no body or `null` = `{}`) with no field outside `fields` (the documented
-/// schemas say `additionalProperties: false`, so a typo is a 400 naming it rather than silently ignored).
-fn object(body: &[u8], fields: &[&str]) -> Result<Map<String, Value>, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    let m = match parse_json(body) {
-        Ok(Value::Object(m)) => m,
-        Ok(Value::Null) => Map::new(),
-        Ok(_) => return Err(ApiError::admin("(body)", "the body must be a JSON object")),
-        Err(e) => return Err(ApiError::admin("(body)", e.to_string())),
+/// An admin JSON body (no body or `null` = `{}`), read as its contract type; a refusal names the field.
+fn read<T: AdminBody>(body: &[u8]) -> Result<T, ApiError> {
+    let m = if body.iter().all(u8::is_ascii_whitespace) {
+        Map::new()
+    } else {
+        match parse_json(body) {
+            Ok(Value::Object(m)) => m,
+            Ok(Value::Null) => Map::new(),
+            Ok(_) => return Err(ApiError::admin("(body)", "the body must be a JSON object")),
+            Err(e) => return Err(ApiError::admin("(body)", e.to_string())),
+        }
     };
-    if let Some(unknown) = m.keys().find(|k| !fields.contains(&k.as_str())) {
-        return Err(ApiError::admin(
-            unknown,
-            format!("unknown field {unknown:?}; expected {}", fields.join(", ")),
-        ));
-    }
-    Ok(m)
-}
-
-/// A JSON number that is a whole number (`5` or `5.0`: JSON Schema's `integer` admits both).
-fn whole(n: &serde_json::Number) -> Option<u64> {
-    n.as_u64().or_else(|| {
-        let f = n.as_f64()?;
-        // Exact for every whole f64 in range; `as` saturates, the range check keeps it exact.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        (f.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&f)).then_some(f as u64)
-    })
-}
-
-/// Whole-valued floats (`5.0`) become integers anywhere in `v`, so serde's integer fields accept what the
-/// schema's `integer` accepts.
-fn integral(v: Value) -> Value {
-    match v {
-        Value::Number(n) if !n.is_u64() && !n.is_i64() => match whole(&n) {
-            Some(u) => Value::from(u),
-            None => match n.as_f64() {
-                // Negative whole numbers (a fault rule's `amount`).
-                #[allow(clippy::cast_possible_truncation)]
-                Some(f) if f.fract() == 0.0 && (-9_007_199_254_740_992.0..0.0).contains(&f) => {
-                    Value::from(f as i64)
-                }
-                _ => Value::Number(n),
-            },
-        },
-        Value::Array(a) => Value::Array(a.into_iter().map(integral).collect()),
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, integral(v))).collect()),
-        other => other,
-    }
-}
-
-fn opt_str<'a>(m: &'a Map<String, Value>, field: &str) -> Result<Option<&'a str>, ApiError> {
-    match m.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ApiError::admin(field, format!("{field} must be a string"))),
-    }
-}
-
-fn opt_bool(m: &Map<String, Value>, field: &str) -> Result<Option<bool>, ApiError> {
-    match m.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(ApiError::admin(
-            field,
-            format!("{field} must be true or false"),
-        )),
-    }
+    T::from_object(m).map_err(|e| ApiError::admin(&e.field, e.message))
 }
 
 /// Liveness, version and seed.
@@ -165,8 +113,7 @@ pub async fn health(State(app): State<AppState>) -> Json<Value> {
 /// Clear tasks, transactions, batches, journal, overrides and faults (all, or one TID).
 #[utoipa::path(post, path = "/__admin/reset", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body(content = Option<ResetBody>, description = "Optional: no body (or `{}`) resets everything"), responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody), (status = 404, description = "Unknown TID", body = AdminErrorBody)))]
 pub async fn reset(State(app): State<AppState>, Body(body): Body) -> Reply {
-    let m = object(&body, &["tid"])?;
-    let tid = opt_str(&m, "tid")?.map(str::to_owned);
+    let ResetBody { tid } = read(&body)?;
     admin(app.with_engine(|e, _| e.reset(tid.as_deref())))?;
     app.with_journal(|j| j.clear(tid.as_deref()));
     Ok(Json(json!({"reset": tid.as_deref().unwrap_or("all")})))
@@ -186,28 +133,7 @@ pub async fn clock(State(app): State<AppState>) -> Json<Value> {
 /// Move the mock clock forward.
 #[utoipa::path(post, path = "/__admin/clock/advance", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = AdvanceBody, responses((status = 200, description = "`{\"now\",\"mode\"}`"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
 pub async fn advance_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
-    let m = object(&body, &["seconds"])?;
-    let seconds = match m.get("seconds") {
-        Some(Value::Number(n)) => n.as_f64().unwrap_or(-1.0),
-        None => {
-            return Err(ApiError::admin(
-                "seconds",
-                "seconds is required (a number, may be fractional)",
-            ));
-        }
-        Some(_) => {
-            return Err(ApiError::admin(
-                "seconds",
-                "seconds must be a number, e.g. 5 or 0.5",
-            ));
-        }
-    };
-    if !(0.0..=10.0 * 365.0 * 86_400.0).contains(&seconds) {
-        return Err(ApiError::admin(
-            "seconds",
-            "seconds must be between 0 and 315360000 (the clock never goes back)",
-        ));
-    }
+    let AdvanceBody { seconds } = read(&body)?;
     app.clock().advance(Duration::from_secs_f64(seconds));
     Ok(clock_json(&app))
 }
@@ -215,10 +141,8 @@ pub async fn advance_clock(State(app): State<AppState>, Body(body): Body) -> Rep
 /// Set the mock clock (never backwards).
 #[utoipa::path(put, path = "/__admin/clock", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = SetClockBody, responses((status = 200, description = "`{\"now\",\"mode\"}`"), (status = 400, description = "Bad body (names the field), or `now` before the current mock time: the clock never goes backwards (cloud-mock.md §12)", body = AdminErrorBody)))]
 pub async fn set_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
-    let m = object(&body, &["now"])?;
-    let text = opt_str(&m, "now")?
-        .ok_or_else(|| ApiError::admin("now", "now is required, e.g. 2026-01-01T00:00:00Z"))?;
-    let to = Timestamp::parse(text).map_err(|e| ApiError::admin("now", e))?;
+    let SetClockBody { now } = read(&body)?;
+    let to = Timestamp::parse(&now).map_err(|e| ApiError::admin("now", e))?;
     app.clock().set(to).map_err(|cur| {
         ApiError::admin(
             "now",
@@ -228,8 +152,6 @@ pub async fn set_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
     Ok(clock_json(&app))
 }
 
-const COUNT_RULE: &str = "count must be a whole number from 0 to 4294967295";
-
 /// Outcome of the next N tasks created on a TID.
 #[utoipa::path(put, path = "/__admin/terminals/{tid}/next-outcome", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = NextOutcomeBody, params(("tid" = String, Path)), responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody), (status = 404, description = "Unknown TID", body = AdminErrorBody)))]
 pub async fn next_outcome(
@@ -237,10 +159,11 @@ pub async fn next_outcome(
     Segment(tid): Segment,
     Body(body): Body,
 ) -> Reply {
-    let m = object(&body, &["outcome", "count"])?;
-    let name =
-        opt_str(&m, "outcome")?.ok_or_else(|| ApiError::admin("outcome", "outcome is required"))?;
-    let outcome = Outcome::parse(name).ok_or_else(|| {
+    let NextOutcomeBody {
+        outcome: name,
+        count,
+    } = read(&body)?;
+    let outcome = Outcome::parse(&name).ok_or_else(|| {
         ApiError::admin(
             "outcome",
             format!(
@@ -249,13 +172,7 @@ pub async fn next_outcome(
             ),
         )
     })?;
-    let count = match m.get("count") {
-        None | Some(Value::Null) => 1,
-        Some(Value::Number(n)) => whole(n)
-            .and_then(|c| u32::try_from(c).ok())
-            .ok_or_else(|| ApiError::admin("count", COUNT_RULE))?,
-        Some(_) => return Err(ApiError::admin("count", COUNT_RULE)),
-    };
+    let count = count.unwrap_or(1);
     admin(app.with_engine(|e, _| e.set_next_outcome(&tid, outcome, count)))?;
     Ok(Json(
         json!({"tid": tid, "outcome": outcome, "count": count}),
@@ -269,20 +186,15 @@ pub async fn patch_terminal(
     Segment(tid): Segment,
     Body(body): Body,
 ) -> Reply {
-    let m = object(&body, &["reachable", "mode", "latency"])?;
-    let reachable = opt_bool(&m, "reachable")?;
-    let mode = match opt_str(&m, "mode")? {
-        None => None,
-        Some("automatic") => Some(Mode::Automatic),
-        Some("semi-integrated") => Some(Mode::SemiIntegrated),
-        Some(other) => {
-            return Err(ApiError::admin(
-                "mode",
-                format!("mode {other:?}: expected automatic or semi-integrated"),
-            ));
-        }
-    };
-    let latency = opt_str(&m, "latency")?.map(str::to_owned);
+    let PatchTerminalBody {
+        reachable,
+        mode,
+        latency,
+    } = read(&body)?;
+    let mode = mode.map(|m| match m {
+        TerminalMode::Automatic => Mode::Automatic,
+        TerminalMode::SemiIntegrated => Mode::SemiIntegrated,
+    });
     let t = app.with_engine(|e, _| e.patch_terminal(&tid, reachable, mode, latency).cloned());
     let t = admin(t)?;
     Ok(Json(
@@ -321,40 +233,7 @@ pub async fn state(State(app): State<AppState>, Query(q): Query<Vec<(String, Str
 /// Add a fault rule.
 #[utoipa::path(post, path = "/__admin/faults", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = crate::contract::fault::FaultSpec, responses((status = 200, description = "`{\"id\"}`"), (status = 400, description = "Bad rule; names the field. Also a `delay_ms` range whose min exceeds its max, which the schema cannot say", body = AdminErrorBody)))]
 pub async fn add_fault(State(app): State<AppState>, Body(body): Body) -> Reply {
-    let m = object(&body, &["match", "action", "probability", "times"])?;
-    // serde would also read a struct from an array (`"match": [null, null]`); the schema says object.
-    let nested = [
-        ("match", m.get("match")),
-        ("action", m.get("action")),
-        (
-            "action.respond",
-            m.get("action").and_then(|a| a.get("respond")),
-        ),
-    ];
-    if let Some((field, _)) = nested
-        .iter()
-        .find(|(_, v)| v.is_some_and(|v| !v.is_object()))
-    {
-        return Err(ApiError::admin(
-            field,
-            format!("{field} must be a JSON object"),
-        ));
-    }
-    let spec: FaultSpec =
-        serde_path_to_error::deserialize(integral(Value::Object(m))).map_err(|e| {
-            let why = e.inner().to_string();
-            // serde names a missing or unknown field in its message, not in the path: add it to the path.
-            let named = why
-                .split('`')
-                .nth(1)
-                .filter(|_| why.starts_with("missing field") || why.starts_with("unknown field"));
-            let field = match (e.path().to_string().as_str(), named) {
-                (".", Some(n)) => n.to_owned(),
-                (p, Some(n)) => format!("{p}.{n}"),
-                (p, None) => p.to_owned(),
-            };
-            ApiError::admin(&field, format!("{field}: {why}"))
-        })?;
+    let spec: FaultSpec = read(&body)?;
     let id = app
         .with_engine(|e, _| e.add_fault(spec))
         .map_err(|(field, why)| ApiError::admin(field, why))?;
@@ -435,67 +314,6 @@ pub async fn clear_journal(State(app): State<AppState>) -> Json<Value> {
     Json(json!({"deleted": "all"}))
 }
 
-/// `POST /__admin/reset` body (empty = everything).
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResetBody {
-    /// Only this terminal.
-    tid: Option<String>,
-}
-
-/// `PUT /__admin/clock` body.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SetClockBody {
-    /// RFC 3339, not before the current mock time.
-    #[schema(format = DateTime)]
-    now: String,
-}
-
-/// `POST /__admin/clock/advance` body.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AdvanceBody {
-    /// Seconds, may be fractional; at most ten years.
-    #[schema(minimum = 0, maximum = 315_360_000)]
-    seconds: f64,
-}
-
-/// `PUT /__admin/terminals/{tid}/next-outcome` body.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NextOutcomeBody {
-    /// approve, decline, timeout, exception, customer-cancel, init-error, cardholder-abort, dcc, dcc-no-decimals.
-    #[schema(value_type = Outcome)]
-    outcome: String,
-    /// How many tasks (default 1; 0 clears).
-    #[schema(value_type = Option<u64>, maximum = 4_294_967_295_u64)]
-    count: Option<u32>,
-}
-
-/// `PATCH /__admin/terminals/{tid}` body.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PatchTerminalBody {
-    /// false: every task push fails with 502.
-    reachable: Option<bool>,
-    /// How the terminal takes Cloud tasks.
-    #[schema(value_type = Option<TerminalMode>)]
-    mode: Option<String>,
-    /// A latency profile name (the document served by a running mock lists the loaded ones as an enum).
-    latency: Option<String>,
-}
-
-/// `PATCH /__admin/terminals/{tid}` `mode`.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "kebab-case")]
-pub enum TerminalMode {
-    /// Tasks queue FIFO and run one at a time.
-    Automatic,
-    /// A new task is refused (406 `TERMINAL_BUSY`) while one is unfinished.
-    SemiIntegrated,
-}
-
 /// Change the simulated device of a TID (device channels).
 #[utoipa::path(patch, path = "/__admin/devices/{tid}", tag = "Admin (not GP tom)", security((), ("adminToken" = [])),
     params(("tid" = String, Path)), request_body = PatchDeviceBody,
@@ -505,38 +323,14 @@ pub async fn patch_device(
     Segment(tid): Segment,
     Body(body): Body,
 ) -> Reply {
-    let m = object(
-        &body,
-        &[
-            "installed",
-            "loggedIn",
-            "appVersion",
-            "printerAvailable",
-            "tipEnabled",
-        ],
-    )?;
-    let installed = opt_bool(&m, "installed")?;
-    let logged_in = opt_bool(&m, "loggedIn")?;
-    let printer = opt_bool(&m, "printerAvailable")?;
-    let tip = opt_bool(&m, "tipEnabled")?;
-    let version = opt_str(&m, "appVersion")?.map(str::to_owned);
+    let PatchDeviceBody {
+        installed,
+        logged_in,
+        app_version: version,
+        printer_available: printer,
+        tip_enabled: tip,
+    } = read(&body)?;
     let device =
         app.with_engine(|e, _| e.patch_device(&tid, installed, logged_in, version, printer, tip));
     Ok(Json(json!(admin(device)?)))
-}
-
-/// `PATCH /__admin/devices/{tid}` body.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PatchDeviceBody {
-    /// GP tom installed.
-    installed: Option<bool>,
-    /// true: log the terminal's account in; false: log out.
-    logged_in: Option<bool>,
-    /// Reported app version.
-    app_version: Option<String>,
-    /// Printer connected.
-    printer_available: Option<bool>,
-    /// Tipping enabled.
-    tip_enabled: Option<bool>,
 }

@@ -14,7 +14,7 @@ use super::dto;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "gptom-mock", description = "A stateful mock of the GP tom Cloud API (Global Payments), plus its admin API."),
-    components(schemas(dto::VendorErrorBody, dto::OAuthErrorBody, dto::AdminErrorBody)),
+    components(schemas(dto::VendorErrorBody, dto::OAuthErrorBody, dto::AdminErrorBody, crate::engine::outcome::Outcome)),
     modifiers(&Security),
     tags(
         (name = "OAuth", description = "Tokens (HTTP Basic client atom:ashfuf4e5fa)"),
