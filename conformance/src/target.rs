@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use mock_server::{ManualClock, MockServer, Profiles, Timestamp};
+use mock_server::{ManualClock, MockServer, Timestamp};
 use serde_json::Value;
 
 /// The embedded mock's fixed seed: same seed + same clock start + same requests ⇒ same transcript.
@@ -72,7 +72,6 @@ impl Target {
         } else {
             profiles
         };
-        let profiles = Profiles::parse(profiles)?;
         let mock = MockServer::builder()
             .seed(EMBEDDED_SEED)
             .clock(ManualClock::at(Timestamp::DEFAULT_START))

@@ -198,39 +198,24 @@ impl Cli {
             .transpose()
             .map_err(|e| format!("--clock-start: {e}"))?;
         let jwt_secret = self.jwt_secret.or(file.jwt_secret);
-        if jwt_secret.as_deref() == Some("") {
-            return Err("--jwt-secret: must not be empty".into());
-        }
-        let header_read_timeout = self
-            .header_read_timeout
-            .or(limits.header_read_timeout)
-            .unwrap_or(10.0);
-        if !(0.1..=3600.0).contains(&header_read_timeout) {
-            return Err(format!(
-                "--header-read-timeout {header_read_timeout}: must be 0.1–3600 seconds"
-            ));
-        }
-        let keep_alive_timeout = self
-            .keep_alive_timeout
-            .or(limits.keep_alive_timeout)
-            .unwrap_or(d.keep_alive_timeout.as_secs_f64());
-        if !(1.0..=86_400.0).contains(&keep_alive_timeout) {
-            return Err(format!(
-                "--keep-alive-timeout {keep_alive_timeout}: must be 1–86400 seconds"
-            ));
-        }
-        let ttl = |flag: Option<i64>, file: Option<i64>, default: i64, name: &str| match flag
-            .or(file)
-            .unwrap_or(default)
-        {
-            n if n >= 1 => Ok(n),
-            n => Err(format!("{name} {n}: must be at least 1 second")),
+        // a number of seconds as a duration; its range is checked with the rest in `Config::validate`
+        let seconds = |flag: &str, v: f64| {
+            Duration::try_from_secs_f64(v)
+                .map_err(|_| format!("{flag} {v}: must be a number of seconds ≥ 0"))
         };
-        let positive = |v: Option<usize>, name: &str, default: usize| match v.unwrap_or(default) {
-            0 => Err(format!("{name}: must be at least 1")),
-            n => Ok(n),
-        };
-        Ok(Config {
+        let header_read_timeout = seconds(
+            "--header-read-timeout",
+            self.header_read_timeout
+                .or(limits.header_read_timeout)
+                .unwrap_or(10.0),
+        )?;
+        let keep_alive_timeout = seconds(
+            "--keep-alive-timeout",
+            self.keep_alive_timeout
+                .or(limits.keep_alive_timeout)
+                .unwrap_or(d.keep_alive_timeout.as_secs_f64()),
+        )?;
+        let config = Config {
             bind: self.bind.or(file.bind).unwrap_or(d.bind),
             port: self.port.or(file.port).unwrap_or(d.port),
             profiles,
@@ -241,32 +226,24 @@ impl Cli {
             jwt_secret,
             fixtures: self.fixtures.or(file.fixtures),
             token_ttls: TokenTtls {
-                terminal: ttl(
-                    self.token_terminal_ttl,
-                    token.terminal_ttl,
-                    d.token_ttls.terminal,
-                    "token terminal_ttl",
-                )?,
-                master: ttl(
-                    self.token_master_ttl,
-                    token.master_ttl,
-                    d.token_ttls.master,
-                    "token master_ttl",
-                )?,
-                refresh: ttl(
-                    self.token_refresh_ttl,
-                    token.refresh_ttl,
-                    d.token_ttls.refresh,
-                    "token refresh_ttl",
-                )?,
+                terminal: self
+                    .token_terminal_ttl
+                    .or(token.terminal_ttl)
+                    .unwrap_or(d.token_ttls.terminal),
+                master: self
+                    .token_master_ttl
+                    .or(token.master_ttl)
+                    .unwrap_or(d.token_ttls.master),
+                refresh: self
+                    .token_refresh_ttl
+                    .or(token.refresh_ttl)
+                    .unwrap_or(d.token_ttls.refresh),
             },
-            body_limit: positive(
-                size(self.body_limit).or(limits.body_limit),
-                "body_limit",
-                d.body_limit,
-            )?,
-            header_read_timeout: Duration::from_secs_f64(header_read_timeout),
-            keep_alive_timeout: Duration::from_secs_f64(keep_alive_timeout),
+            body_limit: size(self.body_limit)
+                .or(limits.body_limit)
+                .unwrap_or(d.body_limit),
+            header_read_timeout,
+            keep_alive_timeout,
             faults: self.faults.or(file.faults_file),
             inline_faults: file.faults,
             admin_token: self
@@ -274,27 +251,21 @@ impl Cli {
                 .or(file.admin_token)
                 .filter(|t| !t.is_empty()),
             journal_admin: self.journal_admin || journal.admin.unwrap_or(false),
-            journal_cap: positive(
-                size(self.journal_cap).or(journal.cap),
-                "journal cap",
-                d.journal_cap,
-            )?,
-            max_tasks: positive(
-                size(self.max_tasks).or(limits.max_tasks),
-                "max_tasks",
-                d.max_tasks,
-            )?,
-            max_transactions: positive(
-                size(self.max_transactions).or(limits.max_transactions),
-                "max_transactions",
-                d.max_transactions,
-            )?,
-            max_queue: positive(
-                size(self.max_queue).or(limits.max_queue),
-                "max_queue",
-                d.max_queue,
-            )?,
-        })
+            journal_cap: size(self.journal_cap)
+                .or(journal.cap)
+                .unwrap_or(d.journal_cap),
+            max_tasks: size(self.max_tasks)
+                .or(limits.max_tasks)
+                .unwrap_or(d.max_tasks),
+            max_transactions: size(self.max_transactions)
+                .or(limits.max_transactions)
+                .unwrap_or(d.max_transactions),
+            max_queue: size(self.max_queue)
+                .or(limits.max_queue)
+                .unwrap_or(d.max_queue),
+        };
+        config.validate()?;
+        Ok(config)
     }
 }
 
@@ -377,6 +348,16 @@ mod tests {
                 .contains("RFC 3339")
         );
         assert!(parse(&["--token-terminal-ttl", "0"]).is_err());
+        let p = file("token:\n  refresh_ttl: 0\n");
+        let e = parse(&["--config", p.to_str().unwrap()]).unwrap_err();
+        assert!(
+            e.contains("refresh_ttl 0: must be at least 1 second"),
+            "{e}"
+        );
+        let e = parse(&["--header-read-timeout", "0.05"]).unwrap_err();
+        assert!(e.contains("0.1–3600"), "{e}");
+        let e = parse(&["--keep-alive-timeout=-3"]).unwrap_err();
+        assert!(e.contains("--keep-alive-timeout -3"), "{e}");
         let p = file("port: 1\nprot: 2\n");
         let e = parse(&["--config", p.to_str().unwrap()]).unwrap_err();
         assert!(e.contains(":2:") && e.contains("prot"), "{e}");

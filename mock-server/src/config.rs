@@ -1,6 +1,6 @@
 //! The validated configuration of one mock server, built by the CLI (`cli.rs`) or by the
-//! [`MockServer`](crate::MockServer) builder. Raw flag values are checked here, once, with messages that say
-//! what is expected.
+//! [`MockServer`](crate::MockServer) builder. [`Config::validate`] checks the values here, once, for both
+//! (the server refuses to start on a bad one), with messages that say what is expected.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -118,6 +118,53 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Checks the values a config may hold wrong, whoever built it (the CLI merging flags, env and a config
+    /// file, or an embedding program): the first problem, with what is expected.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.jwt_secret.as_deref() == Some("") {
+            return Err("--jwt-secret: must not be empty".into());
+        }
+        let header = self.header_read_timeout.as_secs_f64();
+        if !(0.1..=3600.0).contains(&header) {
+            return Err(format!(
+                "--header-read-timeout {header}: must be 0.1–3600 seconds"
+            ));
+        }
+        let keep_alive = self.keep_alive_timeout.as_secs_f64();
+        if !(1.0..=86_400.0).contains(&keep_alive) {
+            return Err(format!(
+                "--keep-alive-timeout {keep_alive}: must be 1–86400 seconds"
+            ));
+        }
+        let ttls = &self.token_ttls;
+        for (name, n) in [
+            ("terminal_ttl", ttls.terminal),
+            ("master_ttl", ttls.master),
+            ("refresh_ttl", ttls.refresh),
+        ] {
+            if n < 1 {
+                return Err(format!("token {name} {n}: must be at least 1 second"));
+            }
+        }
+        for (name, n) in [
+            ("body_limit", self.body_limit),
+            ("journal cap", self.journal_cap),
+            ("max_tasks", self.max_tasks),
+            ("max_transactions", self.max_transactions),
+            ("max_queue", self.max_queue),
+        ] {
+            if n == 0 {
+                return Err(format!("{name}: must be at least 1"));
+            }
+        }
+        if self.admin_token.as_deref() == Some("") {
+            return Err(
+                "--admin-token: must not be empty (leave it out for an open admin API)".into(),
+            );
+        }
+        Ok(())
+    }
+
     /// The HS256 secret in force.
     pub fn secret(&self) -> Vec<u8> {
         match &self.jwt_secret {

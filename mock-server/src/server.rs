@@ -71,7 +71,7 @@ pub struct MockServerBuilder {
     seed: Option<u64>,
     clock: Option<Arc<dyn Clock>>,
     latency: Option<String>,
-    profiles: Option<Profiles>,
+    profiles: Option<String>,
     fixtures: Option<PathBuf>,
 }
 
@@ -96,9 +96,9 @@ impl MockServerBuilder {
         self.latency = Some(name.to_owned());
         self
     }
-    /// Behaviour profiles.
-    pub fn profiles(mut self, profiles: Profiles) -> Self {
-        self.profiles = Some(profiles);
+    /// Behaviour profiles by name, comma-separated as `--profile` takes them (`strict,receiptless-success`).
+    pub fn profiles(mut self, names: &str) -> Self {
+        self.profiles = Some(names.to_owned());
         self
     }
     /// A fixtures directory.
@@ -119,8 +119,9 @@ impl MockServerBuilder {
         if let Some(l) = self.latency {
             config.latency = l;
         }
-        if let Some(p) = self.profiles {
-            config.profiles = p;
+        if let Some(names) = self.profiles {
+            config.profiles = Profiles::parse(&names)
+                .map_err(|e| StartError::Config(format!("--profile: {e}")))?;
         }
         if let Some(f) = self.fixtures {
             config.fixtures = Some(f);
@@ -183,8 +184,9 @@ impl MockServer {
         MockServerBuilder::default()
     }
 
-    /// Starts a server for `config` with `clock`.
+    /// Starts a server for `config` with `clock`; the config is checked first ([`Config::validate`]).
     pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<MockServer, StartError> {
+        config.validate().map_err(StartError::Config)?;
         let engine = engine_for(&config)?;
         let addr = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(addr)

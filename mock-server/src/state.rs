@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::clock::{Clock, Timestamp};
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::http::journal::Journal;
+use crate::journal::Journal;
 
 /// Cheap-to-clone handle on the server's state.
 #[derive(Clone)]

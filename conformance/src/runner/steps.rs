@@ -555,7 +555,7 @@ impl Ctx<'_> {
                 }
                 let text = serde_json::to_string(&v).unwrap_or_default();
                 let mut shown = v;
-                mock_server::http::journal::hide_secrets_as(&mut shown, "REDACTED");
+                mock_server::journal::hide_secrets_as(&mut shown, "REDACTED");
                 let shown = serde_json::to_string_pretty(&shown).unwrap_or_default();
                 (Some(text), Some(shown))
             }
@@ -869,14 +869,14 @@ mod tests {
     fn secrets_never_reach_a_transcript() {
         let mut v = json!({"url": "gptom://login?username=a@b&password=p%26w&tid=1", "password": "x",
                            "nested": [{"newPass": "y", "ok": "password-less"}]});
-        mock_server::http::journal::hide_secrets_as(&mut v, "REDACTED");
+        mock_server::journal::hide_secrets_as(&mut v, "REDACTED");
         assert_eq!(
             v,
             json!({"url": "gptom://login?username=a@b&password=REDACTED&tid=1", "password": "REDACTED",
                    "nested": [{"newPass": "REDACTED", "ok": "password-less"}]})
         );
         let mut first = json!("gptom://change-password?password=a&newPassword=b");
-        mock_server::http::journal::hide_secrets_as(&mut first, "REDACTED");
+        mock_server::journal::hide_secrets_as(&mut first, "REDACTED");
         assert_eq!(
             first,
             json!("gptom://change-password?password=REDACTED&newPassword=REDACTED")

@@ -16,7 +16,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::dto::{AdminErrorBody, TaskDto};
 use super::extract::{Body, Segment, parse_json};
-use super::journal::Filter;
 use crate::clock::Timestamp;
 use crate::contract::admin::{
     AdminBody, AdvanceBody, NextOutcomeBody, PatchDeviceBody, PatchTerminalBody, ResetBody,
@@ -24,6 +23,7 @@ use crate::contract::admin::{
 };
 use crate::engine::{self, fault::FaultSpec, outcome::Outcome, terminal::Mode};
 use crate::error::ApiError;
+use crate::journal::Filter;
 use crate::state::AppState;
 
 /// The admin routes (`/__admin/…`).

@@ -320,7 +320,7 @@ async fn c15_a_receiptless_success_has_no_ams_id_to_void() {
         .seed(1)
         .clock(clock)
         .latency("instant")
-        .profiles(mock_server::Profiles::parse("receiptless-success").unwrap())
+        .profiles("receiptless-success")
         .start()
         .await
         .expect("mock starts");

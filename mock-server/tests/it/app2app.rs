@@ -321,8 +321,7 @@ async fn change_password_confirms_with_an_auth_code() {
 #[tokio::test]
 async fn dates_are_year_first_unless_the_ddmmyy_profile_asks_for_day_first() {
     for (profiles, date) in [("lenient", "260101"), ("a2a-date-ddmmyy", "010126")] {
-        let p = mock_server::Profiles::parse(profiles).unwrap();
-        let app = TestApp::spawn_with(|b| b.latency("instant").profiles(p)).await;
+        let app = TestApp::spawn_with(|b| b.latency("instant").profiles(profiles)).await;
         app.advance(5.0);
         let result = pay(&app, json!({"transactionType": 1, "amount": 1111})).await;
         assert_eq!(

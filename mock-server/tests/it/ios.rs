@@ -432,11 +432,7 @@ async fn faults_apply_to_deep_links_too() {
 
 #[tokio::test]
 async fn the_receiptless_success_profile_drops_the_receipt_of_approved_payments() {
-    let app = TestApp::spawn_with(|b| {
-        b.latency("instant")
-            .profiles(mock_server::Profiles::parse("receiptless-success").unwrap())
-    })
-    .await;
+    let app = TestApp::spawn_with(|b| b.latency("instant").profiles("receiptless-success")).await;
     let r = open(
         &app,
         "gptom://transaction/create?amount=1111&redirectUrl=x://transaction/create",

@@ -274,3 +274,44 @@ async fn ttl_cancelled_profile_ends_expired_tasks_cancelled() {
     assert_eq!(t["status"], "CANCELLED");
     assert!(t.get("type").is_none(), "{t}");
 }
+
+#[tokio::test]
+async fn the_builder_checks_the_config_like_the_cli_does() {
+    let refused = |config: mock_server::Config| async {
+        match mock_server::MockServer::builder()
+            .config(config)
+            .start()
+            .await
+        {
+            Err(mock_server::StartError::Config(why)) => why,
+            Err(other) => panic!("expected a config error, got {other}"),
+            Ok(m) => panic!("started on {} with a bad config", m.base_url()),
+        }
+    };
+    let base = || mock_server::Config {
+        port: 0,
+        ..mock_server::Config::default()
+    };
+    let why = refused(mock_server::Config {
+        journal_cap: 0,
+        ..base()
+    })
+    .await;
+    assert_eq!(why, "journal cap: must be at least 1");
+    let why = refused(mock_server::Config {
+        keep_alive_timeout: std::time::Duration::ZERO,
+        ..base()
+    })
+    .await;
+    assert!(why.starts_with("--keep-alive-timeout 0:"), "{why}");
+    match mock_server::MockServer::builder()
+        .profiles("strict,relaxed")
+        .start()
+        .await
+    {
+        Err(mock_server::StartError::Config(why)) => {
+            assert!(why.contains("relaxed") && why.contains("strict"), "{why}")
+        }
+        _ => panic!("an unknown profile name must not start"),
+    }
+}

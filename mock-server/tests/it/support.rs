@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use mock_server::{Clock, ManualClock, MockServer, MockServerBuilder, Profiles, Timestamp};
+use mock_server::{Clock, ManualClock, MockServer, MockServerBuilder, Timestamp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -82,8 +82,7 @@ impl TestApp {
     }
 
     pub async fn with_profiles(list: &str) -> Self {
-        let p = Profiles::parse(list).unwrap();
-        Self::spawn_with(|b| b.profiles(p)).await
+        Self::spawn_with(|b| b.profiles(list)).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,355 @@
+//! The request journal: a bounded ring of what crossed the wire (bytes only, nothing parsed on the request's
+//! path), read back as [`Entry`]s with their labels (task, TID, status told, warnings) for `/__admin/journal`
+//! and the judge. Secrets never leave it. Filled by the HTTP layer (`http::journal::record`); free of axum.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::clock::Timestamp;
+use crate::engine::validate::likely_mistakes;
+use crate::facts::{bearer_claim, facts_of};
+
+/// Largest body kept per entry; longer ones are cut.
+const BODY_KEEP: usize = 16 * 1024;
+
+/// One request and its answer, as served to `/__admin/journal`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// 1, 2, … in arrival order.
+    pub seq: u64,
+    /// Mock-clock time of arrival.
+    pub time: Timestamp,
+    /// HTTP method.
+    pub method: String,
+    /// Path.
+    pub path: String,
+    /// Query string, if any.
+    pub query: Option<String>,
+    /// Request headers (Authorization redacted).
+    pub headers: BTreeMap<String, String>,
+    /// Request body: JSON when it parses, else text, else null.
+    pub request_body: Value,
+    /// HTTP status (0 when the connection was dropped by a fault).
+    pub status: u16,
+    /// Response body.
+    pub response_body: Value,
+    /// The task the call created or read.
+    pub task_id: Option<String>,
+    /// The TID the call was about.
+    pub tid: Option<String>,
+    /// Task status the client was told, if any.
+    pub task_status: Option<String>,
+    /// The fault rule that shaped the answer.
+    pub fault: Option<String>,
+    /// Likely client bugs seen in the request.
+    pub warnings: Vec<String>,
+    /// `cloud`, `ios` or `app2app`.
+    pub channel: &'static str,
+    /// `jti` of the bearer token the call carried (which token a client reused), if any.
+    pub token_jti: Option<String>,
+}
+
+/// What the journal keeps of an exchange: the bytes as they crossed the wire, nothing parsed. Recording is on
+/// every request's path, reading is rare, so bodies, token claims and labels are worked out when an [`Entry`]
+/// is read (the hot path stays free of JSON parsing and JWT decoding).
+#[derive(Debug)]
+pub(crate) struct Record {
+    pub(crate) seq: u64,
+    pub(crate) time: Timestamp,
+    pub(crate) method: Method,
+    /// Path and query, as sent.
+    pub(crate) target: Box<str>,
+    /// The request headers, `name: value` per line (one allocation; see `http::journal::record`).
+    pub(crate) head: Box<[u8]>,
+    pub(crate) request: Bytes,
+    pub(crate) status: u16,
+    pub(crate) response: Bytes,
+    pub(crate) fault: Option<String>,
+    /// Warnings a handler attached (device channels).
+    pub(crate) noticed: Vec<String>,
+}
+
+impl Record {
+    /// Path, and query if any.
+    fn path_and_query(&self) -> (&str, Option<&str>) {
+        match self.target.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (&self.target, None),
+        }
+    }
+
+    /// The request headers back as a map (header values cannot hold a newline, names cannot hold `:`).
+    fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for line in self.head.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            let Some(colon) = line.iter().position(|b| *b == b':') else {
+                continue;
+            };
+            let value = line[colon + 1..]
+                .strip_prefix(b" ")
+                .unwrap_or(&line[colon + 1..]);
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(&line[..colon]),
+                HeaderValue::from_bytes(value),
+            ) {
+                headers.append(name, value);
+            }
+        }
+        headers
+    }
+
+    fn entry(&self) -> Entry {
+        let (path, query) = self.path_and_query();
+        let headers = self.headers();
+        let facts = facts_of(&self.method, path, &headers, &self.request);
+        let request_body = body_value(&self.request);
+        let mut warnings = match (&request_body, facts.task_class.is_some()) {
+            (Value::Object(m), true) => likely_mistakes(m),
+            _ => Vec::new(),
+        };
+        if path.starts_with("/v1/") && !headers.contains_key(header::AUTHORIZATION) {
+            warnings.push(
+                "no Authorization header: every /v1 call needs `Authorization: Bearer <access_token>`"
+                    .into(),
+            );
+        }
+        warnings.extend(self.noticed.iter().cloned());
+        let response_body = body_value(&self.response);
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+        let task_id = text(response_body.get("taskId")).or_else(|| {
+            path.strip_prefix("/v1/tasks/")
+                .filter(|_| self.method == Method::GET)
+                .map(str::to_owned)
+        });
+        let tid = facts
+            .tid
+            .or_else(|| text(response_body.pointer("/payload/Tid")));
+        let task_status = text(response_body.get("taskId").and(response_body.get("status")));
+        let channel = match path.split('/').nth(1) {
+            Some("ios") => "ios",
+            Some("app2app") => "app2app",
+            Some("__admin") => "admin",
+            _ => "cloud",
+        };
+        Entry {
+            seq: self.seq,
+            time: self.time,
+            method: self.method.to_string(),
+            path: path.to_owned(),
+            query: query.map(str::to_owned),
+            headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        redact(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
+                    )
+                })
+                .collect(),
+            request_body,
+            status: self.status,
+            response_body,
+            task_id,
+            tid,
+            task_status,
+            fault: self.fault.clone(),
+            warnings,
+            channel,
+            token_jti: bearer_claim(&headers, "jti"),
+        }
+    }
+}
+
+/// A bounded ring of entries.
+#[derive(Debug)]
+pub struct Journal {
+    entries: VecDeque<Record>,
+    cap: usize,
+    next_seq: u64,
+    evicted: u64,
+}
+
+/// Filters of `GET /__admin/journal`.
+#[derive(Debug, Default)]
+pub struct Filter {
+    /// Only this TID.
+    pub tid: Option<String>,
+    /// Path prefix, or a glob when it contains `*`.
+    pub path: Option<String>,
+    /// Entries at or after this time.
+    pub since: Option<Timestamp>,
+    /// Entries recorded after this sequence number (a client that noted `lastSeq` reads only what came since).
+    pub after: Option<u64>,
+    /// At most this many entries: the newest that match.
+    pub limit: Option<usize>,
+}
+
+impl Journal {
+    /// An empty journal keeping at most `cap` entries.
+    pub fn new(cap: usize) -> Self {
+        Journal {
+            // Sized up front so that the ring never reallocates on a request's path.
+            entries: VecDeque::with_capacity(cap.clamp(1, 1 << 16)),
+            cap: cap.max(1),
+            next_seq: 1,
+            evicted: 0,
+        }
+    }
+
+    pub(crate) fn push(&mut self, mut e: Record) {
+        e.seq = self.next_seq;
+        self.next_seq += 1;
+        if self.entries.len() == self.cap {
+            self.entries.pop_front();
+            self.evicted += 1;
+        }
+        self.entries.push_back(e);
+    }
+
+    /// Entries matching `f`, oldest first.
+    pub fn select(&self, f: &Filter) -> Vec<Entry> {
+        // Sequence numbers grow along the ring, so `after` is a cut, not a scan.
+        let from = f
+            .after
+            .map_or(0, |a| self.entries.partition_point(|e| e.seq <= a));
+        let mut out: Vec<Entry> = self
+            .entries
+            .range(from..)
+            .filter(|e| {
+                f.path.as_ref().is_none_or(|p| {
+                    let (path, _) = e.path_and_query();
+                    if p.contains('*') {
+                        crate::engine::fault::glob(p, path)
+                    } else {
+                        path.starts_with(p.as_str())
+                    }
+                })
+            })
+            .filter(|e| f.since.is_none_or(|s| e.time >= s))
+            .map(Record::entry)
+            .filter(|e| f.tid.as_ref().is_none_or(|t| e.tid.as_ref() == Some(t)))
+            .collect();
+        if let Some(n) = f.limit {
+            out.drain(..out.len().saturating_sub(n));
+        }
+        out
+    }
+
+    /// The sequence number of the newest entry ever recorded (0 before the first), kept across clears.
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
+    }
+
+    /// How many entries the cap has pushed out since the last clear (evidence a judge no longer sees).
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    /// Forgets everything (or one TID's entries).
+    pub fn clear(&mut self, tid: Option<&str>) {
+        match tid {
+            None => {
+                self.entries.clear();
+                self.evicted = 0;
+            }
+            Some(t) => self.entries.retain(|e| e.entry().tid.as_deref() != Some(t)),
+        }
+    }
+}
+
+/// Names whose values never reach the journal (passwords in token forms, app2app and iOS login URLs).
+const SECRETS: &[&str] = &["password", "newPassword", "oldPass", "newPass"];
+
+fn body_value(bytes: &[u8]) -> Value {
+    if bytes.is_empty() {
+        return Value::Null;
+    }
+    if let Ok(mut v) = serde_json::from_slice::<Value>(bytes) {
+        hide_secrets(&mut v);
+        return v;
+    }
+    let cut = &bytes[..bytes.len().min(BODY_KEEP)];
+    Value::String(hide_in_query(&String::from_utf8_lossy(cut)))
+}
+
+/// Replaces secret fields of a JSON body, and secret parameters inside string values (deep-link URLs).
+fn hide_secrets(v: &mut Value) {
+    hide_secrets_as(v, "[redacted]");
+}
+
+/// [`hide_secrets`] with the text a secret becomes (`gptom-conformance` transcripts write `REDACTED`): fields
+/// named `password`, `newPassword`, `oldPass`, `newPass`, and the same names as parameters of a query or form
+/// held in a string.
+pub fn hide_secrets_as(v: &mut Value, mark: &str) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if SECRETS.contains(&k.as_str()) {
+                    *x = Value::String(mark.to_owned());
+                } else {
+                    hide_secrets_as(x, mark);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| hide_secrets_as(x, mark)),
+        Value::String(s) if s.contains('=') => *s = hide_in_query_as(s, mark),
+        _ => {}
+    }
+}
+
+/// `a=1&password=x&b=2` → `a=1&password=[redacted]&b=2` (form bodies and URL queries).
+fn hide_in_query(text: &str) -> String {
+    hide_in_query_as(text, "[redacted]")
+}
+
+fn hide_in_query_as(text: &str, mark: &str) -> String {
+    let (head, query) = match text.split_once('?') {
+        Some((h, q)) => (format!("{h}?"), q),
+        None => (String::new(), text),
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if SECRETS.contains(&k) => format!("{k}={mark}"),
+            _ => p.to_owned(),
+        })
+        .collect();
+    format!("{head}{}", parts.join("&"))
+}
+
+fn redact(name: &str, value: &str) -> String {
+    if name == "authorization" {
+        let scheme = value.split_whitespace().next().unwrap_or("");
+        return format!("{scheme} [redacted]");
+    }
+    value.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_journal() {
+        let form = body_value(b"grant_type=password&username=u&password=ABCDEFGHIJKL&tid=1");
+        assert_eq!(
+            form,
+            Value::String("grant_type=password&username=u&password=[redacted]&tid=1".into())
+        );
+        let json = body_value(br#"{"username":"u","password":"p","nested":{"newPass":"n"}}"#);
+        assert_eq!(
+            json,
+            serde_json::json!({"username":"u","password":"[redacted]","nested":{"newPass":"[redacted]"}})
+        );
+        let url = body_value(br#"{"url":"gptom://login?username=u&password=secret&tid=1"}"#);
+        assert_eq!(
+            url["url"],
+            "gptom://login?username=u&password=[redacted]&tid=1"
+        );
+    }
+}
