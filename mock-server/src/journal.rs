@@ -224,7 +224,7 @@ impl Journal {
                 f.path.as_ref().is_none_or(|p| {
                     let (path, _) = e.path_and_query();
                     if p.contains('*') {
-                        crate::engine::fault::glob(p, path)
+                        crate::contract::fault::glob(p, path)
                     } else {
                         path.starts_with(p.as_str())
                     }

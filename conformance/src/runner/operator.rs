@@ -158,7 +158,19 @@ pub fn prompt_for(step: &Step, tid: &str) -> Option<String> {
             "Undo the failure you arranged (network back, gateway normal), then press Enter"
                 .to_owned()
         }
-        _ => return None,
+        // not a mock-only step, or one a person cannot do (reading the mock's journal or state)
+        Step::Section(_)
+        | Step::Token(_)
+        | Step::CreateTask(_)
+        | Step::PollTask(_)
+        | Step::GetTask(_)
+        | Step::GetTransaction(_)
+        | Step::Request(_)
+        | Step::Deeplink(_)
+        | Step::App2App(_)
+        | Step::AdvanceClock(_)
+        | Step::GetJournal(_)
+        | Step::GetState(_) => return None,
     })
 }
 

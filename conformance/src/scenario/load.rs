@@ -275,7 +275,19 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
                     "give the section a name: it is what a skip reason names".to_owned(),
                 ));
             }
-            _ => {}
+            Step::Section(_)
+            | Step::Token(_)
+            | Step::CreateTask(_)
+            | Step::GetTask(_)
+            | Step::GetTransaction(_)
+            | Step::AdvanceClock(_)
+            | Step::SetOutcome(_)
+            | Step::SetTerminal(_)
+            | Step::CancelTask(_)
+            | Step::Reset(_)
+            | Step::RemoveFaults(_)
+            | Step::GetJournal(_)
+            | Step::GetState(_) => {}
         }
         if let Some(p) = step.poll() {
             check_polling(p.every, p.within).map_err(|_| {
@@ -285,7 +297,22 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
         let waits = match step {
             Step::Deeplink(d) => d.wait,
             Step::App2App(a) => a.wait && a.call.may_pend(),
-            _ => false,
+            Step::Section(_)
+            | Step::Token(_)
+            | Step::CreateTask(_)
+            | Step::PollTask(_)
+            | Step::GetTask(_)
+            | Step::GetTransaction(_)
+            | Step::Request(_)
+            | Step::AdvanceClock(_)
+            | Step::SetOutcome(_)
+            | Step::SetTerminal(_)
+            | Step::CancelTask(_)
+            | Step::Reset(_)
+            | Step::AddFault(_)
+            | Step::RemoveFaults(_)
+            | Step::GetJournal(_)
+            | Step::GetState(_) => false,
         };
         if waits && step.expect().and_then(|e| e.status) == Some(202) {
             return Err(err(

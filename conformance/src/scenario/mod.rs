@@ -348,7 +348,14 @@ impl Step {
             Self::Token(t) if t.user.as_deref().is_some_and(|u| !u.contains("{{")) => {
                 Some(Need::Mock)
             }
-            _ => None,
+            Self::Section(_)
+            | Self::Token(_)
+            | Self::CreateTask(_)
+            | Self::PollTask(_)
+            | Self::GetTask(_)
+            | Self::GetTransaction(_)
+            | Self::Request(_)
+            | Self::AdvanceClock(_) => None,
         }
     }
 
@@ -361,7 +368,22 @@ impl Step {
             Self::App2App(a) if a.wait && a.call.may_pend() => {
                 a.timeout.max(a.poll.map_or(0.0, |p| p.within))
             }
-            _ => self.poll().map_or(0.0, |p| p.within),
+            Self::Section(_)
+            | Self::Token(_)
+            | Self::CreateTask(_)
+            | Self::GetTask(_)
+            | Self::GetTransaction(_)
+            | Self::Request(_)
+            | Self::Deeplink(_)
+            | Self::App2App(_)
+            | Self::SetOutcome(_)
+            | Self::SetTerminal(_)
+            | Self::CancelTask(_)
+            | Self::Reset(_)
+            | Self::AddFault(_)
+            | Self::RemoveFaults(_)
+            | Self::GetJournal(_)
+            | Self::GetState(_) => self.poll().map_or(0.0, |p| p.within),
         }
     }
 
@@ -386,7 +408,15 @@ impl Step {
             Self::Reset(r) => one(&r.tid),
             Self::GetState(g) => one(&g.tid),
             Self::AddFault(f) => one(&f.matches.tid),
-            _ => Vec::new(),
+            Self::Section(_)
+            | Self::PollTask(_)
+            | Self::GetTask(_)
+            | Self::GetTransaction(_)
+            | Self::Request(_)
+            | Self::AdvanceClock(_)
+            | Self::CancelTask(_)
+            | Self::RemoveFaults(_)
+            | Self::GetJournal(_) => Vec::new(),
         }
     }
 
@@ -397,7 +427,20 @@ impl Step {
             Self::GetTransaction(s) => s.poll,
             Self::Request(s) => s.poll,
             Self::App2App(s) => s.poll,
-            _ => None,
+            Self::Section(_)
+            | Self::Token(_)
+            | Self::CreateTask(_)
+            | Self::PollTask(_)
+            | Self::Deeplink(_)
+            | Self::AdvanceClock(_)
+            | Self::SetOutcome(_)
+            | Self::SetTerminal(_)
+            | Self::CancelTask(_)
+            | Self::Reset(_)
+            | Self::AddFault(_)
+            | Self::RemoveFaults(_)
+            | Self::GetJournal(_)
+            | Self::GetState(_) => None,
         }
     }
 
@@ -439,7 +482,13 @@ impl Step {
             Self::CancelTask(s) => Some(&s.expect),
             Self::GetJournal(s) => Some(&s.expect),
             Self::GetState(s) => Some(&s.expect),
-            _ => None,
+            Self::Section(_)
+            | Self::AdvanceClock(_)
+            | Self::SetOutcome(_)
+            | Self::SetTerminal(_)
+            | Self::Reset(_)
+            | Self::AddFault(_)
+            | Self::RemoveFaults(_) => None,
         }
     }
 
@@ -458,7 +507,12 @@ impl Step {
             Self::AddFault(s) => Some(&s.capture),
             Self::GetJournal(s) => Some(&s.capture),
             Self::GetState(s) => Some(&s.capture),
-            _ => None,
+            Self::Section(_)
+            | Self::AdvanceClock(_)
+            | Self::SetOutcome(_)
+            | Self::SetTerminal(_)
+            | Self::Reset(_)
+            | Self::RemoveFaults(_) => None,
         }
     }
 
@@ -469,7 +523,19 @@ impl Step {
             Self::CreateTask(_) => &["taskId"],
             Self::PollTask(_) | Self::GetTask(_) | Self::CancelTask(_) => &["contextId"],
             Self::App2App(a) if a.call == App2AppCall::Register => &["transactionId"],
-            _ => &[],
+            Self::Section(_)
+            | Self::GetTransaction(_)
+            | Self::Request(_)
+            | Self::Deeplink(_)
+            | Self::App2App(_)
+            | Self::AdvanceClock(_)
+            | Self::SetOutcome(_)
+            | Self::SetTerminal(_)
+            | Self::Reset(_)
+            | Self::AddFault(_)
+            | Self::RemoveFaults(_)
+            | Self::GetJournal(_)
+            | Self::GetState(_) => &[],
         }
     }
 }
