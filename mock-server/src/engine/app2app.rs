@@ -5,7 +5,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::device::{card_product, client_id, entry_type, merchant_location, numeric_currency};
+use super::device::{
+    LoginRefused, card_product, client_id, entry_type, merchant_location, numeric_currency,
+};
 use super::task::{Failure, TaskStatus};
 use super::transaction::{Transaction, TxnResult};
 use super::validate::{BatchRequest, CancelMode, Operation, PayType, TaskRequest};
@@ -611,9 +613,7 @@ impl Engine {
                     let tid = tid
                         .map(str::to_owned)
                         .unwrap_or_else(|| self.world.directory.first_tid.clone());
-                    if let Ok(d) = self.device(&tid) {
-                        d.logged_in = None;
-                    }
+                    self.log_out(&tid);
                     "USER_LOGGED_OUT"
                 }
                 Err(_) => "LOGOUT_FAILED",
@@ -623,18 +623,11 @@ impl Engine {
                 text(body, "password"),
                 text(body, "terminalId"),
             ) {
-                (Some(u), Some(p), Some(t)) => match self.world.directory.account(u).cloned() {
-                    Some(a) if a.password == p && a.tids.iter().any(|x| x == t) => {
-                        match self.device(t) {
-                            Ok(d) => {
-                                d.logged_in = Some(a.username);
-                                "USER_LOGGED_IN"
-                            }
-                            Err(_) => "TID_NOT_FOUND",
-                        }
-                    }
-                    Some(a) if a.password == p => "TID_NOT_ASSIGNED_TO_THIS_USER",
-                    _ => "INVALID_CREDENTIALS",
+                (Some(u), Some(p), Some(t)) => match self.log_in(u, p, t) {
+                    Ok(()) => "USER_LOGGED_IN",
+                    Err(LoginRefused::InvalidCredentials) => "INVALID_CREDENTIALS",
+                    Err(LoginRefused::TidNotAssigned) => "TID_NOT_ASSIGNED_TO_THIS_USER",
+                    Err(LoginRefused::TidNotFound) => "TID_NOT_FOUND",
                 },
                 _ => "INVALID_ARGUMENT",
             },
@@ -644,22 +637,14 @@ impl Engine {
                     .or_else(|| Some(self.world.directory.first_tid.clone()))
                     .and_then(|t| self.device(&t).ok().and_then(|d| d.logged_in.clone()));
                 match (user, text(body, "oldPass"), text(body, "newPass")) {
-                    (Some(u), Some(old), Some(new))
-                        if self
-                            .world
-                            .directory
-                            .account(&u)
-                            .is_some_and(|a| a.password == old) =>
-                    {
+                    (Some(u), Some(old), Some(new)) if self.password_is(&u, old) => {
                         let validation_only = body
                             .get("validationOnly")
                             .and_then(Value::as_bool)
                             .unwrap_or(false);
                         match text(body, "authCode") {
                             Some(_) if !validation_only => {
-                                if let Some(a) = self.world.directory.accounts.get_mut(&u) {
-                                    a.password = new.to_owned();
-                                }
+                                self.set_password(&u, new);
                                 "PASSWORD_CHANGED"
                             }
                             _ => "PASSWORD_PENDING_CONFIRMATION",

@@ -121,7 +121,62 @@ pub fn merchant_location() -> Value {
     json!({"city": "Prague", "county": "", "house": "10", "location": "", "street": "Prazska", "zip": "10100"})
 }
 
+/// Why a device login was refused (each channel names it in its own dialect).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoginRefused {
+    /// No such user, or a wrong password.
+    InvalidCredentials,
+    /// The user is not bound to that TID.
+    TidNotAssigned,
+    /// The TID has no device.
+    TidNotFound,
+}
+
 impl Engine {
+    /// Whether `password` is the password of `user` (device logins and password changes).
+    pub(crate) fn password_is(&self, user: &str, password: &str) -> bool {
+        self.world
+            .directory
+            .account(user)
+            .is_some_and(|a| a.password == password)
+    }
+
+    /// Logs `user` into the simulated device of `tid` (iOS `login`, app2app `login`).
+    pub(crate) fn log_in(
+        &mut self,
+        user: &str,
+        password: &str,
+        tid: &str,
+    ) -> Result<(), LoginRefused> {
+        let account = self
+            .world
+            .directory
+            .account(user)
+            .filter(|a| a.password == password)
+            .cloned()
+            .ok_or(LoginRefused::InvalidCredentials)?;
+        if !account.tids.iter().any(|t| t == tid) {
+            return Err(LoginRefused::TidNotAssigned);
+        }
+        let device = self.device(tid).map_err(|_| LoginRefused::TidNotFound)?;
+        device.logged_in = Some(account.username);
+        Ok(())
+    }
+
+    /// Logs the simulated device of `tid` out (no such device: nothing to do).
+    pub(crate) fn log_out(&mut self, tid: &str) {
+        if let Ok(d) = self.device(tid) {
+            d.logged_in = None;
+        }
+    }
+
+    /// Sets the password of `user` (a confirmed password change).
+    pub(crate) fn set_password(&mut self, user: &str, new: &str) {
+        if let Some(a) = self.world.directory.accounts.get_mut(user) {
+            a.password = new.to_owned();
+        }
+    }
+
     /// The device of `tid` (created from the fixtures on first use: logged in as the terminal's account).
     pub fn device(&mut self, tid: &str) -> Result<&mut Device, Error> {
         let terminal = self

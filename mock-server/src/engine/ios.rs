@@ -5,7 +5,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
-use super::device::{client_id, ios_card_type, major, merchant_location};
+use super::device::{LoginRefused, client_id, ios_card_type, major, merchant_location};
 use super::task::TaskStatus;
 use super::transaction::{Transaction, TxnResult};
 use super::validate::{
@@ -482,23 +482,18 @@ impl Engine {
                 else {
                     return Err(error("invalidUserName"));
                 };
-                let account = self.world.directory.account(user).cloned();
-                let account = account
-                    .filter(|a| a.password == password)
-                    .ok_or_else(|| error("invalidCredentials"))?;
-                if !account.tids.iter().any(|t| t == login_tid) {
-                    return Err(error("tidNotAssignedToThisUser"));
-                }
-                let device = self
-                    .device(login_tid)
-                    .map_err(|_| error("tidNotAssignedToThisUser"))?;
-                device.logged_in = Some(account.username);
+                // a TID without a device cannot be logged into either: the SDK knows no other name for it
+                self.log_in(user, password, login_tid)
+                    .map_err(|refused| match refused {
+                        LoginRefused::InvalidCredentials => error("invalidCredentials"),
+                        LoginRefused::TidNotAssigned | LoginRefused::TidNotFound => {
+                            error("tidNotAssignedToThisUser")
+                        }
+                    })?;
                 Ok(Ready(completed()))
             }
             Op::Logout => {
-                if let Ok(d) = self.device(&tid) {
-                    d.logged_in = None;
-                }
+                self.log_out(&tid);
                 Ok(Ready(completed()))
             }
             Op::ChangePassword => {
@@ -507,12 +502,7 @@ impl Engine {
                 else {
                     return Err(error("invalidUserName"));
                 };
-                let ok = self
-                    .world
-                    .directory
-                    .account(user)
-                    .is_some_and(|a| a.password == password);
-                if !ok {
+                if !self.password_is(user, password) {
                     return Err(error("invalidCredentials"));
                 }
                 match p.get("code") {
@@ -521,9 +511,7 @@ impl Engine {
                         Err(error("invalidCode"))
                     }
                     Some(_) => {
-                        if let Some(a) = self.world.directory.accounts.get_mut(user) {
-                            a.password = new.to_owned();
-                        }
+                        self.set_password(user, new);
                         Ok(Ready(completed()))
                     }
                 }
