@@ -9,28 +9,12 @@ use std::sync::Arc;
 
 use mock_server::MockServer;
 use mock_server::Timestamp;
+use mock_server::contract::fields::TRANSACTION_TASK_FIELDS as FIELDS;
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use serde_json::{Map, Value, json};
 
 use super::support::{self, API_KEY, TID, assert_vendor_body, master, prop_config};
-
-const FIELDS: &[&str] = &[
-    "apiKey",
-    "Tid",
-    "initiator",
-    "title",
-    "transactionOperation",
-    "transactionType",
-    "amount",
-    "tipAmount",
-    "currencyCode",
-    "originReferenceNum",
-    "printByPaymentApp",
-    "timeToLive",
-    "cancelMode",
-    "originTransactionId",
-];
 
 fn leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
