@@ -20,6 +20,7 @@ use crate::transcript;
 
 mod house;
 pub mod operator;
+mod repeat;
 mod snapshot;
 mod steps;
 use operator::{Answer, Operator};
@@ -607,25 +608,20 @@ async fn poll_step(
     fresh: StepResult,
     p: crate::scenario::Poll,
 ) -> StepResult {
-    let mut waited = 0.0_f64;
-    let mut tries = 0_u32;
+    let mut repeat = repeat::Repeat::new(p.every, p.within, ctx.target.manual_clock());
     loop {
         let mut r = fresh.clone();
         run_checked(ctx, step, &mut r).await;
-        tries += 1;
-        let again = matches!(r.verdict, Verdict::Failed(_)) && waited + p.every <= p.within + 1e-9;
-        if !again {
-            r.notes.push(format!(
-                "until the checks held: {}",
-                steps::polled(tries, waited, ctx.target.manual_clock())
-            ));
+        repeat.tried();
+        if !(matches!(r.verdict, Verdict::Failed(_)) && repeat.can_wait()) {
+            r.notes
+                .push(format!("until the checks held: {}", repeat.describe()));
             return r;
         }
-        if let Err(e) = ctx.wait(p.every, waited, p.within).await {
+        if let Err(e) = repeat.wait(ctx).await {
             r.verdict = e;
             return r;
         }
-        waited += p.every;
     }
 }
 

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use mock_server::contract::admin::{AdvanceBody, NextOutcomeBody, PatchTerminalBody, ResetBody};
 
 use super::millis;
+use super::repeat::Repeat;
 use crate::admin::path;
 use crate::assert;
 use crate::result::{Check, Exchange, StepResult, Verdict};
@@ -352,10 +353,8 @@ impl Ctx<'_> {
         let bearer = self.bearer(p.token.as_deref())?;
         let id = sub(&p.task, &self.vars)?;
         let path = format!("/v1/tasks/{id}");
-        let advance = self.target.manual_clock();
+        let mut repeat = Repeat::new(p.interval, p.timeout, self.target.manual_clock());
         let mut seen: Vec<String> = Vec::new();
-        let mut waited = 0.0_f64;
-        let mut polls = 0_u32;
         let resp = loop {
             let headers = vec![("authorization".to_owned(), format!("Bearer {bearer}"))];
             let mut scratch = StepResult {
@@ -365,7 +364,7 @@ impl Ctx<'_> {
             let resp = self
                 .send(&mut scratch, "GET", &path, headers, Body::None)
                 .await?;
-            polls += 1;
+            repeat.tried();
             r.exchanges = scratch.exchanges; // the transcript shows the last poll only
             if resp.status != 200 {
                 seen.push(match resp.status {
@@ -392,17 +391,17 @@ impl Ctx<'_> {
             if done {
                 break resp;
             }
-            if waited + p.interval > p.timeout + 1e-9 {
-                r.notes.push(poll_note(polls, waited, advance, &seen));
+            if !repeat.can_wait() {
+                r.notes.push(poll_note(&repeat, &seen));
                 return Err(Verdict::Failed(format!(
-                    "task still {status} after {waited}s (until {})",
+                    "task still {status} after {}s (until {})",
+                    repeat.waited(),
                     p.until
                 )));
             }
-            self.wait(p.interval, waited, p.timeout).await?;
-            waited += p.interval;
+            repeat.wait(self).await?;
         };
-        r.notes.push(poll_note(polls, waited, advance, &seen));
+        r.notes.push(poll_note(&repeat, &seen));
         if let Some(expected) = &p.statuses {
             // The embedded mock's clock moves exactly by the interval, so every status is seen. Elsewhere time
             // passes at its own pace and a poll may miss a short status: the ones seen must keep the order.
@@ -831,23 +830,8 @@ fn journal_lines(body: &Value) -> String {
 
 /// `statuses: CREATED -> … -> COMPLETED (polled 11 times, clock advanced 5s)`: the distinct statuses seen
 /// describe the behaviour; the part in brackets is timing (see `transcript::shape`).
-fn poll_note(polls: u32, waited: f64, advance: bool, seen: &[String]) -> String {
-    format!(
-        "statuses: {} ({})",
-        seen.join(" -> "),
-        polled(polls, waited, advance)
-    )
-}
-
-/// `polled once, clock advanced 0s` / `polled 3 times, waited 20s`.
-pub(super) fn polled(polls: u32, waited: f64, advance: bool) -> String {
-    let how = if advance { "clock advanced" } else { "waited" };
-    let times = if polls == 1 {
-        "once".to_owned()
-    } else {
-        format!("{polls} times")
-    };
-    format!("polled {times}, {how} {waited}s")
+fn poll_note(repeat: &Repeat, seen: &[String]) -> String {
+    format!("statuses: {} ({})", seen.join(" -> "), repeat.describe())
 }
 
 /// Whether `seen` keeps the order of `expected` and ends where it ends (statuses in between may be missed).

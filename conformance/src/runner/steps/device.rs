@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Body, Ctx, Response, StepOutcome, polled, sub};
+use super::super::repeat::Repeat;
+use super::{Body, Ctx, Response, StepOutcome, sub};
 use crate::result::{Exchange, StepResult, Verdict};
 use crate::scenario::vars::substitute_value;
 use crate::scenario::{App2App, App2AppCall, Deeplink};
@@ -100,28 +101,24 @@ impl Ctx<'_> {
             return Ok(first);
         };
         let path = format!("{}/{id}", p.route);
-        let advance = self.target.manual_clock();
+        let mut repeat = Repeat::new(p.interval, p.timeout, self.target.manual_clock());
         let keep = r.exchanges.len();
-        let mut waited = 0.0_f64;
-        let mut polls = 0_u32;
         loop {
-            if waited + p.interval > p.timeout + 1e-9 {
-                r.notes.push(format!(
-                    "still pending {id}: {}",
-                    polled(polls, waited, advance)
-                ));
+            if !repeat.can_wait() {
+                r.notes
+                    .push(format!("still pending {id}: {}", repeat.describe()));
                 return Err(Verdict::Failed(format!(
-                    "still pending after {waited}s (timeout {}s)",
+                    "still pending after {}s (timeout {}s)",
+                    repeat.waited(),
                     p.timeout
                 )));
             }
-            self.wait(p.interval, waited, p.timeout).await?;
-            waited += p.interval;
+            repeat.wait(self).await?;
             r.exchanges.truncate(keep); // the transcript shows the last poll only
             let resp = self
                 .send(r, "GET", &path, p.headers.clone(), Body::None)
                 .await?;
-            polls += 1;
+            repeat.tried();
             if resp.status != 202 {
                 if let Some(last) = r.exchanges.pop()
                     && let Some(request) = r.exchanges.last_mut()
@@ -129,7 +126,7 @@ impl Ctx<'_> {
                     *request = Exchange {
                         pending: Some(format!(
                             "202 pending {id}; GET {path} {}",
-                            polled(polls, waited, advance)
+                            repeat.describe()
                         )),
                         elapsed_ms: request.elapsed_ms + last.elapsed_ms,
                         ..last
