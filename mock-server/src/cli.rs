@@ -31,114 +31,130 @@ tid 999888, apiKey 333W212J3. Amounts 1111 approve, 1122 decline, 1123 timeout, 
 #[derive(Debug, Parser)]
 #[command(name = "gptom-mock", version, about, after_help = EXAMPLES)]
 pub struct Cli {
-    /// Instead of serving: a one-shot helper.
+    /// Instead of the mock: a proxy in front of a real GP tom, or a one-shot helper.
     #[command(subcommand)]
     pub command: Option<Command>,
 
     /// YAML config file holding any of the settings below (see --print-config for its shape).
-    #[arg(long, env = "GPTOM_MOCK_CONFIG")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_CONFIG")]
     pub config: Option<PathBuf>,
 
     /// Print the effective configuration as YAML and exit.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub print_config: bool,
 
     /// Address to listen on [default: 127.0.0.1].
-    #[arg(long, env = "GPTOM_MOCK_BIND")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_BIND")]
     pub bind: Option<IpAddr>,
 
     /// Port to listen on; 0 picks a free one (printed at start) [default: 8080].
-    #[arg(long, env = "GPTOM_MOCK_PORT")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_PORT")]
     pub port: Option<u16>,
 
     /// Behaviour profiles, comma-separated: lenient, strict, task-not-found-403, ttl-cancelled, receiptless-success,
     /// a2a-date-ddmmyy
     /// [default: lenient].
-    #[arg(long, env = "GPTOM_MOCK_PROFILE")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_PROFILE")]
     pub profile: Option<String>,
 
     /// Latency profile: instant, realistic, or a name from fixtures/latency.yaml [default: realistic].
-    #[arg(long, env = "GPTOM_MOCK_LATENCY")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_LATENCY")]
     pub latency: Option<String>,
 
     /// Clock: real (follows the wall clock) or manual (moves only through /__admin/clock) [default: real].
-    #[arg(long, env = "GPTOM_MOCK_CLOCK")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_CLOCK")]
     pub clock: Option<String>,
 
     /// Start time of the clock, RFC 3339 (manual default: 2026-01-01T00:00:00Z; real default: now).
-    #[arg(long, env = "GPTOM_MOCK_CLOCK_START")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_CLOCK_START")]
     pub clock_start: Option<String>,
 
     /// Seed for ids, exception ids, card data and fault dice; random (and printed) when absent.
-    #[arg(long, env = "GPTOM_MOCK_SEED")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_SEED")]
     pub seed: Option<u64>,
 
     /// HS256 secret for tokens; derived from the seed when absent.
-    #[arg(long, env = "GPTOM_MOCK_JWT_SECRET", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "GPTOM_MOCK_JWT_SECRET",
+        hide_env_values = true
+    )]
     pub jwt_secret: Option<String>,
 
     /// Directory with YAML fixtures replacing the built-in ones (accounts, latency, outcomes, cards).
-    #[arg(long, env = "GPTOM_MOCK_FIXTURES")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_FIXTURES")]
     pub fixtures: Option<PathBuf>,
 
     /// YAML file of fault rules loaded at start (a list, each as POST /__admin/faults takes it).
-    #[arg(long, env = "GPTOM_MOCK_FAULTS")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_FAULTS")]
     pub faults: Option<PathBuf>,
 
     /// Require `Authorization: Bearer TOKEN` on every /__admin call.
-    #[arg(long, env = "GPTOM_MOCK_ADMIN_TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "GPTOM_MOCK_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
     pub admin_token: Option<String>,
 
     /// Journal /__admin calls too (they are left out by default).
-    #[arg(long, env = "GPTOM_MOCK_JOURNAL_ADMIN")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_JOURNAL_ADMIN")]
     pub journal_admin: bool,
 
     /// Journal entries kept; the oldest go first [default: 10000].
-    #[arg(long, env = "GPTOM_MOCK_JOURNAL_CAP", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, env = "GPTOM_MOCK_JOURNAL_CAP", value_parser = clap::value_parser!(u64).range(1..))]
     pub journal_cap: Option<u64>,
 
     /// Lifetime of a terminal login's access token, seconds [default: 3600].
-    #[arg(long, env = "GPTOM_MOCK_TOKEN_TERMINAL_TTL", value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, global = true, env = "GPTOM_MOCK_TOKEN_TERMINAL_TTL", value_parser = clap::value_parser!(i64).range(1..))]
     pub token_terminal_ttl: Option<i64>,
 
     /// Lifetime of a master login's access token, seconds [default: 86399].
-    #[arg(long, env = "GPTOM_MOCK_TOKEN_MASTER_TTL", value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, global = true, env = "GPTOM_MOCK_TOKEN_MASTER_TTL", value_parser = clap::value_parser!(i64).range(1..))]
     pub token_master_ttl: Option<i64>,
 
     /// Lifetime of refresh tokens, seconds [default: 7776000 = 90 days].
-    #[arg(long, env = "GPTOM_MOCK_TOKEN_REFRESH_TTL", value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, global = true, env = "GPTOM_MOCK_TOKEN_REFRESH_TTL", value_parser = clap::value_parser!(i64).range(1..))]
     pub token_refresh_ttl: Option<i64>,
 
     /// Largest accepted request body in bytes; larger → 413 [default: 65536].
-    #[arg(long, env = "GPTOM_MOCK_BODY_LIMIT", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, env = "GPTOM_MOCK_BODY_LIMIT", value_parser = clap::value_parser!(u64).range(1..))]
     pub body_limit: Option<u64>,
 
     /// Seconds a client may take to send a request's headers, from its first byte (slow clients are cut off)
     /// [default: 10].
-    #[arg(long, env = "GPTOM_MOCK_HEADER_READ_TIMEOUT")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_HEADER_READ_TIMEOUT")]
     pub header_read_timeout: Option<f64>,
 
     /// Seconds a persistent connection may stay idle between requests (advertised as `Keep-Alive: timeout=`)
     /// [default: 75].
-    #[arg(long, env = "GPTOM_MOCK_KEEP_ALIVE_TIMEOUT")]
+    #[arg(long, global = true, env = "GPTOM_MOCK_KEEP_ALIVE_TIMEOUT")]
     pub keep_alive_timeout: Option<f64>,
 
     /// Tasks kept; beyond it the oldest final tasks are evicted [default: 100000].
-    #[arg(long, env = "GPTOM_MOCK_MAX_TASKS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, env = "GPTOM_MOCK_MAX_TASKS", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_tasks: Option<u64>,
 
     /// Transactions kept; beyond it the oldest are evicted [default: 100000].
-    #[arg(long, env = "GPTOM_MOCK_MAX_TRANSACTIONS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, env = "GPTOM_MOCK_MAX_TRANSACTIONS", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_transactions: Option<u64>,
 
     /// Unfinished tasks one terminal may queue; beyond it a new task is 406 TERMINAL_BUSY [default: 10000].
-    #[arg(long, env = "GPTOM_MOCK_MAX_QUEUE", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, env = "GPTOM_MOCK_MAX_QUEUE", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_queue: Option<u64>,
 }
 
-/// One-shot helpers that run the engine in-process (no server).
+/// Other jobs of the same binary: the proxy, and one-shot helpers that run the engine in-process.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Forward the GP tom Cloud API (`/cloud/oauth/token`, `/api/oauth/token`, `/v1/**`) to a real GP tom,
+    /// journal every exchange like the mock does (GET /__admin/journal, for `gptom-conformance certify-client
+    /// --judge`) and list where its answers break the mock's model (GET /__admin/divergences). Takes the
+    /// mock's --port, --bind, --admin-token, --journal-*, --body-limit and --profile (the model the answers are
+    /// checked against). Example: gptom-mock proxy --upstream https://cloud-api-dev.gptom.com --port 8080
+    Proxy(ProxyArgs),
     /// Answer one iOS deep link like GP tom would and print the redirect URL it opens (instant latency,
     /// engine in-process). Example: gptom-mock deeplink 'gptom://transaction/create?amount=1111&redirectUrl=myapp://transaction/create'
     Deeplink {
@@ -151,6 +167,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `gptom-mock proxy`.
+#[derive(Debug, clap::Args)]
+pub struct ProxyArgs {
+    /// Base URL of the GP tom to forward to, e.g. https://cloud-api-dev.gptom.com.
+    #[arg(long, env = "GPTOM_MOCK_UPSTREAM")]
+    pub upstream: String,
+    /// PEM file of root certificates trusted besides the system's (a private CA in front of the upstream).
+    #[arg(long, env = "GPTOM_MOCK_UPSTREAM_CA")]
+    pub upstream_ca: Option<PathBuf>,
+    /// Seconds one upstream exchange may take before the proxy answers 502 [default: 30].
+    #[arg(long, env = "GPTOM_MOCK_UPSTREAM_TIMEOUT", default_value_t = 30.0)]
+    pub upstream_timeout: f64,
+}
+
+impl ProxyArgs {
+    /// The upstream these flags describe.
+    pub fn upstream(&self) -> Result<crate::config::Upstream, String> {
+        let timeout = Duration::try_from_secs_f64(self.upstream_timeout).map_err(|_| {
+            format!(
+                "--upstream-timeout {}: must be a number of seconds ≥ 0",
+                self.upstream_timeout
+            )
+        })?;
+        Ok(crate::config::Upstream {
+            url: self.upstream.clone(),
+            ca: self.upstream_ca.clone(),
+            timeout,
+        })
+    }
 }
 
 /// Reads a `--config` file; errors name the file, line and column.
@@ -216,6 +263,7 @@ impl Cli {
                 .unwrap_or(d.keep_alive_timeout.as_secs_f64()),
         )?;
         let config = Config {
+            upstream: None,
             bind: self.bind.or(file.bind).unwrap_or(d.bind),
             port: self.port.or(file.port).unwrap_or(d.port),
             profiles,

@@ -83,6 +83,31 @@ pub struct Config {
     pub max_transactions: usize,
     /// Unfinished tasks one terminal may queue; beyond it a new task is 406 `TERMINAL_BUSY` [assumption].
     pub max_queue: usize,
+    /// Proxy mode (`gptom-mock proxy`): forward the GP tom routes to this upstream instead of answering them.
+    #[serde(skip)]
+    pub upstream: Option<Upstream>,
+}
+
+/// The GP tom the proxy forwards to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upstream {
+    /// Base URL, `http://` or `https://` (a path prefix is kept: `https://host/prefix` + `/v1/tasks/…`).
+    pub url: String,
+    /// PEM file of extra root certificates trusted besides the system's (a private CA in front of a test GP tom).
+    pub ca: Option<PathBuf>,
+    /// How long one upstream exchange may take before the proxy answers 502.
+    pub timeout: Duration,
+}
+
+impl Upstream {
+    /// An upstream at `url` with the default timeout (30 s) and the system's roots only.
+    pub fn new(url: impl Into<String>) -> Self {
+        Upstream {
+            url: url.into(),
+            ca: None,
+            timeout: Duration::from_secs(30),
+        }
+    }
 }
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -113,6 +138,7 @@ impl Default for Config {
             max_tasks: 100_000,
             max_transactions: 100_000,
             max_queue: 10_000,
+            upstream: None,
         }
     }
 }
@@ -161,6 +187,27 @@ impl Config {
             return Err(
                 "--admin-token: must not be empty (leave it out for an open admin API)".into(),
             );
+        }
+        if let Some(up) = &self.upstream {
+            let scheme = up.url.split_once("://").map(|(s, _)| s);
+            let host = up.url.split_once("://").map_or("", |(_, rest)| rest);
+            if !matches!(scheme, Some("http" | "https")) || host.is_empty() || host.starts_with('/')
+            {
+                return Err(format!(
+                    "--upstream {:?}: must be an http:// or https:// URL, e.g. https://cloud-api-dev.gptom.com",
+                    up.url
+                ));
+            }
+            if up.url.contains(['?', '#']) {
+                return Err(format!(
+                    "--upstream {:?}: must not carry a query or fragment (the client's are forwarded)",
+                    up.url
+                ));
+            }
+            let t = up.timeout.as_secs_f64();
+            if !(0.1..=3600.0).contains(&t) {
+                return Err(format!("--upstream-timeout {t}: must be 0.1–3600 seconds"));
+            }
         }
         Ok(())
     }

@@ -122,6 +122,13 @@ pub async fn not_found(req: Request) -> Response {
 /// Writes the body of a response that carries a vendor error (or is axum's bare 405); others pass unchanged.
 /// The journal layer calls it on every response; layers that answer by themselves call it too.
 pub fn finish(app: &AppState, mut res: Response, path: &str) -> Response {
+    if res
+        .extensions()
+        .get::<crate::http::proxy::Proxied>()
+        .is_some()
+    {
+        return res; // an upstream's answer goes back byte for byte
+    }
     if let Some(e) = res.extensions_mut().remove::<engine::Error>() {
         let exception_id = app.with_engine_untimed(|engine| engine.exception_id());
         let body = json!({"exceptionId": exception_id, "type": e.kind, "message": e.message, "context": e.context});

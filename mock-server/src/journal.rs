@@ -172,6 +172,7 @@ pub struct Journal {
     cap: usize,
     next_seq: u64,
     evicted: u64,
+    seal_tokens: bool,
 }
 
 /// Filters of `GET /__admin/journal`.
@@ -198,7 +199,16 @@ impl Journal {
             cap: cap.max(1),
             next_seq: 1,
             evicted: 0,
+            seal_tokens: false,
         }
+    }
+
+    /// Tokens are real credentials in proxy mode: entries show them without their signature
+    /// ([`unsigned`]), which keeps their claims readable (a judge links calls to grants by `jti`) and makes
+    /// them useless to whoever reads the journal.
+    pub fn sealing_tokens(mut self, seal: bool) -> Self {
+        self.seal_tokens = seal;
+        self
     }
 
     pub(crate) fn push(&mut self, mut e: Record) {
@@ -232,6 +242,13 @@ impl Journal {
             })
             .filter(|e| f.since.is_none_or(|s| e.time >= s))
             .map(Record::entry)
+            .map(|mut e| {
+                if self.seal_tokens {
+                    seal(&mut e.request_body);
+                    seal(&mut e.response_body);
+                }
+                e
+            })
             .filter(|e| f.tid.as_ref().is_none_or(|t| e.tid.as_ref() == Some(t)))
             .collect();
         if let Some(n) = f.limit {
@@ -322,6 +339,43 @@ fn hide_in_query_as(text: &str, mark: &str) -> String {
     format!("{head}{}", parts.join("&"))
 }
 
+/// The token names whose values [`seal`] unsigns.
+const TOKENS: &[&str] = &["access_token", "refresh_token"];
+
+/// Unsigns the tokens of a body: JSON fields, or form parameters in a text body.
+fn seal(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                match x {
+                    Value::String(t) if TOKENS.contains(&k.as_str()) => *t = unsigned(t),
+                    _ => seal(x),
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(seal),
+        Value::String(text) if TOKENS.iter().any(|t| text.contains(&format!("{t}="))) => {
+            let parts: Vec<String> = text
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some((k, t)) if TOKENS.contains(&k) => format!("{k}={}", unsigned(t)),
+                    _ => p.to_owned(),
+                })
+                .collect();
+            *text = parts.join("&");
+        }
+        _ => {}
+    }
+}
+
+/// `header.payload.signature` → `header.payload.[redacted]`; anything else → `[redacted]`.
+pub fn unsigned(token: &str) -> String {
+    match token.rsplit_once('.') {
+        Some((signed, _)) if signed.contains('.') => format!("{signed}.[redacted]"),
+        _ => "[redacted]".to_owned(),
+    }
+}
+
 fn redact(name: &str, value: &str) -> String {
     if name == "authorization" {
         let scheme = value.split_whitespace().next().unwrap_or("");
@@ -333,6 +387,23 @@ fn redact(name: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sealed_tokens_keep_their_claims_and_lose_their_signature() {
+        let mut body =
+            serde_json::json!({"access_token": "h.p.sig", "refresh_token": "opaque", "jti": "j"});
+        seal(&mut body);
+        assert_eq!(
+            body,
+            serde_json::json!({"access_token": "h.p.[redacted]", "refresh_token": "[redacted]", "jti": "j"})
+        );
+        let mut form = Value::String("grant_type=refresh_token&refresh_token=a.b.c&x=1".into());
+        seal(&mut form);
+        assert_eq!(
+            form,
+            "grant_type=refresh_token&refresh_token=a.b.[redacted]&x=1"
+        );
+    }
 
     #[test]
     fn passwords_never_reach_the_journal() {

@@ -29,6 +29,7 @@ pub mod clock;
 pub mod config;
 pub mod conn;
 pub mod contract;
+pub mod divergence;
 pub mod engine;
 pub mod error;
 pub mod facts;
@@ -40,6 +41,6 @@ pub mod server;
 pub mod state;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use config::{ClockMode, Config};
+pub use config::{ClockMode, Config, Upstream};
 pub use engine::Profiles;
 pub use server::{MockServer, MockServerBuilder, StartError};

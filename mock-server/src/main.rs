@@ -19,7 +19,7 @@ async fn main() -> ExitCode {
     let mut cli = Cli::parse();
     let command = cli.command.take();
     let print_config = cli.print_config;
-    let config = match cli.into_config(mock_server::rng::random_seed()) {
+    let mut config = match cli.into_config(mock_server::rng::random_seed()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("gptom-mock: {e}");
@@ -28,6 +28,15 @@ async fn main() -> ExitCode {
     };
     if let Some(Command::Deeplink { url, tid, json }) = command {
         return deeplink(config, &url, tid.as_deref(), json);
+    }
+    if let Some(Command::Proxy(args)) = &command {
+        match args.upstream() {
+            Ok(up) => config.upstream = Some(up),
+            Err(e) => {
+                eprintln!("gptom-mock: {e}");
+                return ExitCode::from(2);
+            }
+        }
     }
     if print_config {
         return match serde_saphyr::to_string(&config.to_file()) {
@@ -56,6 +65,7 @@ async fn main() -> ExitCode {
     // Handlers go in before the port opens: a SIGTERM sent as soon as the mock answers must drain, not kill.
     let stop = shutdown_signal();
     let clock = clock_for(&config);
+    let proxy = config.upstream.as_ref().map(|u| u.url.clone());
     let summary = format!(
         "seed {}, clock {} at {}, latency {}",
         config.seed,
@@ -71,7 +81,12 @@ async fn main() -> ExitCode {
         }
     };
     #[allow(clippy::print_stdout)] // the one line a user (or a script) reads to find the server
-    {
+    if let Some(upstream) = proxy {
+        println!(
+            "gptom-mock proxy listening on {} (upstream {upstream}; journal at /__admin/journal, divergences at /__admin/divergences)",
+            mock.base_url()
+        );
+    } else {
         println!(
             "gptom-mock listening on {} ({summary}); login: client atom:ashfuf4e5fa, user jan.novak@example.com / ABCDEFGHIJKL, tid 999888, apiKey 333W212J3",
             mock.base_url()

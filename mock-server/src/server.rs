@@ -73,6 +73,7 @@ pub struct MockServerBuilder {
     latency: Option<String>,
     profiles: Option<String>,
     fixtures: Option<PathBuf>,
+    upstream: Option<crate::config::Upstream>,
 }
 
 impl MockServerBuilder {
@@ -101,6 +102,11 @@ impl MockServerBuilder {
         self.profiles = Some(names.to_owned());
         self
     }
+    /// Proxy mode: forward the GP tom routes to `upstream` and check its answers (`gptom-mock proxy`).
+    pub fn upstream(mut self, upstream: crate::config::Upstream) -> Self {
+        self.upstream = Some(upstream);
+        self
+    }
     /// A fixtures directory.
     pub fn fixtures(mut self, dir: impl Into<PathBuf>) -> Self {
         self.fixtures = Some(dir.into());
@@ -125,6 +131,9 @@ impl MockServerBuilder {
         }
         if let Some(f) = self.fixtures {
             config.fixtures = Some(f);
+        }
+        if let Some(up) = self.upstream {
+            config.upstream = Some(up);
         }
         let clock = self.clock.unwrap_or_else(|| clock_for(&config));
         MockServer::start(config, clock).await
@@ -188,6 +197,10 @@ impl MockServer {
     pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<MockServer, StartError> {
         config.validate().map_err(StartError::Config)?;
         let engine = engine_for(&config)?;
+        let forwarder = match &config.upstream {
+            Some(up) => Some(crate::http::proxy::Forwarder::new(up).map_err(StartError::Config)?),
+            None => None,
+        };
         let addr = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(addr)
             .await
@@ -200,7 +213,10 @@ impl MockServer {
             header: config.header_read_timeout,
         };
         let state = AppState::new(config, clock, engine);
-        let app = crate::http::router(state.clone());
+        let app = match forwarder {
+            Some(f) => crate::http::proxy::router(state.clone(), f),
+            None => crate::http::router(state.clone()),
+        };
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(serve(listener, app, timeouts, stopped));
         let host = if addr.ip().is_unspecified() {

@@ -22,7 +22,8 @@ struct Inner {
 impl AppState {
     /// State over an engine, a clock and the config.
     pub fn new(config: Config, clock: Arc<dyn Clock>, engine: Engine) -> Self {
-        let journal = Mutex::new(Journal::new(config.journal_cap));
+        let journal =
+            Mutex::new(Journal::new(config.journal_cap).sealing_tokens(config.upstream.is_some()));
         AppState(Arc::new(Inner {
             config,
             clock,

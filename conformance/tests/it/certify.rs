@@ -115,6 +115,70 @@ async fn the_good_pos_passes_every_check() {
     );
 }
 
+/// A Cloud POS judged through `gptom-mock proxy` (the mock behind it standing in for GP tom's dev
+/// environment): a good one passes `certify-client --judge --mock PROXY`, a bad one fails the check for its
+/// bug, and the proxy found no divergence in the mock's answers.
+#[test]
+fn a_pos_behind_the_proxy_is_judged_from_the_proxy_journal() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let pos = rt.block_on(async {
+        let mut pos = Pos::behind_proxy().await;
+        pos.login().await;
+        pos.good_sale(&sale(1111)).await;
+        pos.wait(5.0);
+        pos.good_sale(&sale(1122)).await;
+        pos.wait(5.0);
+        let batch =
+            json!({"apiKey": API_KEY, "Tid": TID, "initiator": "POS 1", "title": "Day close"});
+        let task = pos.created("BATCH", &batch).await;
+        assert_eq!(pos.poll_to_final(&task, 1.0).await["status"], "COMPLETED");
+        pos
+    });
+    let proxy = pos.base().to_owned();
+    assert_ne!(proxy, pos.mock.base_url());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let html_file = dir.path().join("pos.html");
+    let out = cli(&[
+        "certify-client",
+        "--judge",
+        "--mock",
+        &proxy,
+        "--report",
+        &format!("html={}", html_file.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains(" 0 failed"), "{}", text(&out));
+    let page = fs::read_to_string(&html_file).expect("html written");
+    assert!(
+        page.contains("/v1/tasks/TRANSACTION"),
+        "the timelines are the proxy's exchanges"
+    );
+    let divergences: serde_json::Value = rt.block_on(async {
+        reqwest::get(format!("{proxy}/__admin/divergences"))
+            .await
+            .expect("divergences")
+            .json()
+            .await
+            .expect("json")
+    });
+    assert_eq!(divergences["divergences"], json!([]), "{divergences:#}");
+
+    // a POS that polls ten times a second fails the poll rate, judged through the proxy all the same
+    let bad = rt.block_on(async {
+        let mut pos = Pos::behind_proxy().await;
+        pos.login().await;
+        let task = pos.created("TRANSACTION", &sale(1111)).await;
+        let done = pos.poll_to_final(&task, 0.1).await;
+        let id = done["contextId"].as_str().expect("contextId").to_owned();
+        pos.get(&format!("/v1/transactions/{id}")).await;
+        fails_exactly(&pos.judgement().await, "CLIENT-POLL-RATE");
+        pos
+    });
+    let out = cli(&["certify-client", "--judge", "--mock", bad.base()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("CLIENT-POLL-RATE"), "{}", text(&out));
+}
+
 #[tokio::test]
 async fn polling_too_fast_fails_poll_rate() {
     let mut pos = Pos::start().await;

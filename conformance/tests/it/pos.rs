@@ -18,6 +18,9 @@ pub const TID: &str = "999888";
 pub struct Pos {
     /// The mock (dropping it stops it).
     pub mock: MockServer,
+    /// A `gptom-mock proxy` in front of the mock, when the POS talks through one: its GP tom calls go there
+    /// (and its journal is the one judged); admin calls still reach the mock behind it.
+    pub proxy: Option<MockServer>,
     clock: ManualClock,
     http: reqwest::Client,
     access: String,
@@ -47,6 +50,7 @@ impl Pos {
             .expect("client");
         Self {
             mock,
+            proxy: None,
             clock,
             http,
             access: String::new(),
@@ -54,8 +58,33 @@ impl Pos {
         }
     }
 
+    /// The same, through a `gptom-mock proxy` (on the same clock) whose upstream is that mock: the way a POS
+    /// is judged against GP tom's dev environment.
+    pub async fn behind_proxy() -> Self {
+        let mut pos = Self::start().await;
+        let proxy = MockServer::builder()
+            .clock(pos.clock.clone())
+            .upstream(mock_server::Upstream::new(pos.mock.base_url()))
+            .start()
+            .await
+            .expect("proxy starts");
+        pos.proxy = Some(proxy);
+        pos
+    }
+
+    /// Where the POS sends its calls (the proxy if there is one), or the admin calls (always the mock).
+    pub fn base(&self) -> &str {
+        match &self.proxy {
+            Some(p) => p.base_url(),
+            None => self.mock.base_url(),
+        }
+    }
+
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.mock.base_url())
+        if path.starts_with("/__admin") {
+            return format!("{}{path}", self.mock.base_url());
+        }
+        format!("{}{path}", self.base())
     }
 
     /// The POS waits (the mock clock moves).
@@ -286,7 +315,7 @@ impl Pos {
 
     /// Judges the mock's journal, fetched over HTTP as the CLI does.
     pub async fn judgement(&self) -> Judgement {
-        let journal = certify::fetch_journal(self.mock.base_url(), &Window::default(), None)
+        let journal = certify::fetch_journal(self.base(), &Window::default(), None)
             .await
             .expect("journal");
         judge::judge(&journal)

@@ -36,6 +36,24 @@ pub struct Terminal {
     pub latency: Option<String>,
 }
 
+impl Terminal {
+    /// A terminal that takes `currency` and nothing else known: the proxy judges a request's field rules
+    /// without the upstream's accounts.
+    pub fn stand_in(currency: &str) -> Self {
+        Terminal {
+            tid: String::new(),
+            api_key: String::new(),
+            merchant_id: String::new(),
+            currency: currency.to_owned(),
+            mode: Mode::Automatic,
+            reachable: true,
+            tip_enabled: true,
+            printer_available: false,
+            latency: None,
+        }
+    }
+}
+
 /// Kind of GP tom login.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccountKind {

@@ -9,6 +9,7 @@ pub mod ios;
 pub mod journal;
 pub mod oauth;
 pub mod openapi;
+pub mod proxy;
 pub mod tasks;
 pub mod transactions;
 
@@ -26,13 +27,7 @@ use crate::state::AppState;
 /// the 404 fallback, and the journal layer (which also writes error bodies) around everything. Every route is
 /// registered with its `#[utoipa::path]` entry, so `/openapi.json` lists exactly what the router answers.
 pub fn router(state: AppState) -> Router {
-    let vendor = OpenApiRouter::new()
-        .merge(oauth::routes())
-        .merge(tasks::routes())
-        .merge(transactions::routes())
-        .merge(ios::routes())
-        .merge(app2app::routes())
-        .layer(from_fn_with_state(state.clone(), faults::apply)); // /__admin is never faulted
+    let vendor = vendor_routes().layer(from_fn_with_state(state.clone(), faults::apply)); // /__admin is never faulted
     let admin =
         admin::routes().route_layer(from_fn_with_state(state.clone(), admin::require_token));
     let (routes, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
@@ -47,4 +42,23 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), journal::record))
         .layer(DefaultBodyLimit::max(state.config().body_limit))
         .with_state(state)
+}
+
+/// The GP tom routes (Cloud API and device channels), each with its `#[utoipa::path]` entry.
+fn vendor_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(oauth::routes())
+        .merge(tasks::routes())
+        .merge(transactions::routes())
+        .merge(ios::routes())
+        .merge(app2app::routes())
+}
+
+/// The OpenAPI document of the routes the mock answers, as the router registers them (without the values only
+/// a running mock knows): the proxy checks a real GP tom's answers against its schemas.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    OpenApiRouter::<AppState>::with_openapi(openapi::ApiDoc::openapi())
+        .merge(vendor_routes())
+        .split_for_parts()
+        .1
 }

@@ -170,3 +170,58 @@ fn print_config_shows_the_merged_configuration() {
         "secrets are never printed: {yaml}"
     );
 }
+
+#[test]
+fn the_proxy_refuses_a_bad_upstream_before_listening() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(BIN).args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.stdout.is_empty(),
+        )
+    };
+    let (code, err, quiet) = run(&["proxy", "--upstream", "ftp://example.com", "--port", "0"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("--upstream \"ftp://example.com\": must be an http:// or https:// URL"),
+        "{err}"
+    );
+    assert!(quiet, "nothing was announced");
+    let (code, err, _) = run(&[
+        "proxy",
+        "--upstream",
+        "https://example.com",
+        "--upstream-ca",
+        "/nonexistent.pem",
+        "--port",
+        "0",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("--upstream-ca /nonexistent.pem: cannot read"),
+        "{err}"
+    );
+    let (code, err, _) = run(&["proxy", "--port", "0"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("--upstream <UPSTREAM>"),
+        "clap names the missing flag: {err}"
+    );
+    let help = std::process::Command::new(BIN)
+        .args(["proxy", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--upstream",
+        "--upstream-ca",
+        "--upstream-timeout",
+        "--admin-token",
+        "--journal-cap",
+        "--body-limit",
+        "--port",
+    ] {
+        assert!(help.contains(flag), "{flag} in proxy --help:\n{help}");
+    }
+}

@@ -13,6 +13,7 @@ mod ios;
 mod journal;
 mod lifecycle;
 mod oauth;
+mod proxy;
 mod support;
 mod tasks;
 mod transactions;
