@@ -149,9 +149,11 @@ pub struct Cli {
 /// Other jobs of the same binary: the proxy, and one-shot helpers that run the engine in-process.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Forward the GP tom Cloud API (`/cloud/oauth/token`, `/api/oauth/token`, `/v1/**`) to a real GP tom,
-    /// journal every exchange like the mock does (GET /__admin/journal, for `gptom-conformance certify-client
-    /// --judge`) and list where its answers break the mock's model (GET /__admin/divergences). Takes the
+    /// A recording, checking proxy in front of a real GP tom (e.g. its dev environment).
+    ///
+    /// Forwards the GP tom Cloud API (`/cloud/oauth/token`, `/api/oauth/token`, `/v1/**`) to the upstream,
+    /// journals every exchange like the mock does (GET /__admin/journal, for `gptom-conformance certify-client
+    /// --judge`) and lists where its answers break the mock's model (GET /__admin/divergences). Takes the
     /// mock's --port, --bind, --admin-token, --journal-*, --body-limit and --profile (the model the answers are
     /// checked against). Example: gptom-mock proxy --upstream https://cloud-api-dev.gptom.com --port 8080
     Proxy(ProxyArgs),

@@ -119,14 +119,14 @@ pub async fn not_found(req: Request) -> Response {
         .into_response()
 }
 
+/// Marks an answer written elsewhere — the upstream's, in proxy mode: [`finish`] passes it through untouched.
+#[derive(Clone, Copy, Debug)]
+pub struct Passthrough;
+
 /// Writes the body of a response that carries a vendor error (or is axum's bare 405); others pass unchanged.
 /// The journal layer calls it on every response; layers that answer by themselves call it too.
 pub fn finish(app: &AppState, mut res: Response, path: &str) -> Response {
-    if res
-        .extensions()
-        .get::<crate::http::proxy::Proxied>()
-        .is_some()
-    {
+    if res.extensions().get::<Passthrough>().is_some() {
         return res; // an upstream's answer goes back byte for byte
     }
     if let Some(e) = res.extensions_mut().remove::<engine::Error>() {

@@ -58,11 +58,12 @@ pub struct Model {
 }
 
 impl Model {
-    /// The model under `profiles` (the proxy's `--profile`).
-    pub fn new(profiles: Profiles) -> Self {
+    /// The model under `profiles` (the proxy's `--profile`), with the schemas of `document`: the mock's
+    /// OpenAPI document as JSON (`http::api_doc()`, what `/openapi.json` serves).
+    pub fn new(profiles: Profiles, document: &Value) -> Self {
         Model {
             profiles,
-            schemas: Schemas::documented(),
+            schemas: Schemas::from_document(document),
         }
     }
 }

@@ -23,13 +23,8 @@ pub struct Schemas {
 }
 
 impl Schemas {
-    /// From the mock's own OpenAPI document.
-    pub fn documented() -> Self {
-        let doc = serde_json::to_value(crate::http::api_doc()).unwrap_or_default();
-        Self::from_document(&doc)
-    }
-
-    fn from_document(doc: &Value) -> Self {
+    /// From an OpenAPI document (the mock's own, as JSON).
+    pub fn from_document(doc: &Value) -> Self {
         let mut components = doc
             .pointer("/components/schemas")
             .cloned()

@@ -48,8 +48,12 @@ fn rules(r: &Report) -> Vec<(&'static str, u64)> {
     r.divergences.iter().map(|d| (d.rule, d.seq)).collect()
 }
 
+fn document() -> Value {
+    serde_json::to_value(crate::http::api_doc()).unwrap()
+}
+
 fn model() -> Model {
-    Model::new(Profiles::default())
+    Model::new(Profiles::default(), &document())
 }
 
 #[test]
@@ -176,7 +180,7 @@ fn an_expired_task_ends_as_the_profile_says() {
         ),
     ];
     assert_eq!(rules(&check(&model(), &entries)), [("expiry", 2)]);
-    let ttl_cancelled = Model::new(Profiles::parse("ttl-cancelled").unwrap());
+    let ttl_cancelled = Model::new(Profiles::parse("ttl-cancelled").unwrap(), &document());
     assert_eq!(rules(&check(&ttl_cancelled, &entries)), []);
 }
 

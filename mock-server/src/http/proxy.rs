@@ -25,12 +25,8 @@ use super::faults::FaultApplied;
 use super::{admin, journal};
 use crate::config::Upstream;
 use crate::divergence::{self, Model};
-use crate::error::{self, ApiError};
+use crate::error::{self, ApiError, Passthrough};
 use crate::state::AppState;
-
-/// Marks an answer that came from the upstream: [`error::finish`] passes it through untouched.
-#[derive(Clone, Copy, Debug)]
-pub struct Proxied;
 
 /// The upstream and the client that reaches it.
 pub struct Forwarder {
@@ -84,7 +80,8 @@ impl Forwarder {
 /// The proxy's HTTP surface: the forwarded GP tom routes and a small admin API (health, clock, journal,
 /// divergences) behind the optional admin token, inside the same journal layer as the mock's.
 pub fn router(state: AppState, forwarder: Forwarder) -> Router {
-    let model = Arc::new(Model::new(state.config().profiles));
+    let document = serde_json::to_value(super::api_doc()).unwrap_or_default();
+    let model = Arc::new(Model::new(state.config().profiles, &document));
     let forwarded = Router::new()
         .route("/cloud/oauth/token", any(forward))
         .route("/api/oauth/token", any(forward))
@@ -245,7 +242,7 @@ async fn forward(
     let mut res = Response::new(Body::from(answer));
     *res.status_mut() = status;
     *res.headers_mut() = headers;
-    res.extensions_mut().insert(Proxied);
+    res.extensions_mut().insert(Passthrough);
     res
 }
 
