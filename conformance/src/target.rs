@@ -272,16 +272,4 @@ pub fn http_client() -> Result<reqwest::Client, String> {
 }
 
 /// A reqwest error with its causes ("error sending request: connection refused").
-pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
-}
+pub use mock_server::error::chain as error_chain;

@@ -156,3 +156,19 @@ pub fn finish(app: &AppState, mut res: Response, path: &str) -> Response {
     }
     res
 }
+
+/// An error with its causes, `outer: inner: root` (each cause once): what a transport error says in full
+/// ("error sending request: client error (Connect): tcp connect error: Connection refused").
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}

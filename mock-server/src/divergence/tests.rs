@@ -44,6 +44,16 @@ fn task(status: &str, context: Value, ttl: Option<i64>) -> Value {
            "status": status, "initiator": "P", "contextId": context, "payload": payload})
 }
 
+/// Entry `seq` at `seconds`: the create (seq 1) or a poll of a task with `timeToLive` 5 in `status`.
+fn ttl(seq: u64, seconds: i64, status: &str) -> Entry {
+    let call = if seq == 1 {
+        "POST /v1/tasks/TRANSACTION"
+    } else {
+        "GET /v1/tasks/T"
+    };
+    entry(seq, seconds, call, 200, task(status, Value::Null, Some(5)))
+}
+
 fn rules(r: &Report) -> Vec<(&'static str, u64)> {
     r.divergences.iter().map(|d| (d.rule, d.seq)).collect()
 }
@@ -129,56 +139,17 @@ fn a_final_status_that_changes_and_a_context_id_out_of_place_diverge() {
 #[test]
 fn a_task_still_created_after_its_time_to_live_diverges_once() {
     let entries = [
-        entry(
-            1,
-            0,
-            "POST /v1/tasks/TRANSACTION",
-            200,
-            task("CREATED", Value::Null, Some(5)),
-        ),
-        entry(
-            2,
-            4,
-            "GET /v1/tasks/T",
-            200,
-            task("CREATED", Value::Null, Some(5)),
-        ),
-        entry(
-            3,
-            8,
-            "GET /v1/tasks/T",
-            200,
-            task("CREATED", Value::Null, Some(5)),
-        ),
-        entry(
-            4,
-            9,
-            "GET /v1/tasks/T",
-            200,
-            task("CREATED", Value::Null, Some(5)),
-        ),
+        ttl(1, 0, "CREATED"),
+        ttl(2, 4, "CREATED"),
+        ttl(3, 8, "CREATED"),
+        ttl(4, 9, "CREATED"),
     ];
     assert_eq!(rules(&check(&model(), &entries)), [("expiry", 3)]);
 }
 
 #[test]
 fn an_expired_task_ends_as_the_profile_says() {
-    let entries = [
-        entry(
-            1,
-            0,
-            "POST /v1/tasks/TRANSACTION",
-            200,
-            task("CREATED", Value::Null, Some(5)),
-        ),
-        entry(
-            2,
-            6,
-            "GET /v1/tasks/T",
-            200,
-            task("CANCELLED", Value::Null, Some(5)),
-        ),
-    ];
+    let entries = [ttl(1, 0, "CREATED"), ttl(2, 6, "CANCELLED")];
     assert_eq!(rules(&check(&model(), &entries)), [("expiry", 2)]);
     let ttl_cancelled = Model::new(Profiles::parse("ttl-cancelled").unwrap(), &document());
     assert_eq!(rules(&check(&ttl_cancelled, &entries)), []);

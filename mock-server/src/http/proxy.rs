@@ -198,7 +198,7 @@ async fn forward(
             let why = if e.is_timeout() {
                 format!("no answer within {}s", f.timeout.as_secs_f64())
             } else {
-                error_chain(&e)
+                error::chain(&e)
             };
             return failed(
                 &format!("upstream {} failed: {why}", f.base),
@@ -232,7 +232,7 @@ async fn forward(
                     &format!(
                         "upstream {} broke off its answer: {}",
                         f.base,
-                        error_chain(&e)
+                        error::chain(&e)
                     ),
                     StatusCode::BAD_GATEWAY,
                 );
@@ -259,19 +259,4 @@ fn failed(why: &str, status: StatusCode) -> Response {
     res.extensions_mut()
         .insert(FaultApplied(format!("proxy: {why}")));
     res
-}
-
-/// An error and its causes, `outer: inner: root`.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        let s = c.to_string();
-        if !text.contains(&s) {
-            text.push_str(": ");
-            text.push_str(&s);
-        }
-        cause = c.source();
-    }
-    text
 }
