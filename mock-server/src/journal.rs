@@ -303,40 +303,12 @@ fn hide_secrets(v: &mut Value) {
 /// named `password`, `newPassword`, `oldPass`, `newPass`, and the same names as parameters of a query or form
 /// held in a string.
 pub fn hide_secrets_as(v: &mut Value, mark: &str) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m.iter_mut() {
-                if SECRETS.contains(&k.as_str()) {
-                    *x = Value::String(mark.to_owned());
-                } else {
-                    hide_secrets_as(x, mark);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|x| hide_secrets_as(x, mark)),
-        Value::String(s) if s.contains('=') => *s = hide_in_query_as(s, mark),
-        _ => {}
-    }
+    rewrite(v, SECRETS, &|_| Some(mark.to_owned()));
 }
 
 /// `a=1&password=x&b=2` → `a=1&password=[redacted]&b=2` (form bodies and URL queries).
 fn hide_in_query(text: &str) -> String {
-    hide_in_query_as(text, "[redacted]")
-}
-
-fn hide_in_query_as(text: &str, mark: &str) -> String {
-    let (head, query) = match text.split_once('?') {
-        Some((h, q)) => (format!("{h}?"), q),
-        None => (String::new(), text),
-    };
-    let parts: Vec<String> = query
-        .split('&')
-        .map(|p| match p.split_once('=') {
-            Some((k, _)) if SECRETS.contains(&k) => format!("{k}={mark}"),
-            _ => p.to_owned(),
-        })
-        .collect();
-    format!("{head}{}", parts.join("&"))
+    rewrite_params(text, SECRETS, &|_| Some("[redacted]".to_owned()))
 }
 
 /// The token names whose values [`seal`] unsigns.
@@ -344,28 +316,52 @@ const TOKENS: &[&str] = &["access_token", "refresh_token"];
 
 /// Unsigns the tokens of a body: JSON fields, or form parameters in a text body.
 fn seal(v: &mut Value) {
+    rewrite(v, TOKENS, &|token| token.map(unsigned));
+}
+
+/// What becomes of a named value: given its text (`None` for a JSON value that is not a string), its
+/// replacement, or `None` to leave it.
+type Replace<'a> = &'a dyn Fn(Option<&str>) -> Option<String>;
+
+/// Replaces the values named in `names` wherever a body holds them: JSON fields at any depth (a field left as
+/// it is is looked into), and the parameters of a query or form held in a string.
+fn rewrite(v: &mut Value, names: &[&str], to: Replace<'_>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
-                match x {
-                    Value::String(t) if TOKENS.contains(&k.as_str()) => *t = unsigned(t),
-                    _ => seal(x),
+                match names
+                    .contains(&k.as_str())
+                    .then(|| to(x.as_str()))
+                    .flatten()
+                {
+                    Some(new) => *x = Value::String(new),
+                    None => rewrite(x, names, to),
                 }
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(seal),
-        Value::String(text) if TOKENS.iter().any(|t| text.contains(&format!("{t}="))) => {
-            let parts: Vec<String> = text
-                .split('&')
-                .map(|p| match p.split_once('=') {
-                    Some((k, t)) if TOKENS.contains(&k) => format!("{k}={}", unsigned(t)),
-                    _ => p.to_owned(),
-                })
-                .collect();
-            *text = parts.join("&");
-        }
+        Value::Array(a) => a.iter_mut().for_each(|x| rewrite(x, names, to)),
+        Value::String(s) if s.contains('=') => *s = rewrite_params(s, names, to),
         _ => {}
     }
+}
+
+/// `head?a=1&name=x` (or a bare `a=1&name=x`) with the named parameters replaced.
+fn rewrite_params(text: &str, names: &[&str], to: Replace<'_>) -> String {
+    let (head, query) = match text.split_once('?') {
+        Some((h, q)) => (format!("{h}?"), q),
+        None => (String::new(), text),
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, value)) if names.contains(&k) => match to(Some(value)) {
+                Some(new) => format!("{k}={new}"),
+                None => p.to_owned(),
+            },
+            _ => p.to_owned(),
+        })
+        .collect();
+    format!("{head}{}", parts.join("&"))
 }
 
 /// `header.payload.signature` → `header.payload.[redacted]`; anything else → `[redacted]`.
