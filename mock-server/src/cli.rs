@@ -180,24 +180,18 @@ pub struct ProxyArgs {
     /// PEM file of root certificates trusted besides the system's (a private CA in front of the upstream).
     #[arg(long, env = "GPTOM_MOCK_UPSTREAM_CA")]
     pub upstream_ca: Option<PathBuf>,
-    /// Seconds one upstream exchange may take before the proxy answers 502 [default: 30].
-    #[arg(long, env = "GPTOM_MOCK_UPSTREAM_TIMEOUT", default_value_t = 30.0)]
+    /// Seconds one upstream exchange may take before the proxy answers 502.
+    #[arg(long, env = "GPTOM_MOCK_UPSTREAM_TIMEOUT", default_value_t = crate::config::Upstream::TIMEOUT.as_secs_f64())]
     pub upstream_timeout: f64,
 }
 
 impl ProxyArgs {
     /// The upstream these flags describe.
     pub fn upstream(&self) -> Result<crate::config::Upstream, String> {
-        let timeout = Duration::try_from_secs_f64(self.upstream_timeout).map_err(|_| {
-            format!(
-                "--upstream-timeout {}: must be a number of seconds ≥ 0",
-                self.upstream_timeout
-            )
-        })?;
         Ok(crate::config::Upstream {
             url: self.upstream.clone(),
             ca: self.upstream_ca.clone(),
-            timeout,
+            timeout: seconds("--upstream-timeout", self.upstream_timeout)?,
         })
     }
 }
@@ -213,6 +207,12 @@ pub fn read_config_file(path: &Path) -> Result<ConfigFile, String> {
             .unwrap_or_default();
         format!("{}{at}: {}", path.display(), e.without_snippet())
     })
+}
+
+/// A number of seconds as a duration; its range is checked with the rest in `Config::validate`.
+fn seconds(flag: &str, v: f64) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(v)
+        .map_err(|_| format!("{flag} {v}: must be a number of seconds ≥ 0"))
 }
 
 fn size(v: Option<u64>) -> Option<usize> {
@@ -247,11 +247,6 @@ impl Cli {
             .transpose()
             .map_err(|e| format!("--clock-start: {e}"))?;
         let jwt_secret = self.jwt_secret.or(file.jwt_secret);
-        // a number of seconds as a duration; its range is checked with the rest in `Config::validate`
-        let seconds = |flag: &str, v: f64| {
-            Duration::try_from_secs_f64(v)
-                .map_err(|_| format!("{flag} {v}: must be a number of seconds ≥ 0"))
-        };
         let header_read_timeout = seconds(
             "--header-read-timeout",
             self.header_read_timeout

@@ -100,12 +100,15 @@ pub struct Upstream {
 }
 
 impl Upstream {
-    /// An upstream at `url` with the default timeout (30 s) and the system's roots only.
+    /// How long an upstream exchange may take by default.
+    pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// An upstream at `url` with the default timeout and the system's roots only.
     pub fn new(url: impl Into<String>) -> Self {
         Upstream {
             url: url.into(),
             ca: None,
-            timeout: Duration::from_secs(30),
+            timeout: Self::TIMEOUT,
         }
     }
 }
@@ -189,16 +192,17 @@ impl Config {
             );
         }
         if let Some(up) = &self.upstream {
-            let scheme = up.url.split_once("://").map(|(s, _)| s);
-            let host = up.url.split_once("://").map_or("", |(_, rest)| rest);
-            if !matches!(scheme, Some("http" | "https")) || host.is_empty() || host.starts_with('/')
-            {
+            let url = reqwest::Url::parse(&up.url).ok();
+            if !url.as_ref().is_some_and(|u| {
+                matches!(u.scheme(), "http" | "https")
+                    && u.host_str().is_some_and(|h| !h.is_empty())
+            }) {
                 return Err(format!(
                     "--upstream {:?}: must be an http:// or https:// URL, e.g. https://cloud-api-dev.gptom.com",
                     up.url
                 ));
             }
-            if up.url.contains(['?', '#']) {
+            if url.is_some_and(|u| u.query().is_some() || u.fragment().is_some()) {
                 return Err(format!(
                     "--upstream {:?}: must not carry a query or fragment (the client's are forwarded)",
                     up.url

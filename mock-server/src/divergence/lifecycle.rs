@@ -198,7 +198,7 @@ fn expiry(
     profiles: Profiles,
     say: &mut impl FnMut(&'static str, String, String),
 ) {
-    let Some(deadline) = seen.deadline else {
+    let Some(deadline) = seen.deadline.filter(|_| !seen.expiry_said) else {
         return;
     };
     let expired = if profiles.ttl_cancelled {
@@ -212,9 +212,6 @@ fn expiry(
             deadline.to_rfc3339()
         )
     };
-    if seen.expiry_said {
-        return;
-    }
     if status == "CREATED" {
         if e.time >= deadline.plus_ms(SKEW_MS) {
             seen.expiry_said = true;

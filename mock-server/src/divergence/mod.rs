@@ -115,9 +115,8 @@ pub fn check(model: &Model, entries: &[Entry]) -> Report {
             continue;
         };
         report.checked += 1;
-        let mut found = Vec::new();
         let mut say = |rule: &'static str, upstream: String, mock: String| {
-            found.push(Divergence {
+            report.divergences.push(Divergence {
                 seq: e.seq,
                 rule,
                 call: format!("{} {}", e.method, e.path),
@@ -153,10 +152,9 @@ pub fn check(model: &Model, entries: &[Entry]) -> Report {
             Call::Task(_) | Call::Transaction(_) => {}
         }
         tasks.see(call, e, model.profiles, &mut say);
-        for d in found {
-            *report.summary.entry(d.rule).or_default() += 1;
-            report.divergences.push(d);
-        }
+    }
+    for d in &report.divergences {
+        *report.summary.entry(d.rule).or_default() += 1;
     }
     report
 }

@@ -131,7 +131,7 @@ async fn divergences(
 
 /// Hop-by-hop headers (RFC 9110 §7.6.1), never forwarded in either direction, plus those a `Connection`
 /// header names.
-const HOP_BY_HOP: [&str; 8] = [
+const HOP_BY_HOP: [&str; 9] = [
     "connection",
     "keep-alive",
     "proxy-authenticate",
@@ -140,6 +140,7 @@ const HOP_BY_HOP: [&str; 8] = [
     "te",
     "trailer",
     "transfer-encoding",
+    "upgrade",
 ];
 
 fn strip_hop_by_hop(headers: &mut HeaderMap) {
@@ -150,7 +151,7 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
         .flat_map(|v| v.split(','))
         .filter_map(|n| HeaderName::from_bytes(n.trim().as_bytes()).ok())
         .collect();
-    for name in HOP_BY_HOP.iter().copied().chain(["upgrade"]) {
+    for name in HOP_BY_HOP {
         headers.remove(name);
     }
     for name in named {
