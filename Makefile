@@ -42,7 +42,7 @@ snapshots:
 schema:
 	$(CARGO) run -q -p conformance --bin gptom-conformance -- schema > scenarios/schema.json
 
-## bench: release build, baseline vs our mock (shared harness, quick), suite wall time, memory per task; prints
+## bench: release build, baseline vs our mock (bench/harness, quick), suite wall time, memory per task; prints
 ## every issue-9 target as met / NOT MET and writes target/bench/summary.json
 bench:
 	$(CARGO) build -q --release -p mock-server --bin gptom-mock -p conformance --bin gptom-conformance

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`make bench` / `make bench-peers`: the issue-9 performance targets, measured in one run.
 
-1. Runs the shared harness (../shared/bench/peers.sh) for the baseline, our mock and (bench-peers) the peers,
+1. Runs the bench harness (bench/harness/peers.sh, a copy of the shared harness) for the baseline, our mock and (bench-peers) the peers,
    and reads its JSON summary (req/s, p50/p99, start-up, idle RSS, ratios against the baseline of the same round).
 2. Times the whole certification suite on the embedded mock (release build), median of 3 runs, and reports the
    per-scenario overhead from its JSON report.
@@ -27,7 +27,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(ROOT, "..", "shared", "bench")
+BENCH = os.path.join(ROOT, "bench", "harness")
 USER, PASSWORD, TID, API_KEY = "jan.novak@example.com", "ABCDEFGHIJKL", "999888", "333W212J3"
 SALE = {"apiKey": API_KEY, "Tid": TID, "initiator": "bench", "title": "bench sale", "amount": 1111,
         "transactionOperation": "SALE", "transactionType": "CARD", "currencyCode": "CZK"}
@@ -253,7 +253,7 @@ def main():
     if not a.peers:
         cmd.insert(1, "--quick")
     if subprocess.run(cmd).returncode != 0:
-        raise SystemExit("bench: ../shared/bench/peers.sh failed (it needs wrk: apt-get install wrk); see above")
+        raise SystemExit("bench: bench/harness/peers.sh failed (it needs wrk: apt-get install wrk); see above")
     with open(peers_json) as f:
         peers = json.load(f)
     peers = peers.get("summary", peers) if isinstance(peers, dict) else peers

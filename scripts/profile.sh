@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make profile`: perf profile of our mock under wrk load, to find what a request costs.
 #   scripts/profile.sh BINARY [get|post] [SECONDS]
-# The server runs on CPU 0, wrk on CPU 1 (as in ../shared/bench). Writes target/bench/perf.data and prints the
+# The server runs on CPU 0, wrk on CPU 1 (as in bench/harness). Writes target/bench/perf.data and prints the
 # hottest symbols; `perf report -i target/bench/perf.data` browses it. Needs perf (Debian: linux-perf) and wrk.
 set -euo pipefail
 BIN=${1:?usage: profile.sh BINARY [get|post] [SECONDS]}
