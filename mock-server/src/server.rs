@@ -197,10 +197,12 @@ impl MockServer {
     pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<MockServer, StartError> {
         config.validate().map_err(StartError::Config)?;
         let engine = engine_for(&config)?;
-        let forwarder = match &config.upstream {
-            Some(up) => Some(crate::http::proxy::Forwarder::new(up).map_err(StartError::Config)?),
-            None => None,
-        };
+        let forwarder = config
+            .upstream
+            .as_ref()
+            .map(crate::http::proxy::Forwarder::new)
+            .transpose()
+            .map_err(StartError::Config)?;
         let addr = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(addr)
             .await

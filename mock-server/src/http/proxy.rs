@@ -38,9 +38,14 @@ pub struct Forwarder {
 impl Forwarder {
     /// A client for `upstream`: system roots plus `--upstream-ca`, no redirects followed, no retries.
     pub fn new(upstream: &Upstream) -> Result<Self, String> {
-        let loopback = ["//127.", "//localhost", "//[::1]"]
-            .iter()
-            .any(|h| upstream.url.contains(h));
+        let loopback = reqwest::Url::parse(&upstream.url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned()))
+            .is_some_and(|h| {
+                h == "localhost"
+                    || h.parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback())
+            });
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .retry(reqwest::retry::never())
