@@ -14,14 +14,14 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Json, Router};
 use serde_json::json;
 
-use super::faults::FaultApplied;
+use super::faults::{FaultApplied, buffer};
 use super::{admin, journal};
 use crate::config::Upstream;
 use crate::divergence::{self, Model};
@@ -169,14 +169,12 @@ async fn forward(
     Extension(f): Extension<Arc<Forwarder>>,
     req: Request,
 ) -> Response {
-    let (parts, body) = req.into_parts();
-    // The journal layer has read the body within --body-limit already: this is the same buffer.
-    let Ok(body) = axum::body::to_bytes(body, app.config().body_limit).await else {
-        return failed(
-            "request body exceeds --body-limit",
-            StatusCode::PAYLOAD_TOO_LARGE,
-        );
+    // The journal layer has buffered the body within --body-limit already: this is a cheap clone.
+    let (req, body) = match buffer(&app, req).await {
+        Ok(r) => r,
+        Err(res) => return res,
     };
+    let parts = req.into_parts().0;
     let target = parts
         .uri
         .path_and_query()
@@ -206,10 +204,7 @@ async fn forward(
             } else {
                 error::chain(&e)
             };
-            return failed(
-                &format!("upstream {} failed: {why}", f.base),
-                StatusCode::BAD_GATEWAY,
-            );
+            return failed(&format!("upstream {} failed: {why}", f.base));
         }
     };
     let status = upstream.status();
@@ -224,24 +219,18 @@ async fn forward(
                 answer.extend_from_slice(&chunk);
             }
             Ok(Some(_)) => {
-                return failed(
-                    &format!(
-                        "upstream {} answered more than --body-limit ({limit} bytes)",
-                        f.base
-                    ),
-                    StatusCode::BAD_GATEWAY,
-                );
+                return failed(&format!(
+                    "upstream {} answered more than --body-limit ({limit} bytes)",
+                    f.base
+                ));
             }
             Ok(None) => break,
             Err(e) => {
-                return failed(
-                    &format!(
-                        "upstream {} broke off its answer: {}",
-                        f.base,
-                        error::chain(&e)
-                    ),
-                    StatusCode::BAD_GATEWAY,
-                );
+                return failed(&format!(
+                    "upstream {} broke off its answer: {}",
+                    f.base,
+                    error::chain(&e)
+                ));
             }
         }
     }
@@ -252,16 +241,11 @@ async fn forward(
     res
 }
 
-/// An answer the proxy makes itself: a vendor error body (`UPSTREAM_FAILED`, or `PAYLOAD_TOO_LARGE`) that
+/// An answer the proxy makes itself when the upstream fails: a 502 vendor error body (`UPSTREAM_FAILED`) that
 /// says why, journalled with the reason as its `fault` so a judge and the divergence check leave it out.
-fn failed(why: &str, status: StatusCode) -> Response {
-    let kind = if status == StatusCode::PAYLOAD_TOO_LARGE {
-        "PAYLOAD_TOO_LARGE"
-    } else {
-        "UPSTREAM_FAILED"
-    };
+fn failed(why: &str) -> Response {
     tracing::warn!("{why}");
-    let mut res = ApiError::vendor(status.as_u16(), kind, why).into_response();
+    let mut res = ApiError::vendor(502, "UPSTREAM_FAILED", why).into_response();
     res.extensions_mut()
         .insert(FaultApplied(format!("proxy: {why}")));
     res

@@ -391,6 +391,17 @@ async fn a_body_over_the_limit_is_refused_without_reaching_the_upstream() {
     r.assert_vendor_error(413, "PAYLOAD_TOO_LARGE");
     let theirs = up.admin(Method::GET, "/journal", Value::Null).await.json;
     assert_eq!(theirs["entries"], json!([]), "nothing was forwarded");
+    // an answer over the limit (the upstream's 401 body is longer than 64 bytes) is not passed on either
+    let r = front.task("any", "x").await;
+    r.assert_vendor_error(502, "UPSTREAM_FAILED");
+    assert!(
+        r.json["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than --body-limit (64 bytes)"),
+        "{}",
+        r.text
+    );
 }
 
 #[tokio::test]
