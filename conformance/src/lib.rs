@@ -28,6 +28,7 @@ pub mod report;
 pub mod result;
 pub mod runner;
 pub mod scenario;
+pub mod step;
 pub mod target;
 pub mod transcript;
 

@@ -20,11 +20,10 @@ use crate::transcript;
 
 mod house;
 pub mod operator;
-mod repeat;
 mod snapshot;
-mod steps;
+use crate::step::ctx::Ctx;
+use crate::step::repeat;
 use operator::{Answer, Operator};
-use steps::Ctx;
 
 /// How real time passes while a step waits on a target whose clock the runner does not move: `tokio`'s
 /// sleep by default; tests pass one that moves their gateway's clock instead (nothing in a test sleeps).
@@ -79,7 +78,7 @@ pub struct Waits {
 }
 
 impl Waits {
-    fn notify(&self, w: &Wait<'_>) {
+    pub(crate) fn notify(&self, w: &Wait<'_>) {
         if let Some(n) = &self.notice {
             n(w);
         }
@@ -368,7 +367,8 @@ async fn run_one(
             ctx.at = (i + 1, step.kind());
             ctx.retry_stale = !step.expect().is_some_and(|e| e.transport_error);
             if !skipped.is_empty()
-                && let Some(var) = crate::scenario::load::used_vars(step)
+                && let Some(var) = step
+                    .used_vars()
                     .into_iter()
                     .find(|v| !ctx.vars.contains_key(*v))
             {
@@ -500,7 +500,7 @@ fn cannot_run(
             && steps
                 .iter()
                 .filter(|(_, st)| st.is_mock_only())
-                .all(|(_, st)| operator::prompt_for(st, &opts.credentials.tid).is_some());
+                .all(|(_, st)| st.unit().prompt(&opts.credentials.tid).is_some());
         if !by_hand {
             return Some(format!(
                 "needs {}{}; {}",
@@ -572,10 +572,7 @@ async fn run_step(
     let mut r = new_step(i, step);
     if step.is_mock_only() && !ctx.target.has_admin() {
         // `cannot_run` let the section through because an operator can do this by hand
-        r.verdict = match (
-            &opts.operator,
-            operator::prompt_for(step, &opts.credentials.tid),
-        ) {
+        r.verdict = match (&opts.operator, step.unit().prompt(&opts.credentials.tid)) {
             (Some(op), Some(prompt)) => ask(op, s.id(), prompt, &mut r).await,
             _ => Verdict::Skipped(format!("needs {}", Need::Admin.describe())),
         };
@@ -590,7 +587,7 @@ async fn run_step(
 
 /// Runs the step and turns the first failed check into its verdict.
 async fn run_checked(ctx: &mut Ctx<'_>, step: &Step, r: &mut StepResult) {
-    if let Err(e) = ctx.step(step, r).await {
+    if let Err(e) = step.run(ctx, r).await {
         r.verdict = e;
     } else if let Some(c) = r.checks.iter().find(|c| !c.ok) {
         r.verdict = Verdict::Failed(format!(
@@ -642,7 +639,7 @@ async fn ask(op: &Arc<Operator>, scenario: &str, prompt: String, r: &mut StepRes
     }
 }
 
-pub(super) fn millis(d: Duration) -> u64 {
+pub(crate) fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 

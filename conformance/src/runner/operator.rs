@@ -6,8 +6,6 @@
 use std::io::{BufRead, Write};
 use std::sync::{Mutex, PoisonError};
 
-use crate::scenario::{FaultAction, Step};
-
 /// Outcome names of the mock's amount table (`fixtures/outcomes.yaml`) → (amount in minor units, what happens).
 /// A unit test keeps this in step with the fixture.
 pub const OUTCOME_AMOUNTS: &[(&str, i64, &str)] = &[
@@ -84,119 +82,31 @@ impl Operator {
     }
 }
 
-/// The prompt for a mock-only step against a target without the admin API; `None` when a person cannot do
-/// it (reading the mock's journal or state), so the step stays skipped. `tid` is the default terminal.
-pub fn prompt_for(step: &Step, tid: &str) -> Option<String> {
-    let on = |t: &Option<String>| t.clone().unwrap_or_else(|| tid.to_owned());
-    Some(match step {
-        Step::SetOutcome(o) => {
-            let times = match o.count {
-                Some(n) if n > 1 => format!(" (the next {n} payments)"),
-                _ => String::new(),
-            };
-            match OUTCOME_AMOUNTS
-                .iter()
-                .find(|(name, _, _)| *name == o.outcome)
-            {
-                Some((_, amount, what)) => format!(
-                    "Enter amount {} on terminal {} so that it is {what}{times}, then press Enter",
-                    major(*amount),
-                    on(&o.tid)
-                ),
-                None => format!(
-                    "Arrange for the next payment on terminal {} to end as {:?}{times}, then press Enter",
-                    on(&o.tid),
-                    o.outcome
-                ),
-            }
-        }
-        Step::SetTerminal(t) => {
-            let mut what = Vec::new();
-            match t.reachable {
-                Some(false) => what.push("switch the terminal off or take it offline".to_owned()),
-                Some(true) => what.push("switch the terminal on and bring it online".to_owned()),
-                None => {}
-            }
-            if let Some(m) = &t.mode {
-                what.push(format!("put it in {m} mode"));
-            }
-            if let Some(l) = &t.latency {
-                what.push(format!("expect {l} response times"));
-            }
-            if what.is_empty() {
-                return None;
-            }
-            format!(
-                "On terminal {}: {}, then press Enter",
-                on(&t.tid),
-                what.join(", ")
-            )
-        }
-        Step::CancelTask(_) => {
-            "Cancel the running payment on the terminal (red key / Cancel), then press Enter"
-                .to_owned()
-        }
-        Step::Reset(r) => format!(
-            "Make sure terminal {} is idle (no payment pending, nothing on screen), then press Enter",
-            on(&r.tid)
-        ),
-        Step::AddFault(f) => {
-            let target = match (&f.matches.method, &f.matches.path) {
-                (Some(m), Some(p)) => format!("{m} {p}"),
-                (None, Some(p)) => p.clone(),
-                (Some(m), None) => format!("{m} requests"),
-                (None, None) => "requests".to_owned(),
-            };
-            let action = match &f.action {
-                FaultAction::Respond(r) => format!("answer {} {}", r.status, r.kind),
-                FaultAction::DelayMs(_) => "answer slowly".to_owned(),
-                FaultAction::Drop(_) => "drop the connection (e.g. unplug the network)".to_owned(),
-            };
-            format!("Make the gateway {action} to {target}, then press Enter")
-        }
-        Step::RemoveFaults(_) => {
-            "Undo the failure you arranged (network back, gateway normal), then press Enter"
-                .to_owned()
-        }
-        // not a mock-only step, or one a person cannot do (reading the mock's journal or state)
-        Step::Section(_)
-        | Step::Token(_)
-        | Step::CreateTask(_)
-        | Step::PollTask(_)
-        | Step::GetTask(_)
-        | Step::GetTransaction(_)
-        | Step::Request(_)
-        | Step::Deeplink(_)
-        | Step::App2App(_)
-        | Step::AdvanceClock(_)
-        | Step::GetJournal(_)
-        | Step::GetState(_) => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn step(yaml: &str) -> Step {
-        serde_saphyr::from_str(yaml).expect("a step")
+    /// The prompt for a step written in YAML, on default terminal `tid`.
+    fn prompt_for(yaml: &str, tid: &str) -> Option<String> {
+        let step: crate::scenario::Step = serde_saphyr::from_str(yaml).expect("a step");
+        step.unit().prompt(tid)
     }
 
     #[test]
     fn prompts_name_the_amount_the_wait_and_the_skip_key() {
         assert_eq!(
-            prompt_for(&step("set_outcome: {outcome: decline}"), "999888").as_deref(),
+            prompt_for("set_outcome: {outcome: decline}", "999888").as_deref(),
             Some("Enter amount 11.22 on terminal 999888 so that it is declined, then press Enter")
         );
         // time passes by itself on a real gateway: the runner waits, nobody is asked
-        assert_eq!(prompt_for(&step("advance_clock: {seconds: 65}"), "1"), None);
+        assert_eq!(prompt_for("advance_clock: {seconds: 65}", "1"), None);
         let fault = prompt_for(
-            &step("add_fault: {match: {path: /v1/tasks/TRANSACTION}, action: {drop: true}}"),
+            "add_fault: {match: {path: /v1/tasks/TRANSACTION}, action: {drop: true}}",
             "1",
         )
         .expect("a prompt");
         assert!(fault.contains("drop the connection"), "{fault}");
-        assert_eq!(prompt_for(&step("get_journal: {}"), "1"), None);
+        assert_eq!(prompt_for("get_journal: {}", "1"), None);
     }
 
     #[test]

@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_saphyr::Location;
 
-use super::vars::{references, references_in};
-use super::{AddFault, App2App, App2AppCall, FaultAction, Grant, JsonCheck, Scenario, Step};
-
-pub use mock_server::contract::status::TASK_STATUSES as STATUSES;
+use super::{JsonCheck, Scenario};
 
 /// Variables every scenario has: the target's credentials.
 pub const BUILTIN_VARS: [&str; 4] = ["username", "password", "tid", "api_key"];
@@ -216,7 +213,7 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
         let loc = spanned.referenced;
         let kind = step.kind();
         let err = |message: String| LoadError::at(file, loc, format!("{kind}: {message}"));
-        for name in used_vars(step) {
+        for name in step.used_vars() {
             if !defined.contains(name) {
                 let hint = match name {
                     "access_token" | "refresh_token" => " (add a `token` step before it)",
@@ -232,89 +229,13 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
                 )));
             }
         }
-        match step {
-            Step::PollTask(p) => {
-                if p.until != "final" && !STATUSES.contains(&p.until.as_str()) {
-                    return Err(err(format!(
-                        "until {:?}: expected final or one of {}",
-                        p.until,
-                        STATUSES.join(", ")
-                    )));
-                }
-                for st in p.statuses.iter().flatten() {
-                    if !STATUSES.contains(&st.as_str()) {
-                        return Err(err(format!(
-                            "statuses: unknown status {st:?}; expected one of {}",
-                            STATUSES.join(", ")
-                        )));
-                    }
-                }
-                check_polling(p.interval, p.timeout).map_err(err)?;
-            }
-            Step::Deeplink(d) => check_polling(d.interval, d.timeout).map_err(err)?,
-            Step::App2App(a) => check_app2app(a).map_err(err)?,
-            Step::Request(r) => {
-                let forms = [
-                    r.json.is_some(),
-                    r.form.is_some(),
-                    r.raw.is_some(),
-                    r.body_size.is_some(),
-                ];
-                if forms.iter().filter(|b| **b).count() > 1 {
-                    return Err(err(
-                        "give at most one of json, form, raw, body_size".to_owned()
-                    ));
-                }
-            }
-            Step::AdvanceClock(a) if !(a.seconds >= 0.0 && a.seconds.is_finite()) => {
-                return Err(err("seconds must be a number ≥ 0".to_owned()));
-            }
-            Step::AddFault(f) => check_fault(f).map_err(err)?,
-            Step::Section(m) if m.name().trim().is_empty() => {
-                return Err(err(
-                    "give the section a name: it is what a skip reason names".to_owned(),
-                ));
-            }
-            Step::Section(_)
-            | Step::Token(_)
-            | Step::CreateTask(_)
-            | Step::GetTask(_)
-            | Step::GetTransaction(_)
-            | Step::AdvanceClock(_)
-            | Step::SetOutcome(_)
-            | Step::SetTerminal(_)
-            | Step::CancelTask(_)
-            | Step::Reset(_)
-            | Step::RemoveFaults(_)
-            | Step::GetJournal(_)
-            | Step::GetState(_) => {}
-        }
+        step.unit().check().map_err(err)?;
         if let Some(p) = step.poll() {
-            check_polling(p.every, p.within).map_err(|_| {
+            crate::step::check_polling(p.every, p.within).map_err(|_| {
                 err("poll: every must be > 0 and within ≥ every (seconds)".to_owned())
             })?;
         }
-        let waits = match step {
-            Step::Deeplink(d) => d.wait,
-            Step::App2App(a) => a.wait && a.call.may_pend(),
-            Step::Section(_)
-            | Step::Token(_)
-            | Step::CreateTask(_)
-            | Step::PollTask(_)
-            | Step::GetTask(_)
-            | Step::GetTransaction(_)
-            | Step::Request(_)
-            | Step::AdvanceClock(_)
-            | Step::SetOutcome(_)
-            | Step::SetTerminal(_)
-            | Step::CancelTask(_)
-            | Step::Reset(_)
-            | Step::AddFault(_)
-            | Step::RemoveFaults(_)
-            | Step::GetJournal(_)
-            | Step::GetState(_) => false,
-        };
-        if waits && step.expect().and_then(|e| e.status) == Some(202) {
+        if step.unit().waits_out_pending() && step.expect().and_then(|e| e.status) == Some(202) {
             return Err(err(
                 "expect.status 202: the step waits until the answer is final; add `wait: false` to check the pending answer"
                     .to_owned(),
@@ -350,42 +271,6 @@ fn check(s: &Scenario) -> Result<(), LoadError> {
     Ok(())
 }
 
-fn check_polling(interval: f64, timeout: f64) -> Result<(), String> {
-    if interval > 0.0 && interval.is_finite() && timeout >= interval {
-        Ok(())
-    } else {
-        Err("interval must be > 0 and timeout ≥ interval (seconds)".to_owned())
-    }
-}
-
-/// `id` and `body` only where the call has them; one place for a transaction's id.
-fn check_app2app(a: &App2App) -> Result<(), String> {
-    let call = a.call.as_str();
-    if a.id.is_some() && !a.call.takes_id() {
-        return Err(format!(
-            "call {call} takes no id (only transaction, state, inquire and result do)"
-        ));
-    }
-    if a.body.is_some() && !a.call.has_body() {
-        return Err(format!(
-            "call {call} is a GET: drop body (only register, transaction, login, logout and change-password send one)"
-        ));
-    }
-    let body_id = a
-        .body
-        .as_ref()
-        .is_some_and(|b| b.contains_key("transactionID"));
-    if a.call == App2AppCall::Transaction && a.id.is_some() && body_id {
-        return Err("give the transaction id once: `id` or body.transactionID".to_owned());
-    }
-    check_polling(a.interval, a.timeout)
-}
-
-/// What the mock would reject with a 400, caught before anything is sent (the mock's own check).
-fn check_fault(f: &AddFault) -> Result<(), String> {
-    f.rule().check().map_err(|(_, why)| why)
-}
-
 fn check_json(c: &JsonCheck) -> Result<(), String> {
     let any = c.equals.is_some()
         || c.not_equals.is_some()
@@ -406,123 +291,6 @@ fn check_json(c: &JsonCheck) -> Result<(), String> {
         regex_lite::Regex::new(re).map_err(|e| format!("bad regular expression: {e}"))?;
     }
     Ok(())
-}
-
-/// Every variable a step uses, including its defaults (`{{taskId}}`, `{{access_token}}` …).
-pub(crate) fn used_vars(step: &Step) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    let bearer = |token: &Option<String>, fixed: &mut Vec<&'static str>| {
-        if token.is_none() {
-            fixed.push("access_token");
-        }
-    };
-    let mut dynamic: Vec<&str> = Vec::new();
-    let mut fixed: Vec<&'static str> = Vec::new();
-    match step {
-        Step::Token(t) => {
-            for s in [
-                &t.user,
-                &t.password,
-                &t.tid,
-                &t.refresh_token,
-                &t.client,
-                &t.path,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                dynamic.extend(references(s));
-            }
-            if t.grant == Grant::Refresh && t.refresh_token.is_none() {
-                fixed.push("refresh_token");
-            }
-        }
-        Step::CreateTask(c) => {
-            bearer(&c.token, &mut fixed);
-            dynamic.extend(c.token.iter().flat_map(|s| references(s)));
-            dynamic.extend(c.body.values().flat_map(references_in));
-        }
-        Step::PollTask(p) => {
-            bearer(&p.token, &mut fixed);
-            dynamic.extend(p.token.iter().flat_map(|s| references(s)));
-            dynamic.extend(references(&p.task));
-        }
-        Step::GetTask(g) => {
-            bearer(&g.token, &mut fixed);
-            dynamic.extend(g.token.iter().flat_map(|s| references(s)));
-            dynamic.extend(references(&g.task));
-        }
-        Step::GetTransaction(g) => {
-            bearer(&g.token, &mut fixed);
-            dynamic.extend(g.token.iter().flat_map(|s| references(s)));
-            dynamic.extend(references(&g.id));
-        }
-        Step::Request(r) => {
-            dynamic.extend(references(&r.path));
-            dynamic.extend(r.headers.values().flat_map(references_in));
-            if let Some(j) = &r.json {
-                dynamic.extend(references_in(j));
-            }
-            if let Some(f) = &r.form {
-                dynamic.extend(f.values().flat_map(references_in));
-            }
-            if let Some(raw) = &r.raw {
-                dynamic.extend(references(raw));
-            }
-        }
-        Step::Deeplink(d) => {
-            dynamic.extend(references(&d.url));
-            dynamic.extend(d.tid.iter().flat_map(|t| references(t)));
-        }
-        Step::App2App(a) => {
-            dynamic.extend(a.id_template().into_iter().flat_map(references));
-            dynamic.extend(
-                a.body
-                    .iter()
-                    .flat_map(|b| b.values().flat_map(references_in)),
-            );
-            dynamic.extend(a.tid.iter().flat_map(|t| references(t)));
-        }
-        Step::CancelTask(c) => dynamic.extend(references(&c.task)),
-        Step::SetOutcome(s) => dynamic.extend(s.tid.iter().flat_map(|t| references(t))),
-        Step::SetTerminal(s) => dynamic.extend(s.tid.iter().flat_map(|t| references(t))),
-        Step::Reset(r) => dynamic.extend(r.tid.iter().flat_map(|t| references(t))),
-        Step::AddFault(f) => {
-            let m = &f.matches;
-            for s in [&m.method, &m.path, &m.tid, &m.task_class]
-                .into_iter()
-                .flatten()
-            {
-                dynamic.extend(references(s));
-            }
-            if let FaultAction::Respond(r) = &f.action {
-                dynamic.extend(references(&r.kind));
-                dynamic.extend(r.message.iter().flat_map(|m| references(m)));
-            }
-        }
-        Step::RemoveFaults(r) => dynamic.extend(r.id.iter().flat_map(|t| references(t))),
-        Step::GetJournal(j) => {
-            for s in [&j.tid, &j.path, &j.since].into_iter().flatten() {
-                dynamic.extend(references(s));
-            }
-        }
-        Step::GetState(g) => dynamic.extend(g.tid.iter().flat_map(|t| references(t))),
-        Step::AdvanceClock(_) | Step::Section(_) => {}
-    }
-    if let Some(expect) = step.expect() {
-        for c in &expect.json {
-            for v in [&c.equals, &c.not_equals].into_iter().flatten() {
-                dynamic.extend(references_in(v));
-            }
-            for v in c.one_of.iter().flatten() {
-                dynamic.extend(references_in(v));
-            }
-        }
-        dynamic.extend(expect.headers.values().flat_map(references_in));
-    }
-    out.extend(fixed);
-    out.extend(dynamic);
-    out
 }
 
 #[cfg(test)]

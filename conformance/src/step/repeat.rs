@@ -2,11 +2,11 @@
 //! device call while it answers `202 pending`, and a step's `poll:` until its checks hold: how often, for how
 //! long, how many tries so far, and the transcript's `polled N times, clock advanced Xs`.
 
-use super::steps::Ctx;
+use super::ctx::Ctx;
 use crate::result::Verdict;
 
 /// Tries every `every` seconds for at most `within` seconds.
-pub(super) struct Repeat {
+pub(crate) struct Repeat {
     every: f64,
     within: f64,
     waited: f64,
@@ -16,7 +16,7 @@ pub(super) struct Repeat {
 
 impl Repeat {
     /// `advance`: the target's clock is moved by the runner (a manual clock), not waited out.
-    pub(super) fn new(every: f64, within: f64, advance: bool) -> Self {
+    pub(crate) fn new(every: f64, within: f64, advance: bool) -> Self {
         Self {
             every,
             within,
@@ -27,29 +27,29 @@ impl Repeat {
     }
 
     /// Counts one try.
-    pub(super) fn tried(&mut self) {
+    pub(crate) fn tried(&mut self) {
         self.tries += 1;
     }
 
     /// Whether one more interval still fits in the bound.
-    pub(super) fn can_wait(&self) -> bool {
+    pub(crate) fn can_wait(&self) -> bool {
         self.waited + self.every <= self.within + 1e-9
     }
 
     /// Seconds let pass so far.
-    pub(super) fn waited(&self) -> f64 {
+    pub(crate) fn waited(&self) -> f64 {
         self.waited
     }
 
     /// Lets one interval pass (moving a manual clock, waiting otherwise).
-    pub(super) async fn wait(&mut self, ctx: &Ctx<'_>) -> Result<(), Verdict> {
+    pub(crate) async fn wait(&mut self, ctx: &Ctx<'_>) -> Result<(), Verdict> {
         ctx.wait(self.every, self.waited, self.within).await?;
         self.waited += self.every;
         Ok(())
     }
 
     /// `polled once, clock advanced 0s` / `polled 3 times, waited 20s`.
-    pub(super) fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let how = if self.advance {
             "clock advanced"
         } else {
