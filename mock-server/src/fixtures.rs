@@ -186,7 +186,7 @@ pub fn load(dir: Option<&Path>) -> Result<World, FixtureError> {
             message,
         });
     }
-    let sdk = crate::engine::device::IOS_CARD_TYPES;
+    let sdk = crate::device::format::IOS_CARD_TYPES;
     if let Some(bad) = cards
         .brands
         .iter()

@@ -29,6 +29,7 @@ pub mod clock;
 pub mod config;
 pub mod conn;
 pub mod contract;
+pub mod device;
 pub mod divergence;
 pub mod engine;
 pub mod error;

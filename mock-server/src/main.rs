@@ -142,15 +142,14 @@ fn deeplink(mut config: mock_server::Config, url: &str, tid: Option<&str>, json:
     let now = config
         .clock_start
         .unwrap_or(mock_server::Timestamp::DEFAULT_START);
-    // Nothing waits in a one-shot run: a task still running (timeout outcome) is read a day later.
-    let reply = engine.deeplink(url, tid, now).map(|r| match r {
-        mock_server::engine::ios::Reply::Pending(ref id) => engine
-            .deeplink_poll(id, now.plus_ms(86_400_000))
-            .unwrap_or(r),
-        done => done,
-    });
+    let mut devices = mock_server::device::Devices::default();
+    let mut layer = mock_server::device::Layer {
+        engine: &mut engine,
+        devices: &mut devices,
+    };
+    let reply = layer.deeplink_once(url, tid, now);
     match reply {
-        Ok(mock_server::engine::ios::Reply::Done {
+        Ok(mock_server::device::ios::Reply::Done {
             redirect,
             result,
             warnings,
@@ -168,7 +167,7 @@ fn deeplink(mut config: mock_server::Config, url: &str, tid: Option<&str>, json:
             let _ = writeln!(std::io::stdout(), "{line}");
             ExitCode::SUCCESS
         }
-        Ok(mock_server::engine::ios::Reply::Pending(id)) => {
+        Ok(mock_server::device::ios::Reply::Pending(id)) => {
             eprintln!(
                 "gptom-mock: deep link {id} is still running (a timeout outcome waits for the device timeout)"
             );

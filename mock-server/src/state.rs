@@ -1,10 +1,12 @@
-//! Shared server state: the config, the clock and the one engine behind a std mutex. `with_engine` is the only
-//! door in; the closure shape makes holding the lock across an `.await` impossible.
+//! Shared server state: the config, the clock, and the one engine with the device layer's state behind a std
+//! mutex. `with_engine` and `with_devices` are the only doors in; the closure shape makes holding the lock across
+//! an `.await` impossible.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::clock::{Clock, Timestamp};
 use crate::config::Config;
+use crate::device::{Devices, Layer};
 use crate::engine::Engine;
 use crate::journal::Journal;
 
@@ -15,7 +17,8 @@ pub struct AppState(Arc<Inner>);
 struct Inner {
     config: Config,
     clock: Arc<dyn Clock>,
-    engine: Mutex<Engine>,
+    /// The engine and the devices: one lock, so a device call sees and changes both at once.
+    core: Mutex<(Engine, Devices)>,
     journal: Mutex<Journal>,
 }
 
@@ -27,7 +30,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             config,
             clock,
-            engine: Mutex::new(engine),
+            core: Mutex::new((engine, Devices::default())),
             journal,
         }))
     }
@@ -40,8 +43,16 @@ impl AppState {
 
     /// Runs `f` on the engine without reading the clock (for calls that do not depend on the time).
     pub fn with_engine_untimed<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> T {
-        let mut engine = self.0.engine.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut engine)
+        let mut core = self.0.core.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut core.0)
+    }
+
+    /// Runs `f` on the device layer (the engine and the devices) with the current time, read under the lock.
+    pub fn with_devices<T>(&self, f: impl FnOnce(&mut Layer<'_>, Timestamp) -> T) -> T {
+        let mut core = self.0.core.lock().unwrap_or_else(PoisonError::into_inner);
+        let (engine, devices) = &mut *core;
+        let mut layer = Layer { engine, devices };
+        f(&mut layer, self.0.clock.now())
     }
 
     /// Runs `f` on the request journal.

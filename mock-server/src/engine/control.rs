@@ -89,10 +89,6 @@ impl Engine {
                 self.tids.remove(tid);
                 self.overrides.remove(tid);
                 self.faults.clear(Some(tid));
-                self.devices.remove(tid);
-                self.deeplinks.retain(|_, p| p.tid() != tid);
-                self.request_ids.retain(|(t, _), _| t != tid);
-                self.registrations.retain(|_, r| r.tid != tid);
             }
         }
         Ok(())

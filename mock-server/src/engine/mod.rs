@@ -7,13 +7,11 @@
 //! `queue.rs` the per-terminal FIFO (timelines, settling, eviction, reading a task); `void.rs` the VOID rules;
 //! `control.rs` the control plane; `ios.rs` / `app2app.rs` / `device.rs` the device channels.
 
-pub mod app2app;
 mod control;
-pub mod device;
 pub mod fault;
-pub mod ios;
 pub mod outcome;
 mod queue;
+pub mod reads;
 pub mod task;
 pub mod terminal;
 pub mod token;
@@ -294,14 +292,6 @@ pub struct Engine {
     faults: Faults,
     /// Card brands of the fixtures, shared by every transaction that draws one.
     brands: Vec<std::sync::Arc<transaction::CardBrand>>,
-    /// Simulated devices by TID (created on first use).
-    devices: BTreeMap<String, device::Device>,
-    /// iOS deep links waiting for their task, by task id.
-    deeplinks: HashMap<String, ios::Pending>,
-    /// iOS `requestID` → task id, per TID.
-    request_ids: HashMap<(String, String), String>,
-    /// app2app registered transaction ids.
-    registrations: HashMap<String, app2app::Registration>,
 }
 
 impl Engine {
@@ -332,10 +322,6 @@ impl Engine {
             txn_order: VecDeque::with_capacity(txn_cap),
             overrides: BTreeMap::new(),
             faults: Faults::default(),
-            devices: BTreeMap::new(),
-            deeplinks: HashMap::default(),
-            request_ids: HashMap::default(),
-            registrations: HashMap::default(),
         }
     }
 

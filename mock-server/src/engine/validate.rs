@@ -161,6 +161,9 @@ pub fn likely_mistakes(body: &Map<String, Value>) -> Vec<String> {
     out
 }
 
+/// The largest amount or tip, in minor units, on every channel (an amount is at least 1, a tip at least 0).
+pub const MAX_AMOUNT: i64 = 99_999_999;
+
 const AMOUNT_RULE: &str = "must be an integer between 1 and 99999999";
 
 /// Reads typed fields out of a JSON object with the profile's coercion rules.
@@ -382,13 +385,13 @@ pub fn transaction(
     )?;
     let types = [("CASH", PayType::Cash), ("CARD", PayType::Card)];
     let pay_type = f.required("transactionType", f.one_of("transactionType", &types)?)?;
-    let amount = f.required("amount", f.integer("amount", 1, 99_999_999, AMOUNT_RULE)?)?;
+    let amount = f.required("amount", f.integer("amount", 1, MAX_AMOUNT, AMOUNT_RULE)?)?;
     let tip_amount = match operation {
         Operation::Void => None,
         _ => f.integer(
             "tipAmount",
             0,
-            99_999_999,
+            MAX_AMOUNT,
             "must be an integer between 0 and 99999999",
         )?,
     };

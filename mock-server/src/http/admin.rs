@@ -114,7 +114,7 @@ pub async fn health(State(app): State<AppState>) -> Json<Value> {
 #[utoipa::path(post, path = "/__admin/reset", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body(content = Option<ResetBody>, description = "Optional: no body (or `{}`) resets everything"), responses((status = 200, description = "Done"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody), (status = 404, description = "Unknown TID", body = AdminErrorBody)))]
 pub async fn reset(State(app): State<AppState>, Body(body): Body) -> Reply {
     let ResetBody { tid } = read(&body)?;
-    admin(app.with_engine(|e, _| e.reset(tid.as_deref())))?;
+    admin(app.with_devices(|e, _| e.reset(tid.as_deref())))?;
     app.with_journal(|j| j.clear(tid.as_deref()));
     Ok(Json(json!({"reset": tid.as_deref().unwrap_or("all")})))
 }
@@ -331,6 +331,6 @@ pub async fn patch_device(
         tip_enabled: tip,
     } = read(&body)?;
     let device =
-        app.with_engine(|e, _| e.patch_device(&tid, installed, logged_in, version, printer, tip));
+        app.with_devices(|e, _| e.patch_device(&tid, installed, logged_in, version, printer, tip));
     Ok(Json(json!(admin(device)?)))
 }

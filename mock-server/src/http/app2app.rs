@@ -1,6 +1,6 @@
 //! `/app2app/*`: the AIDL calls of GP tom's Android service as JSON over HTTP (the entity JSON Gson writes).
 //! The TID is chosen by the `X-Gptom-Tid` header (default: the first terminal). One engine call each; the
-//! rules live in `engine::app2app`.
+//! rules live in `device::app2app`.
 
 use axum::Json;
 use axum::extract::State;
@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{Body, Segment, parse_json};
 use super::journal::Warnings;
-use crate::engine::app2app::TxnReply;
+use crate::device::app2app::TxnReply;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -86,7 +86,7 @@ pub async fn register(
 ) -> Result<Json<Value>, ApiError> {
     let tid = tid(&headers)?;
     let body = entity(&body)?;
-    Ok(Json(app.with_engine(|e, now| {
+    Ok(Json(app.with_devices(|e, now| {
         e.a2a_register(tid.as_deref(), &body, now)
     })))
 }
@@ -100,7 +100,7 @@ pub async fn transaction(
 ) -> Result<Response, ApiError> {
     tid(&headers)?; // the registration chose the terminal; the header is still checked as documented
     let body = entity(&body)?;
-    let (r, warnings) = app.with_engine(|e, now| e.a2a_transaction(&body, now));
+    let (r, warnings) = app.with_devices(|e, now| e.a2a_transaction(&body, now));
     Ok(txn_reply(r, warnings))
 }
 
@@ -112,7 +112,7 @@ pub async fn result(
     Segment(id): Segment,
 ) -> Result<Response, ApiError> {
     tid(&headers)?;
-    let r = app.with_engine(|e, now| e.a2a_result(&id, now));
+    let r = app.with_devices(|e, now| e.a2a_result(&id, now));
     r.map(|r| txn_reply(r, Vec::new())).ok_or(ApiError::Admin {
         status: StatusCode::NOT_FOUND,
         message: format!("no transactionRequestV2 with transactionID {id}"),
@@ -128,7 +128,7 @@ pub async fn state(
     Segment(id): Segment,
 ) -> Result<Json<Value>, ApiError> {
     tid(&headers)?;
-    Ok(Json(app.with_engine(|e, now| e.a2a_state(&id, now))))
+    Ok(Json(app.with_devices(|e, now| e.a2a_state(&id, now))))
 }
 
 /// TransactionInquire.
@@ -139,7 +139,7 @@ pub async fn inquire(
     Segment(id): Segment,
 ) -> Result<Json<Value>, ApiError> {
     tid(&headers)?;
-    Ok(Json(app.with_engine(|e, now| e.a2a_inquire(&id, now))))
+    Ok(Json(app.with_devices(|e, now| e.a2a_inquire(&id, now))))
 }
 
 /// getGPTomInfo.
@@ -149,7 +149,7 @@ pub async fn info(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let tid = tid(&headers)?;
-    Ok(Json(app.with_engine(|e, _| e.a2a_info(tid.as_deref()))))
+    Ok(Json(app.with_devices(|e, _| e.a2a_info(tid.as_deref()))))
 }
 
 const TID_HEADER_DOC: &str = "Terminal (default: the first of the fixtures); empty → 400";
@@ -192,7 +192,7 @@ async fn account(
 ) -> Result<Json<Value>, ApiError> {
     let tid = tid(&headers)?;
     let body = entity(&body)?;
-    Ok(Json(app.with_engine(|e, _| {
+    Ok(Json(app.with_devices(|e, _| {
         e.a2a_login(tid.as_deref(), call, &body)
     })))
 }

@@ -1,5 +1,5 @@
 //! `POST /ios/deeplink` and `GET /ios/deeplink/{id}`: a `gptom://` URL in, the redirect GP tom would open out.
-//! One engine call each; the deep-link rules live in `engine::ios`.
+//! One device-layer call each; the deep-link rules live in `device::ios`.
 
 use axum::Json;
 use axum::extract::State;
@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{Body, Segment, parse_json};
 use super::journal::Warnings;
-use crate::engine::ios::Reply;
+use crate::device::ios::Reply;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -63,10 +63,11 @@ pub async fn open(State(app): State<AppState>, Body(body): Body) -> Result<Respo
         Some(Value::String(t)) => Some(t.clone()),
         Some(_) => return Err(ApiError::admin("tid", "tid must be a string")),
     };
-    let r = app.with_engine(|e, now| {
+    let r = app.with_devices(|e, now| {
         if let Some(t) = tid.as_deref() {
             // An unknown terminal is a missing resource, not a URL GP tom would refuse.
-            e.terminal_or_first(Some(t))
+            e.engine
+                .terminal_or_first(Some(t))
                 .map_err(|err| ApiError::Admin {
                     status: StatusCode::NOT_FOUND,
                     message: err.message,
@@ -83,7 +84,7 @@ pub async fn open(State(app): State<AppState>, Body(body): Body) -> Result<Respo
 #[utoipa::path(get, path = "/ios/deeplink/{id}", tag = "iOS deep links", params(("id" = String, Path)),
     responses((status = 200, description = "Final"), (status = 202, description = "Still running"), (status = 404, description = "Unknown id", body = super::dto::AdminErrorBody)))]
 pub async fn poll(State(app): State<AppState>, Segment(id): Segment) -> Result<Response, ApiError> {
-    let r = app.with_engine(|e, now| e.deeplink_poll(&id, now));
+    let r = app.with_devices(|e, now| e.deeplink_poll(&id, now));
     r.map(reply).ok_or(ApiError::Admin {
         status: StatusCode::NOT_FOUND,
         message: format!("no pending deep link {id}"),

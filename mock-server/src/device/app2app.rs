@@ -5,14 +5,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::device::{
-    LoginRefused, card_product, client_id, entry_type, merchant_location, numeric_currency,
-};
-use super::task::{Failure, TaskStatus};
-use super::transaction::{Transaction, TxnResult};
-use super::validate::{BatchRequest, CancelMode, Operation, PayType, TaskRequest};
-use super::{Channel, Engine, TaskView};
+use super::format::{card_product, client_id, entry_type, merchant_location, numeric_currency};
+use super::{Layer, LoginRefused, PasswordChange, device_request};
 use crate::clock::Timestamp;
+use crate::engine::task::{Failure, TaskStatus};
+use crate::engine::transaction::{Transaction, TxnResult};
+use crate::engine::validate::{
+    BatchRequest, CancelMode, MAX_AMOUNT, Operation, PayType, TaskRequest,
+};
+use crate::engine::{Channel, TaskView};
 
 /// ECR return codes (`ECRTransactionRetCode`).
 pub mod ret {
@@ -98,7 +99,7 @@ fn merchant_info() -> Value {
 }
 
 /// `DccDataEntity` (AIDL 1.29): BigDecimal values are JSON numbers.
-fn dcc_entity(d: &super::transaction::DccData) -> Value {
+fn dcc_entity(d: &crate::engine::transaction::DccData) -> Value {
     json!({"exchangeRate": d.exchange_rate, "markup": decimal(&d.markup),
            "regionSchemaIndicator": d.region_schema_indicator, "amount": decimal(&d.amount),
            "currencyCode": d.currency, "status": d.status})
@@ -177,7 +178,7 @@ fn lint(body: &Map<String, Value>) -> Vec<String> {
     out
 }
 
-impl Engine {
+impl Layer<'_> {
     /// `transactionRegisterV2`: a fresh transaction id for the TID's device.
     pub fn a2a_register(
         &mut self,
@@ -185,8 +186,8 @@ impl Engine {
         body: &Map<String, Value>,
         now: Timestamp,
     ) -> Value {
-        let support = self.rng.exception_id();
-        let Ok(terminal) = self.terminal_or_first(tid) else {
+        let support = self.engine.rng().exception_id();
+        let Ok(terminal) = self.engine.terminal_or_first(tid) else {
             return json!({"resultCode": ret::PARAMETER_INVALID, "error": error_entity("1-055", "InvalidParameter", support)});
         };
         let logged_in = self
@@ -202,7 +203,7 @@ impl Engine {
             return json!({"resultCode": ret::UNAUTHORIZED, "transactionId": null, "clientID": cid,
                           "responseMessage": "ClientAPIDoesNotMatch", "error": error_entity("1-008", "InvalidClientId", support)});
         }
-        let id = self.rng.uuid();
+        let id = self.engine.rng().uuid();
         let reg = Registration {
             tid: terminal.tid.clone(),
             client_id: cid.clone(),
@@ -210,7 +211,7 @@ impl Engine {
             created: now,
             failed: None,
         };
-        self.registrations.insert(id.clone(), reg);
+        self.devices.registrations.insert(id.clone(), reg);
         json!({"resultCode": ret::SUCCESS, "transactionId": id, "clientID": cid.unwrap_or_else(|| client_id(&terminal)),
                "responseMessage": "OK", "error": null})
     }
@@ -238,12 +239,13 @@ impl Engine {
         let id = text(body, "transactionID")
             .ok_or((ret::TRANSACTIONID_INVALID, "transactionID missing".into()))?
             .to_owned();
-        let reg = self.registrations.get(&id).cloned().ok_or((
+        let reg = self.devices.registrations.get(&id).cloned().ok_or((
             ret::TRANSACTIONID_INVALID,
             "transactionID not registered".into(),
         ))?;
         if let Some(task) = &reg.task_id {
             let repeatable = self
+                .engine
                 .task_any(task, now)
                 .is_some_and(|v| v.status == TaskStatus::InitError);
             if !repeatable {
@@ -254,6 +256,7 @@ impl Engine {
             }
         }
         let terminal = self
+            .engine
             .terminal_or_first(Some(&reg.tid))
             .map_err(|e| invalid(&e.message))?;
         if self
@@ -318,11 +321,11 @@ impl Engine {
                     CancelMode::LastTransaction => None,
                 };
                 let origin_amount = match &origin {
-                    Some(o) => self.transactions.get(o).map(|t| t.amount),
-                    None => self.last_amount(&terminal.tid, now),
+                    Some(o) => self.engine.transaction_held(o).map(|t| t.amount),
+                    None => self.engine.last_amount(&terminal.tid, now),
                 };
                 let amount = amount.or(origin_amount).unwrap_or(0);
-                let mut req = self.device_request(
+                let mut req = device_request(
                     &terminal,
                     operation,
                     pay_type,
@@ -338,16 +341,19 @@ impl Engine {
                 req
             } else {
                 let amount = amount
-                    .filter(|a| (1..=99_999_999).contains(a))
+                    .filter(|a| (1..=MAX_AMOUNT).contains(a))
                     .ok_or_else(|| {
                         invalid("amount must be a Long between 1 and 99999999 (minor units)")
                     })?;
-                self.device_request(
+                device_request(
                     &terminal, operation, pay_type, amount, tip, reference, print, None,
                 )
             }
         };
-        let view = match self.submit(&terminal, request, Channel::App2App, now) {
+        let view = match self
+            .engine
+            .submit(&terminal, request, Channel::App2App, now)
+        {
             Ok(v) => v,
             Err(e) => {
                 return match e.kind.as_ref() {
@@ -358,10 +364,10 @@ impl Engine {
                     // the payment app took the request and failed it: a state-8 result with its
                     // ErrorResultEntity, as every other failed payment
                     "CANCELLATION_EXPIRED" => {
-                        if let Some(r) = self.registrations.get_mut(&id) {
+                        if let Some(r) = self.devices.registrations.get_mut(&id) {
                             r.failed = Some((8, 45, now));
                         }
-                        let support = self.rng.exception_id();
+                        let support = self.engine.rng().exception_id();
                         Ok(TxnReply::Done(json!({
                             "result": ret::FAILED, "responseMessage": e.message, "transactionID": id,
                             "error": error_entity("1-045", "CancellationExpiredException", support)})))
@@ -370,7 +376,7 @@ impl Engine {
                 };
             }
         };
-        if let Some(r) = self.registrations.get_mut(&id) {
+        if let Some(r) = self.devices.registrations.get_mut(&id) {
             r.task_id = Some(view.task_id.clone());
         }
         Ok(self.a2a_result(&id, now).unwrap_or(TxnReply::Pending(id)))
@@ -378,30 +384,23 @@ impl Engine {
 
     /// A registration id or a transaction id → the transaction id.
     fn a2a_resolve(&mut self, id: &str, now: Timestamp) -> Option<String> {
-        let task = self.registrations.get(id)?.task_id.clone()?;
-        self.task_any(&task, now)?.context_id
-    }
-
-    fn last_amount(&mut self, tid: &str, now: Timestamp) -> Option<i64> {
-        self.settle(tid, now);
-        let task = self.tids.get(tid)?.last_txn_task.clone()?;
-        let ctx = self.task_any(&task, now)?.context_id?;
-        self.transactions.get(&ctx).map(|t| t.amount)
+        let task = self.devices.registrations.get(id)?.task_id.clone()?;
+        self.engine.task_any(&task, now)?.context_id
     }
 
     /// The `TransactionResultV2Entity` of a registered id once its task is final.
     pub fn a2a_result(&mut self, id: &str, now: Timestamp) -> Option<TxnReply> {
-        let reg = self.registrations.get(id)?.clone();
+        let reg = self.devices.registrations.get(id)?.clone();
         let task_id = reg.task_id.clone()?;
-        let view = self.task_any(&task_id, now)?;
+        let view = self.engine.task_any(&task_id, now)?;
         if !view.status.is_final() {
             return Some(TxnReply::Pending(id.to_owned()));
         }
         let txn = view
             .context_id
             .as_ref()
-            .and_then(|c| self.transactions.get(c))
-            .map(|t| (**t).clone());
+            .and_then(|c| self.engine.transaction_held(c))
+            .cloned();
         Some(TxnReply::Done(self.result_entity(
             id,
             &reg,
@@ -419,7 +418,7 @@ impl Engine {
         txn: Option<&Transaction>,
         now: Timestamp,
     ) -> Value {
-        let terminal = self.terminal_or_first(Some(&reg.tid)).ok();
+        let terminal = self.engine.terminal_or_first(Some(&reg.tid)).ok();
         let currency = terminal
             .as_ref()
             .map(|t| t.currency.clone())
@@ -438,7 +437,7 @@ impl Engine {
         if let Some(t) = txn {
             let card = t.card.as_ref();
             let tip = t.tip_amount.unwrap_or(0);
-            let (date, time) = ecr_date_time(t.date, self.settings.profiles.a2a_date_ddmmyy);
+            let (date, time) = ecr_date_time(t.date, self.engine.profiles().a2a_date_ddmmyy);
             let extra = json!({
                 "amount": t.amount, "tipAmount": tip, "totalAmount": t.amount + tip, "cashbackAmount": 0,
                 "cardNumber": card.map(|c| format!("************{}", c.last4)), "cardIssuer": card.map(|c| c.brand.label.clone()),
@@ -456,11 +455,7 @@ impl Engine {
             merge(&mut e, extra);
         }
         if let (TaskRequest::Batch(_), Some(batch_id)) = (&view.request, &view.context_id)
-            && let Some(b) = self
-                .tids
-                .get(&reg.tid)
-                .and_then(|s| s.batches.iter().find(|b| &b.id == batch_id))
-                .cloned()
+            && let Some(b) = self.engine.closed_batch(&reg.tid, batch_id)
         {
             let t = b.totals;
             merge(
@@ -480,11 +475,14 @@ impl Engine {
 
     /// `stateRequest`.
     pub fn a2a_state(&mut self, id: &str, now: Timestamp) -> Value {
-        let Some(reg) = self.registrations.get(id).cloned() else {
+        let Some(reg) = self.devices.registrations.get(id).cloned() else {
             return json!({"resultCode": ret::TRANSACTION_NOT_FOUND, "transactionId": id, "state": null, "isRepeatable": false,
                           "created": null, "updated": null, "error": null});
         };
-        let view = reg.task_id.as_ref().and_then(|t| self.task_any(t, now));
+        let view = reg
+            .task_id
+            .as_ref()
+            .and_then(|t| self.engine.task_any(t, now));
         let (state, error, updated) = match (&view, reg.failed) {
             (_, Some((state, code, at))) => (state, Some(code), at),
             (None, None) => (1, None, reg.created),
@@ -498,7 +496,8 @@ impl Engine {
                     state_code(v.status),
                     code,
                     // when the state began, not when it was asked for
-                    self.status_since(&v.task_id, now, |a, b| state_code(a) == state_code(b))
+                    self.engine
+                        .status_since_by(&v.task_id, now, |a, b| state_code(a) == state_code(b))
                         .unwrap_or(reg.created),
                 )
             }
@@ -512,7 +511,7 @@ impl Engine {
 
     /// `TransactionInquire`: Gson field names with their typos; amounts as minor-unit strings.
     pub fn a2a_inquire(&mut self, id: &str, now: Timestamp) -> Value {
-        let reg = self.registrations.get(id).cloned();
+        let reg = self.devices.registrations.get(id).cloned();
         let txn_id = match &reg {
             Some(_) => self.a2a_resolve(id, now),
             None => Some(id.to_owned()),
@@ -521,8 +520,8 @@ impl Engine {
         let txn = txn_id.and_then(|t| {
             let tid = tid
                 .clone()
-                .or_else(|| self.transactions.get(&t).map(|x| x.tid.clone()))?;
-            self.transaction_any(&tid, &t, now)
+                .or_else(|| self.engine.transaction_held(&t).map(|x| x.tid.clone()))?;
+            self.engine.transaction_any(&tid, &t, now)
         });
         let Some(t) = txn else {
             return reg
@@ -532,7 +531,7 @@ impl Engine {
         };
         let card = t.card.as_ref();
         let tip = t.tip_amount.unwrap_or(0);
-        let (date, time) = ecr_date_time(t.date, self.settings.profiles.a2a_date_ddmmyy);
+        let (date, time) = ecr_date_time(t.date, self.engine.profiles().a2a_date_ddmmyy);
         json!({
             "result": payment_result(TaskStatus::Completed, Some(t.result)).0,
             "responseMessage": t.response_message, "trasanctionID": id, "externalTransactionID": t.id,
@@ -554,22 +553,19 @@ impl Engine {
 
     /// The inquiry of a registration that closed a batch (`transacitonType` 4): the batch's number and time.
     fn batch_inquiry(&mut self, id: &str, reg: &Registration, now: Timestamp) -> Option<Value> {
-        let view = reg.task_id.as_ref().and_then(|t| self.task_any(t, now))?;
+        let view = reg
+            .task_id
+            .as_ref()
+            .and_then(|t| self.engine.task_any(t, now))?;
         let TaskRequest::Batch(_) = &view.request else {
             return None;
         };
         let batch_id = view.context_id.as_ref()?;
-        let batch = self
-            .tids
-            .get(&reg.tid)?
-            .batches
-            .iter()
-            .find(|b| &b.id == batch_id)?
-            .clone();
-        let terminal = self.terminal_or_first(Some(&reg.tid)).ok()?;
+        let batch = self.engine.closed_batch(&reg.tid, batch_id)?;
+        let terminal = self.engine.terminal_or_first(Some(&reg.tid)).ok()?;
         let (date, time) = ecr_date_time(
             Timestamp::parse(&batch.closed).unwrap_or(now),
-            self.settings.profiles.a2a_date_ddmmyy,
+            self.engine.profiles().a2a_date_ddmmyy,
         );
         Some(json!({
             "result": ret::SUCCESS, "responseMessage": "APPROVED", "trasanctionID": id, "externalTransactionID": batch.id,
@@ -582,7 +578,7 @@ impl Engine {
 
     /// `getGPTomInfo` (App2AppInfoResponse).
     pub fn a2a_info(&mut self, tid: Option<&str>) -> Value {
-        let Ok(terminal) = self.terminal_or_first(tid) else {
+        let Ok(terminal) = self.engine.terminal_or_first(tid) else {
             return json!({"isLoggedIn": false});
         };
         let Ok(device) = self.device(&terminal.tid).cloned() else {
@@ -612,7 +608,7 @@ impl Engine {
                 Ok(()) => {
                     let tid = tid
                         .map(str::to_owned)
-                        .unwrap_or_else(|| self.world.directory.first_tid.clone());
+                        .unwrap_or_else(|| self.engine.first_tid().to_owned());
                     self.log_out(&tid);
                     "USER_LOGGED_OUT"
                 }
@@ -634,31 +630,25 @@ impl Engine {
             _ => {
                 let user = tid
                     .map(str::to_owned)
-                    .or_else(|| Some(self.world.directory.first_tid.clone()))
+                    .or_else(|| Some(self.engine.first_tid().to_owned()))
                     .and_then(|t| self.device(&t).ok().and_then(|d| d.logged_in.clone()));
+                // nobody logged in, a missing field or a wrong password: the plugin knows one failure
+                let validation_only = body
+                    .get("validationOnly")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                let code = text(body, "authCode").filter(|_| !validation_only);
                 match (user, text(body, "oldPass"), text(body, "newPass")) {
-                    (Some(u), Some(old), Some(new)) if self.password_is(&u, old) => {
-                        let validation_only = body
-                            .get("validationOnly")
-                            .and_then(Value::as_bool)
-                            .unwrap_or(false);
-                        match text(body, "authCode") {
-                            Some(_) if !validation_only => {
-                                self.set_password(&u, new);
-                                "PASSWORD_CHANGED"
-                            }
-                            _ => "PASSWORD_PENDING_CONFIRMATION",
+                    (Some(u), Some(old), Some(new)) => {
+                        match self.change_password(&u, old, new, code, |_| true) {
+                            Ok(PasswordChange::Changed) => "PASSWORD_CHANGED",
+                            Ok(PasswordChange::Pending) => "PASSWORD_PENDING_CONFIRMATION",
+                            Err(_) => "PASSWORD_CHANGE_FAILED",
                         }
                     }
-                    (None, ..) => "LOGIN_REQUIRED_FIRST",
                     _ => "PASSWORD_CHANGE_FAILED",
                 }
             }
-        };
-        let status = if status == "LOGIN_REQUIRED_FIRST" {
-            "PASSWORD_CHANGE_FAILED"
-        } else {
-            status
         };
         json!({"status": status, "message": status.to_lowercase().replace('_', " ")})
     }

@@ -5,14 +5,17 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
-use super::device::{LoginRefused, client_id, ios_card_type, major, merchant_location};
-use super::task::TaskStatus;
-use super::transaction::{Transaction, TxnResult};
-use super::validate::{
-    BatchRequest, CancelMode, Operation, PayType, TaskRequest, TransactionRequest,
-};
-use super::{Channel, Engine, TaskView, outcome::Outcome};
+use super::format::{client_id, ios_card_type, major, merchant_location};
+use super::{Device, Layer, LoginRefused, PasswordChange, PasswordRefused, device_request};
 use crate::clock::Timestamp;
+use crate::engine::outcome::Outcome;
+use crate::engine::task::TaskStatus;
+use crate::engine::terminal::Terminal;
+use crate::engine::transaction::{Transaction, TxnResult};
+use crate::engine::validate::{
+    BatchRequest, CancelMode, MAX_AMOUNT, Operation, PayType, TaskRequest,
+};
+use crate::engine::{Channel, TaskView};
 
 /// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded.
 const VALUE: &AsciiSet = &NON_ALPHANUMERIC
@@ -278,7 +281,7 @@ fn tip(v: &str) -> Option<i64> {
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    v.parse().ok().filter(|a| (0..=99_999_999).contains(a))
+    v.parse().ok().filter(|a| (0..=MAX_AMOUNT).contains(a))
 }
 
 /// A minor-units integer parameter: digits only, 1..=99999999.
@@ -287,10 +290,10 @@ fn amount(v: Option<&str>) -> Option<i64> {
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    v.parse().ok().filter(|a| (1..=99_999_999).contains(a))
+    v.parse().ok().filter(|a| (1..=MAX_AMOUNT).contains(a))
 }
 
-impl Engine {
+impl Layer<'_> {
     /// Runs one deep link for `tid` (default: the first terminal). `Err` = GP tom would not open the URL (400).
     pub fn deeplink(
         &mut self,
@@ -302,7 +305,7 @@ impl Engine {
         let op = Op::parse(&path).ok_or_else(|| {
             format!("gptom://{path} is not a GP tom deep link; expected transaction/create|refund|cancel|detail, batch/close|detail, login, logout, change-password or status")
         })?;
-        let terminal = self.terminal_or_first(tid).map_err(|e| e.message)?;
+        let terminal = self.engine.terminal_or_first(tid).map_err(|e| e.message)?;
         if !self
             .device(&terminal.tid)
             .map(|d| d.installed)
@@ -328,7 +331,7 @@ impl Engine {
         };
         let result = match self.run(op, &params, &terminal, now) {
             Ok(Started(task_id)) => {
-                self.deeplinks.insert(task_id.clone(), pending);
+                self.devices.deeplinks.insert(task_id.clone(), pending);
                 return Ok(self
                     .deeplink_poll(&task_id, now)
                     .unwrap_or(Reply::Pending(task_id)));
@@ -339,10 +342,24 @@ impl Engine {
         Ok(finish(pending, result))
     }
 
+    /// `gptom-mock deeplink`: one deep link in a one-shot run, where nothing waits — a task still running (a
+    /// timeout outcome) is read a day later.
+    pub fn deeplink_once(
+        &mut self,
+        url: &str,
+        tid: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Reply, String> {
+        self.deeplink(url, tid, now).map(|r| match r {
+            Reply::Pending(ref id) => self.deeplink_poll(id, now.plus_ms(86_400_000)).unwrap_or(r),
+            done => done,
+        })
+    }
+
     /// The reply of a deep link that was pending: `Reply::Pending` until its task is final; None if unknown.
     pub fn deeplink_poll(&mut self, id: &str, now: Timestamp) -> Option<Reply> {
-        let pending = self.deeplinks.get(id)?.clone();
-        let view = self.task_any(id, now)?;
+        let pending = self.devices.deeplinks.get(id)?.clone();
+        let view = self.engine.task_any(id, now)?;
         if !view.status.is_final() {
             return Some(Reply::Pending(id.to_owned()));
         }
@@ -354,7 +371,7 @@ impl Engine {
         &mut self,
         op: Op,
         p: &Params,
-        terminal: &super::terminal::Terminal,
+        terminal: &Terminal,
         now: Timestamp,
     ) -> Result<Step, Map<String, Value>> {
         let tid = terminal.tid.clone();
@@ -397,7 +414,7 @@ impl Engine {
                 } else {
                     Operation::Refund
                 };
-                let req = self.device_request(
+                let req = device_request(
                     terminal,
                     operation,
                     pay_type,
@@ -415,9 +432,10 @@ impl Engine {
                     .filter(|a| !a.is_empty())
                     .ok_or_else(|| error("cannotBeVoided"))?;
                 let origin = self
+                    .engine
                     .transaction_any(&tid, ams, now)
                     .ok_or_else(|| error("cannotBeVoided"))?;
-                let mut req = self.device_request(
+                let mut req = device_request(
                     terminal,
                     Operation::Void,
                     origin.pay_type,
@@ -435,16 +453,17 @@ impl Engine {
             }
             Op::Detail => {
                 let txn = match (p.get("amsID"), p.get("requestID")) {
-                    (Some(ams), _) => self.transaction_any(&tid, ams, now),
+                    (Some(ams), _) => self.engine.transaction_any(&tid, ams, now),
                     (None, Some(rid)) => {
                         let task = self
+                            .devices
                             .request_ids
                             .get(&(tid.clone(), rid.to_owned()))
                             .cloned();
                         let ctx = task
-                            .and_then(|t| self.task_any(&t, now))
+                            .and_then(|t| self.engine.task_any(&t, now))
                             .and_then(|v| v.context_id);
-                        ctx.and_then(|c| self.transaction_any(&tid, &c, now))
+                        ctx.and_then(|c| self.engine.transaction_any(&tid, &c, now))
                     }
                     (None, None) => None,
                 };
@@ -462,6 +481,7 @@ impl Engine {
                     title: "batch/close".into(),
                 });
                 let view = self
+                    .engine
                     .submit(terminal, req, Channel::Ios, now)
                     .map_err(|_| error("failedToCloseBatch"))?;
                 Ok(Started(view.task_id))
@@ -502,18 +522,13 @@ impl Engine {
                 else {
                     return Err(error("invalidUserName"));
                 };
-                if !self.password_is(user, password) {
-                    return Err(error("invalidCredentials"));
-                }
-                match p.get("code") {
-                    None => Err(error("passwordPendingConfirmation")),
-                    Some(c) if c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit()) => {
-                        Err(error("invalidCode"))
-                    }
-                    Some(_) => {
-                        self.set_password(user, new);
-                        Ok(Ready(completed()))
-                    }
+                // the code GP tom sends by e-mail: six digits
+                let six_digits = |c: &str| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit());
+                match self.change_password(user, password, new, p.get("code"), six_digits) {
+                    Ok(PasswordChange::Changed) => Ok(Ready(completed())),
+                    Ok(PasswordChange::Pending) => Err(error("passwordPendingConfirmation")),
+                    Err(PasswordRefused::WrongPassword) => Err(error("invalidCredentials")),
+                    Err(PasswordRefused::BadCode) => Err(error("invalidCode")),
                 }
             }
             Op::Status => {
@@ -527,51 +542,22 @@ impl Engine {
     /// Queues a deep-link payment and remembers its `requestID`; `failure` is the `error=` name if refused.
     fn start(
         &mut self,
-        terminal: &super::terminal::Terminal,
+        terminal: &Terminal,
         req: TaskRequest,
         p: &Params,
         failure: &str,
         now: Timestamp,
     ) -> Result<Step, Map<String, Value>> {
         let view = self
+            .engine
             .submit(terminal, req, Channel::Ios, now)
             .map_err(|_| error(failure))?;
         if let Some(rid) = p.get("requestID") {
-            self.request_ids
+            self.devices
+                .request_ids
                 .insert((terminal.tid.clone(), rid.to_owned()), view.task_id.clone());
         }
         Ok(Started(view.task_id))
-    }
-
-    /// A SALE/REFUND/VOID request as a device channel builds it.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn device_request(
-        &self,
-        terminal: &super::terminal::Terminal,
-        operation: Operation,
-        pay_type: PayType,
-        amount: i64,
-        tip_amount: Option<i64>,
-        reference: Option<&str>,
-        print: Option<bool>,
-        cancel_mode: Option<CancelMode>,
-    ) -> TaskRequest {
-        TaskRequest::Transaction(TransactionRequest {
-            api_key: terminal.api_key.clone(),
-            tid: terminal.tid.clone(),
-            initiator: "device".into(),
-            title: format!("{operation:?}").to_uppercase(),
-            operation,
-            pay_type,
-            amount,
-            tip_amount,
-            currency_code: terminal.currency.clone(),
-            origin_reference_num: reference.map(str::to_owned),
-            print_by_payment_app: print.unwrap_or(true),
-            time_to_live: None,
-            cancel_mode,
-            origin_transaction_id: None,
-        })
     }
 
     fn final_result(&mut self, p: &Pending, view: &TaskView, now: Timestamp) -> Map<String, Value> {
@@ -598,8 +584,8 @@ impl Engine {
         let txn = view
             .context_id
             .as_ref()
-            .and_then(|id| self.transaction_any(&p.tid, id, now));
-        let outcome = self.tasks.get(&view.task_id).map(|t| t.outcome);
+            .and_then(|id| self.engine.transaction_any(&p.tid, id, now));
+        let outcome = self.engine.task_outcome(&view.task_id);
         match txn {
             Some(t) if t.result == TxnResult::Cancelled => {
                 m.insert("status".into(), json!("CANCELLED"));
@@ -607,7 +593,7 @@ impl Engine {
             }
             Some(t)
                 if t.result == TxnResult::Accepted
-                    && self.settings.profiles.receiptless_success =>
+                    && self.engine.profiles().receiptless_success =>
             {
                 m.insert("status".into(), json!("COMPLETED"));
             }
@@ -671,13 +657,7 @@ impl Engine {
         put("cardEntryMode", json!(card.map(|c| c.entry.clone())));
         put(
             "merchantID",
-            json!(card.map(|_| {
-                self.world
-                    .directory
-                    .terminals
-                    .get(&t.tid)
-                    .map(|x| x.merchant_id.clone())
-            })),
+            json!(card.map(|_| { self.engine.terminal(&t.tid).map(|x| x.merchant_id.clone()) })),
         );
         put("amsID", json!(t.id));
         if let Some(d) = &t.dcc {
@@ -691,11 +671,7 @@ impl Engine {
         Value::Object(r)
     }
 
-    fn app_status(
-        &self,
-        terminal: &super::terminal::Terminal,
-        device: &super::device::Device,
-    ) -> Value {
+    fn app_status(&self, terminal: &Terminal, device: &Device) -> Value {
         let mut s = json!({"appVersion": device.app_version});
         if let Some(user) = &device.logged_in {
             s["userInfo"] = json!({
