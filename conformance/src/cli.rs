@@ -51,6 +51,53 @@ pub enum Command {
     /// pass / warn / fail / n/a with the evidence requests and what to fix.
     #[command(after_help = CERTIFY_EXAMPLES)]
     CertifyClient(CertifyClientArgs),
+    /// Turn a journal into a scenario file and its snapshot.
+    ///
+    /// The journal of a `gptom-mock proxy` in front of GP tom (or of a gptom-mock) becomes a scenario: requests
+    /// become steps, answers become shape expectations (ids captured, never written down), polls of one task one
+    /// `poll_task`. Its snapshot comes from a run on the embedded mock; where the recorded server answered
+    /// unlike the mock, no snapshot is written and the step that differs is named.
+    #[command(after_help = RECORD_EXAMPLES)]
+    Record(RecordArgs),
+}
+
+const RECORD_EXAMPLES: &str = "\
+Examples:
+  gptom-conformance record --journal http://127.0.0.1:8080 --id DEV-SALE --out scenarios/recorded/DEV-SALE.yaml
+  gptom-conformance record --journal journal.json --tid 999888 --id POS-DAY --out recorded/POS-DAY.yaml
+  gptom-conformance run --target https://cloud-api-dev.gptom.com recorded/POS-DAY.yaml --tid … --api-key …
+
+Exit codes: 0 scenario and snapshot written, 1 scenario written but the embedded mock answers differently (no
+snapshot), 2 usage error / unreadable journal / nothing to record, 3 journal URL unreachable.";
+
+/// `record`.
+#[derive(Debug, Clone, Args)]
+pub struct RecordArgs {
+    /// The journal: a running gptom-mock or proxy (`http://HOST:PORT`, its `/__admin/journal` is read) or a file
+    /// saved from `GET /__admin/journal`.
+    #[arg(long, value_name = "FILE|URL")]
+    pub journal: String,
+    /// The scenario's id (letters, digits, '-' and '_'; it names the .snap file).
+    #[arg(long)]
+    pub id: String,
+    /// The scenario file to write; its snapshot goes beside it.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The scenario's title (default: where it was recorded from).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Only requests at or after this mock-clock time (RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only requests about this terminal (needed when the journal holds several).
+    #[arg(long)]
+    pub tid: Option<String>,
+    /// The admin token of the mock or proxy, if it was started with `--admin-token`.
+    #[arg(long, env = "GPTOM_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Replace --out (and its snapshot) if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 const CERTIFY_EXAMPLES: &str = "\

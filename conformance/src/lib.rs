@@ -24,6 +24,7 @@ pub mod admin;
 pub mod assert;
 pub mod certify;
 pub mod cli;
+pub mod record;
 pub mod report;
 pub mod result;
 pub mod runner;

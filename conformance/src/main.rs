@@ -7,7 +7,9 @@ use std::sync::Arc;
 use clap::Parser;
 use conformance::certify::{self, SourceError, Window};
 use conformance::certify::{WalkError, WalkOptions, walk};
-use conformance::cli::{CertifyClientArgs, Cli, Command, RunArgs, Select, SnapshotsCommand};
+use conformance::cli::{
+    CertifyClientArgs, Cli, Command, RecordArgs, RunArgs, Select, SnapshotsCommand,
+};
 use conformance::report::Outcome;
 use conformance::report::console;
 use conformance::result::{RUNTIME, USAGE};
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
             run(&args, SnapshotMode::Accept)
         }
         Command::CertifyClient(args) => certify_client(&args),
+        Command::Record(args) => record(&args),
     };
     ExitCode::from(code)
 }
@@ -305,6 +308,101 @@ fn write_reports(reports: &[conformance::report::ReportFile], outcome: Outcome<'
 }
 
 /// The async runtime the subcommands run on; None (reported) if the OS refuses one.
+/// `record`: journal → scenario file, then its snapshot from a run on the embedded mock.
+fn record(args: &RecordArgs) -> u8 {
+    let window = Window {
+        since: args.since.clone(),
+        tid: args.tid.clone(),
+    };
+    let Some(runtime) = runtime() else {
+        return RUNTIME;
+    };
+    let is_url = args.journal.starts_with("http://") || args.journal.starts_with("https://");
+    let journal = if is_url {
+        let base = args.journal.trim_end_matches('/');
+        let base = base.strip_suffix("/__admin/journal").unwrap_or(base);
+        runtime.block_on(certify::fetch_journal(
+            base,
+            &window,
+            args.admin_token.as_deref(),
+        ))
+    } else {
+        certify::read_journal(args.journal.as_ref(), &window)
+    };
+    let journal = match journal {
+        Ok(j) => j,
+        Err(e) => {
+            console::print_usage_error(&e.to_string());
+            return match e {
+                SourceError::Unreachable(_) => RUNTIME,
+                SourceError::BadInput(_) => USAGE,
+            };
+        }
+    };
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("Recorded from {}", args.journal));
+    let request = conformance::record::Request {
+        id: &args.id,
+        title: &title,
+        source: &args.journal,
+    };
+    let recording = match conformance::record::record(&journal, &request) {
+        Ok(r) => r,
+        Err(e) => {
+            console::print_usage_error(&e.to_string());
+            return USAGE;
+        }
+    };
+    let snap = conformance::transcript::snap_path(&args.out, &args.id);
+    if !args.force && (args.out.exists() || snap.exists()) {
+        console::print_usage_error(&format!(
+            "{} or {} exists: pass --force to replace them",
+            args.out.display(),
+            snap.display()
+        ));
+        return USAGE;
+    }
+    let written = args
+        .out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&args.out, &recording.yaml))
+        .and_then(|()| match std::fs::remove_file(&snap) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        });
+    if let Err(e) = written {
+        console::print_usage_error(&format!("cannot write {}: {e}", args.out.display()));
+        return USAGE;
+    }
+    // what was written must load like any scenario (a failure here is the recorder's bug, said as such)
+    let scenario = match scenario::load(&args.out) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            console::print_usage_error(&format!("the recorded scenario does not load: {e}"));
+            return RUNTIME;
+        }
+    };
+    let opts = RunOptions {
+        snapshots: SnapshotMode::Accept,
+        jobs: 1,
+        ..RunOptions::default()
+    };
+    let results = runtime.block_on(conformance::run(&[scenario], &opts));
+    let Some(embedded) = results.first() else {
+        return RUNTIME;
+    };
+    console::print_recording(&args.out, &recording, embedded);
+    if embedded.snapshot == conformance::result::SnapshotStatus::Written {
+        0
+    } else {
+        1
+    }
+}
+
 fn runtime() -> Option<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -372,3 +372,40 @@ pub fn print_walk(w: &Walk) {
     println!("{BOLD}checks over the whole session{BOLD:#}");
     print_judgement(&w.judgement);
 }
+
+/// `record`: what was written, what was left out, and whether the embedded mock agreed with the recording.
+pub fn print_recording(
+    out: &std::path::Path,
+    r: &crate::record::Recording,
+    embedded: &ScenarioResult,
+) {
+    println!(
+        "{GREEN}recorded{GREEN:#} {} steps to {}",
+        r.steps,
+        out.display()
+    );
+    for l in &r.left_out {
+        println!("  left out: {l}");
+    }
+    match (&embedded.verdict, &embedded.snapshot) {
+        (Verdict::Passed, SnapshotStatus::Written) => println!(
+            "snapshot {} written from the embedded mock (it answers as the recording did)",
+            crate::transcript::snap_path(out, &embedded.id).display()
+        ),
+        (verdict, _) => {
+            let why = match verdict {
+                Verdict::Failed(w)
+                | Verdict::Errored(w)
+                | Verdict::Partial(w)
+                | Verdict::Skipped(w) => w.as_str(),
+                Verdict::Passed => "the snapshot could not be written",
+            };
+            eprintln!(
+                "{YELLOW}no snapshot{YELLOW:#}: the embedded mock answers unlike the recording — {why}\n  \
+                 the scenario replays against the recorded server with `gptom-conformance run --target URL {}`; \
+                 if GP tom answered this way, the mock is wrong there: see the README on reporting a divergence",
+                out.display()
+            );
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod certify;
 mod cli;
 mod gateway;
 mod pos;
+mod record;
 mod remote;
 mod scenarios;
 mod support;
