@@ -5,15 +5,20 @@
 
 use serde_json::{Map, Value, json};
 
+mod entity;
+mod request;
+
 use super::format::{card_product, client_id, entry_type, merchant_location, numeric_currency};
-use super::{Layer, LoginRefused, PasswordChange, device_request};
+use super::{Layer, LoginRefused, PasswordChange};
 use crate::clock::Timestamp;
-use crate::engine::task::{Failure, TaskStatus};
-use crate::engine::transaction::{Transaction, TxnResult};
-use crate::engine::validate::{
-    BatchRequest, CancelMode, MAX_AMOUNT, Operation, PayType, TaskRequest,
-};
+use crate::engine::task::TaskStatus;
+use crate::engine::transaction::Transaction;
+use crate::engine::validate::{Operation, TaskRequest};
 use crate::engine::{Channel, TaskView};
+use entity::{
+    dcc_entity, ecr_date_time, error_code, error_entity, failure_entity, int, lint, merchant_info,
+    merge, payment_result, state_code, text,
+};
 
 /// ECR return codes (`ECRTransactionRetCode`).
 pub mod ret {
@@ -57,125 +62,6 @@ pub enum TxnReply {
     Done(Value),
     /// Still running: poll `GET /app2app/transaction/{id}` or `stateRequest`.
     Pending(String),
-}
-
-fn error_entity(code: &str, exception: &str, support: String) -> Value {
-    json!({"errorCode": code, "supportID": support, "exception": exception})
-}
-
-/// The ECR result and message of a final payment (the transaction result and the inquiry agree).
-fn payment_result(status: TaskStatus, txn: Option<TxnResult>) -> (i64, &'static str) {
-    match (status, txn) {
-        (TaskStatus::Completed, Some(TxnResult::Accepted) | None) => (ret::SUCCESS, "APPROVED"),
-        (TaskStatus::Completed, Some(TxnResult::Declined)) => {
-            (ret::TRANSACTION_DECLINE, "DECLINED")
-        }
-        (TaskStatus::Completed, Some(TxnResult::Cancelled)) | (TaskStatus::Cancelled, _) => {
-            (ret::FAILED, "CANCELLED")
-        }
-        _ => (ret::FAILED, "FAILED"),
-    }
-}
-
-/// The `ErrorResultEntity` of a failed payment (`TransactionResultV2Entity.error`): `errorCode` as GP tom
-/// writes it (`"1-065"`), the task's support id, an exception name [assumption: the vendor documents only
-/// register's exceptions].
-fn failure_entity(support: &str, f: Failure) -> Value {
-    let exception = match f {
-        Failure::Timeout | Failure::TaskExpired => "TimeoutException",
-        Failure::PaymentException => "PaymentException",
-        Failure::InitFailed => "InitializationException",
-    };
-    error_entity(
-        &format!("1-{:03}", error_code(f)),
-        exception,
-        support.to_owned(),
-    )
-}
-
-/// `MerchantInfoEntity` of the mock's merchants.
-fn merchant_info() -> Value {
-    json!({"company": "GP tom mock merchant", "city": "Prague", "street": "Prazska", "house": "10", "location": "", "country": "CZ", "zip": "10100"})
-}
-
-/// `DccDataEntity` (AIDL 1.29): BigDecimal values are JSON numbers.
-fn dcc_entity(d: &crate::engine::transaction::DccData) -> Value {
-    json!({"exchangeRate": d.exchange_rate, "markup": decimal(&d.markup),
-           "regionSchemaIndicator": d.region_schema_indicator, "amount": decimal(&d.amount),
-           "currencyCode": d.currency, "status": d.status})
-}
-
-/// A decimal text as the JSON number Gson writes for a `BigDecimal`: `649` stays an integer, `3.2` a fraction.
-fn decimal(text: &str) -> Option<Value> {
-    match text.parse::<i64>() {
-        Ok(i) => Some(i.into()),
-        Err(_) => text
-            .parse::<f64>()
-            .ok()
-            .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
-    }
-}
-
-/// An ECR entity's `date` and `time` (`260101`, `000005`): `yyMMdd` by default, `ddMMyy` under the
-/// `a2a-date-ddmmyy` profile.
-fn ecr_date_time(at: Timestamp, ddmmyy: bool) -> (String, String) {
-    let text = at.to_rfc3339(); // 2026-01-01T00:00:05.000Z
-    let (y, m, d) = (&text[2..4], &text[5..7], &text[8..10]);
-    let date = if ddmmyy {
-        format!("{d}{m}{y}")
-    } else {
-        format!("{y}{m}{d}")
-    };
-    (date, text[11..19].replace(':', ""))
-}
-
-fn state_code(status: TaskStatus) -> i64 {
-    match status {
-        TaskStatus::Created => 1,
-        TaskStatus::Started | TaskStatus::InitOk => 2,
-        TaskStatus::InitError => 3,
-        TaskStatus::InProgress => 5,
-        TaskStatus::Completed => 6,
-        TaskStatus::Cancelled => 7,
-        TaskStatus::Error => 8,
-    }
-}
-
-fn int(body: &Map<String, Value>, k: &str) -> Option<i64> {
-    body.get(k).and_then(Value::as_i64)
-}
-
-fn text<'a>(body: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
-    body.get(k)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-}
-
-/// Gson-dropped values and likely mistakes in a request entity.
-fn lint(body: &Map<String, Value>) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(t) = body.get("preferableReceiptType").and_then(Value::as_str)
-        && !["EMAIL", "PHONE", "QR", "PRINT"].contains(&t)
-    {
-        out.push(format!("preferableReceiptType \"{t}\" is dropped silently by Gson: the enum is EMAIL, PHONE, QR, PRINT"));
-    }
-    if let Some(Value::Object(c)) = body.get("clientInfo")
-        && !c.contains_key("contact")
-    {
-        out.push("clientInfo without \"contact\" is ignored: GP tom reads clientInfo.contact.email/phone".into());
-    }
-    for (wrong, right) in [
-        ("transactionId", "transactionID"),
-        ("originTransactionId", "originTransactionID"),
-        ("clientId", "clientID"),
-    ] {
-        if body.contains_key(wrong) && !body.contains_key(right) {
-            out.push(format!(
-                "\"{wrong}\" is ignored: the entity field is \"{right}\" (case-sensitive)"
-            ));
-        }
-    }
-    out
 }
 
 impl Layer<'_> {
@@ -266,115 +152,13 @@ impl Layer<'_> {
         {
             return Err((ret::UNAUTHORIZED, "user not logged in".into()));
         }
-        let kind = int(body, "transactionType").ok_or_else(|| {
-            invalid("transactionType missing (1 SALE, 2 VOID, 3 REFUND, 4 CLOSE_BATCH)")
-        })?;
-        let request = if kind == 4 {
-            TaskRequest::Batch(BatchRequest {
-                api_key: terminal.api_key.clone(),
-                tid: terminal.tid.clone(),
-                initiator: "app2app".into(),
-                title: "CLOSE_BATCH".into(),
-            })
-        } else {
-            let operation = match kind {
-                1 => Operation::Sale,
-                2 => Operation::Void,
-                3 => Operation::Refund,
-                _ => return Err(invalid("transactionType must be 1, 2, 3 or 4")),
-            };
-            let pay_type = match text(body, "paymentMethod") {
-                Some("CASH") => PayType::Cash,
-                _ => PayType::Card,
-            };
-            let reference = text(body, "originReferenceNum");
-            if reference
-                .is_some_and(|r| r.len() > 20 || !r.chars().all(|c| c.is_ascii_alphanumeric()))
-            {
-                return Err(invalid(
-                    "originReferenceNum: at most 20 ASCII letters and digits",
-                ));
-            }
-            let tip = match body.get("tipAmount") {
-                None | Some(Value::Null) => None,
-                Some(v) => Some(
-                    v.as_i64()
-                        .filter(|t| *t >= 0)
-                        .ok_or_else(|| invalid("tipAmount must be a Long ≥ 0"))?,
-                ),
-            };
-            let amount = int(body, "amount");
-            let print = body.get("printByPaymentApp").and_then(Value::as_bool);
-            if operation == Operation::Void {
-                let mode = match int(body, "cancelMode") {
-                    Some(1) => CancelMode::LastTransaction,
-                    Some(2) => CancelMode::OlderTransaction,
-                    _ => return Err(invalid("cancelMode must be 1 (last) or 2 (older)")),
-                };
-                let origin = match mode {
-                    CancelMode::OlderTransaction => {
-                        let o = text(body, "originTransactionID").ok_or_else(|| {
-                            invalid("originTransactionID is required for cancelMode 2")
-                        })?;
-                        Some(self.a2a_resolve(o, now).unwrap_or_else(|| o.to_owned()))
-                    }
-                    CancelMode::LastTransaction => None,
-                };
-                let origin_amount = match &origin {
-                    Some(o) => self.engine.transaction_held(o).map(|t| t.amount),
-                    None => self.engine.last_amount(&terminal.tid, now),
-                };
-                let amount = amount.or(origin_amount).unwrap_or(0);
-                let mut req = device_request(
-                    &terminal,
-                    operation,
-                    pay_type,
-                    amount,
-                    None,
-                    reference,
-                    print,
-                    Some(mode),
-                );
-                if let TaskRequest::Transaction(t) = &mut req {
-                    t.origin_transaction_id = origin;
-                }
-                req
-            } else {
-                let amount = amount
-                    .filter(|a| (1..=MAX_AMOUNT).contains(a))
-                    .ok_or_else(|| {
-                        invalid("amount must be a Long between 1 and 99999999 (minor units)")
-                    })?;
-                device_request(
-                    &terminal, operation, pay_type, amount, tip, reference, print, None,
-                )
-            }
-        };
+        let request = self.task_request(body, &terminal, now)?;
         let view = match self
             .engine
             .submit(&terminal, request, Channel::App2App, now)
         {
             Ok(v) => v,
-            Err(e) => {
-                return match e.kind.as_ref() {
-                    "TRANSACTION_ALREADY_VOIDED" => {
-                        Err((ret::TRANSACTION_ALREADY_VOIDED, e.message))
-                    }
-                    "TRANSACTION_NOT_FOUND" => Err((ret::TRANSACTION_NOT_FOUND, e.message)),
-                    // the payment app took the request and failed it: a state-8 result with its
-                    // ErrorResultEntity, as every other failed payment
-                    "CANCELLATION_EXPIRED" => {
-                        if let Some(r) = self.devices.registrations.get_mut(&id) {
-                            r.failed = Some((8, 45, now));
-                        }
-                        let support = self.engine.rng().exception_id();
-                        Ok(TxnReply::Done(json!({
-                            "result": ret::FAILED, "responseMessage": e.message, "transactionID": id,
-                            "error": error_entity("1-045", "CancellationExpiredException", support)})))
-                    }
-                    _ => Err((ret::PARAMETER_INVALID, e.message)),
-                };
-            }
+            Err(e) => return self.refused(&id, e, now),
         };
         if let Some(r) = self.devices.registrations.get_mut(&id) {
             r.task_id = Some(view.task_id.clone());
@@ -651,21 +435,5 @@ impl Layer<'_> {
             }
         };
         json!({"status": status, "message": status.to_lowercase().replace('_', " ")})
-    }
-}
-
-/// app2app error `code` of a failed task (`reference.md` §4.8).
-fn error_code(f: Failure) -> i64 {
-    match f {
-        Failure::Timeout => 65,
-        Failure::PaymentException => 104,
-        Failure::TaskExpired => 65,
-        Failure::InitFailed => 97,
-    }
-}
-
-fn merge(into: &mut Value, extra: Value) {
-    if let (Value::Object(a), Value::Object(b)) = (into, extra) {
-        a.extend(b);
     }
 }
