@@ -3,8 +3,6 @@
 //! `.snap` (read to compare, written in accept mode).
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,138 +12,20 @@ use tokio::task::JoinSet;
 
 use crate::result::{ScenarioResult, SnapshotStatus, StepResult, Verdict};
 use crate::scenario::vars::Vars;
-use crate::scenario::{Need, Scenario, SectionRange, Step};
+use crate::scenario::{Need, Scenario, Step};
 use crate::target::{Credentials, ProbeError, Target, TargetSpec, http_client};
 use crate::transcript;
 
 mod house;
 pub mod operator;
+mod options;
+mod sections;
 mod snapshot;
+pub use crate::result::{Wait, WaitNotice};
 use crate::step::ctx::Ctx;
 use crate::step::repeat;
 use operator::{Answer, Operator};
-
-/// How real time passes while a step waits on a target whose clock the runner does not move: `tokio`'s
-/// sleep by default; tests pass one that moves their gateway's clock instead (nothing in a test sleeps).
-#[derive(Clone)]
-pub struct Pacer(Arc<dyn Fn(Duration) -> Passing + Send + Sync>);
-
-/// One wait of a [`Pacer`].
-type Passing = Pin<Box<dyn Future<Output = ()> + Send>>;
-
-impl Pacer {
-    /// A pacer that runs `pass` for each wait.
-    pub fn new<F, Fut>(pass: F) -> Self
-    where
-        F: Fn(Duration) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        Self(Arc::new(move |d| Box::pin(pass(d))))
-    }
-
-    /// Really waits (the default).
-    pub fn real() -> Self {
-        Self::new(tokio::time::sleep)
-    }
-
-    /// Lets `d` pass.
-    pub async fn pass(&self, d: Duration) {
-        (self.0)(d).await;
-    }
-}
-
-impl Default for Pacer {
-    fn default() -> Self {
-        Self::real()
-    }
-}
-
-impl std::fmt::Debug for Pacer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Pacer")
-    }
-}
-
-pub use crate::result::{Wait, WaitNotice};
-
-/// Real time: how it passes and who hears about it.
-#[derive(Clone, Default)]
-pub struct Waits {
-    /// How it passes.
-    pub pacer: Pacer,
-    /// Who is told before each wait.
-    pub notice: Option<WaitNotice>,
-}
-
-impl Waits {
-    pub(crate) fn notify(&self, w: &Wait<'_>) {
-        if let Some(n) = &self.notice {
-            n(w);
-        }
-    }
-}
-
-impl std::fmt::Debug for Waits {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Waits")
-    }
-}
-
-/// What to do with `<ID>.snap` files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SnapshotMode {
-    /// Compare; a difference fails the scenario.
-    Compare,
-    /// Write the new transcript (`snapshots accept`, `run --accept`).
-    Accept,
-    /// Do not touch them (tests compare with insta themselves).
-    Ignore,
-}
-
-/// How to run.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// Embedded mock or a remote URL.
-    pub target: TargetSpec,
-    /// Default credentials for the steps.
-    pub credentials: Credentials,
-    /// Scenarios run at once (embedded only; a remote target, one set of terminals, runs one at a time).
-    pub jobs: usize,
-    /// Snapshot handling.
-    pub snapshots: SnapshotMode,
-    /// Stop after the first scenario that fails or errors: scenarios still running are cancelled, the rest
-    /// are not started; both come back `Skipped` with the reason.
-    pub fail_fast: bool,
-    /// `--interactive`: against a target without the gptom-mock admin API, mock-only steps become prompts to this
-    /// operator instead of being skipped (scenarios then run one at a time).
-    pub operator: Option<Arc<Operator>>,
-    /// `--admin-token`: for a remote gptom-mock started with `--admin-token`.
-    pub admin_token: Option<String>,
-    /// `--max-wait`: the longest a section may wait in real time (seconds); a section that could wait longer
-    /// on a target whose clock the runner cannot move is skipped with the reason.
-    pub max_wait: f64,
-    /// How real time passes, and who hears about waits.
-    pub waits: Waits,
-}
-
-/// `--max-wait` by default: enough for the 60 s device timeout and its polls, not for a token's hour.
-pub const DEFAULT_MAX_WAIT: f64 = 300.0;
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        Self {
-            target: TargetSpec::Embedded,
-            credentials: Credentials::default(),
-            jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            snapshots: SnapshotMode::Compare,
-            fail_fast: false,
-            operator: None,
-            admin_token: None,
-            max_wait: DEFAULT_MAX_WAIT,
-            waits: Waits::default(),
-        }
-    }
-}
+pub use options::{DEFAULT_MAX_WAIT, Pacer, RunOptions, SnapshotMode, Waits};
 
 /// Where a run goes: the HTTP client, and the remote target once probed (`None`: an embedded mock per
 /// scenario).
@@ -353,58 +233,7 @@ async fn run_one(
         added_faults: Vec::new(),
         retry_stale: true,
     };
-    let mut steps: Vec<StepResult> = Vec::new();
-    let mut verdict = Verdict::Passed;
-    let mut skipped: Vec<String> = Vec::new(); // why each skipped section was skipped
-    'sections: for sec in s.sections() {
-        if let Some(why) = cannot_run(s, &sec, target, opts) {
-            skip_rest(s, &sec, sec.steps.start, Some(&why), &mut steps);
-            skipped.push(format!("{}: {why}", section_label(s, &sec)));
-            continue;
-        }
-        for i in sec.steps.clone() {
-            let step = &s.steps[i].value;
-            ctx.at = (i + 1, step.kind());
-            ctx.retry_stale = !step.expect().is_some_and(|e| e.transport_error);
-            if !skipped.is_empty()
-                && let Some(var) = step
-                    .used_vars()
-                    .into_iter()
-                    .find(|v| !ctx.vars.contains_key(*v))
-            {
-                let why = format!(
-                    "step {} uses {{{{{var}}}}}, which a skipped section sets",
-                    i + 1
-                );
-                skip_rest(s, &sec, i, Some(&why), &mut steps);
-                skipped.push(format!("{}: {why}", section_label(s, &sec)));
-                continue 'sections;
-            }
-            let r = run_step(&mut ctx, s, step, i, opts).await;
-            let stop = match &r.verdict {
-                Verdict::Failed(why) => {
-                    verdict = Verdict::Failed(format!("step {} {}: {why}", r.index, r.kind));
-                    true
-                }
-                Verdict::Errored(why) => {
-                    verdict = Verdict::Errored(format!("step {} {}: {why}", r.index, r.kind));
-                    true
-                }
-                Verdict::Skipped(why) => {
-                    let why = format!("step {} {} was skipped: {why}", r.index, r.kind);
-                    steps.push(r);
-                    skip_rest(s, &sec, i + 1, None, &mut steps);
-                    skipped.push(format!("{}: {why}", section_label(s, &sec)));
-                    continue 'sections;
-                }
-                Verdict::Passed | Verdict::Partial(_) => false,
-            };
-            steps.push(r);
-            if stop {
-                break 'sections;
-            }
-        }
-    }
+    let (steps, mut verdict, skipped) = sections::run(&mut ctx, s, opts).await;
     if let Some(h) = house
         && let Err(e) = h.close(client, target, &ctx.added_faults).await
         && verdict.is_ok()
@@ -441,108 +270,6 @@ async fn run_one(
         snapshot,
         transcript: text,
         duration_ms: millis(started.elapsed()),
-    }
-}
-
-/// A section's name for reasons: its marker's name, or `steps 1–4` for the steps before the first marker.
-fn section_label(s: &Scenario, sec: &SectionRange) -> String {
-    match &sec.name {
-        Some(n) => format!("section {n:?}"),
-        None if sec.steps.len() == s.steps.len() => "the scenario".to_owned(),
-        None => format!("steps {}–{}", sec.steps.start + 1, sec.steps.end),
-    }
-}
-
-/// Why `sec` cannot run on `target`, if it cannot: what it needs and the target lacks (unless an operator
-/// can do its admin steps by hand), or a wait longer than `--max-wait` in real time.
-fn cannot_run(
-    s: &Scenario,
-    sec: &SectionRange,
-    target: &Target,
-    opts: &RunOptions,
-) -> Option<String> {
-    let steps: Vec<(usize, &Step)> = sec
-        .steps
-        .clone()
-        .map(|i| (i + 1, &s.steps[i].value))
-        .collect();
-    let listed = |need: Need| -> String {
-        let names: Vec<String> = steps
-            .iter()
-            .filter(|(_, st)| st.needs() == Some(need))
-            .map(|(n, st)| format!("{n} {}", st.kind()))
-            .collect();
-        if names.is_empty() {
-            String::new()
-        } else {
-            format!(" (step {})", names.join(", "))
-        }
-    };
-    let what = |target: &Target| match target {
-        Target::Remote {
-            kind: crate::target::RemoteKind::MockWithoutAdmin,
-            ..
-        } => "the target's admin API needs --admin-token",
-        _ => "the target is not a gptom-mock",
-    };
-    if sec.needs.contains(&Need::Mock) && !target.is_mock() {
-        return Some(format!(
-            "needs {}{}; {}",
-            Need::Mock.describe(),
-            listed(Need::Mock),
-            what(target)
-        ));
-    }
-    if sec.needs.contains(&Need::Admin) && !target.has_admin() {
-        let declared = matches!(&s.steps[sec.steps.start].value, Step::Section(m) if m.needs().contains(&Need::Admin));
-        let by_hand = opts.operator.is_some()
-            && !declared
-            && steps
-                .iter()
-                .filter(|(_, st)| st.is_mock_only())
-                .all(|(_, st)| st.unit().prompt(&opts.credentials.tid).is_some());
-        if !by_hand {
-            return Some(format!(
-                "needs {}{}; {}",
-                Need::Admin.describe(),
-                listed(Need::Admin),
-                what(target)
-            ));
-        }
-    }
-    if !target.manual_clock()
-        && let Some((n, st)) = steps
-            .iter()
-            .filter(|(_, st)| st.longest_wait() > opts.max_wait)
-            .max_by(|a, b| a.1.longest_wait().total_cmp(&b.1.longest_wait()))
-    {
-        return Some(format!(
-            "step {n} {} may wait {} s on the target's real clock, more than --max-wait {} s",
-            st.kind(),
-            st.longest_wait(),
-            opts.max_wait
-        ));
-    }
-    None
-}
-
-/// Marks the steps of `sec` from index `from` on as skipped: the first with `why` when given, the others
-/// pointing at the step whose skip took them along (`with step N`, N 1-based).
-fn skip_rest(
-    s: &Scenario,
-    sec: &SectionRange,
-    from: usize,
-    why: Option<&str>,
-    out: &mut Vec<StepResult>,
-) {
-    let anchor = if why.is_some() { from + 1 } else { from };
-    for i in from..sec.steps.end {
-        let mut r = new_step(i, &s.steps[i].value);
-        r.verdict = Verdict::Skipped(match why {
-            Some(why) if i == from => why.to_owned(),
-            _ => format!("with step {anchor}"),
-        });
-        out.push(r);
     }
 }
 
