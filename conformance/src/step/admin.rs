@@ -363,11 +363,7 @@ impl Kind for AddFault {
             (Some(m), None) => format!("{m} requests"),
             (None, None) => "requests".to_owned(),
         };
-        let action = match &self.action {
-            FaultAction::Respond(r) => format!("answer {} {}", r.status, r.kind),
-            FaultAction::DelayMs(_) => "answer slowly".to_owned(),
-            FaultAction::Drop(_) => "drop the connection (e.g. unplug the network)".to_owned(),
-        };
+        let action = self.action.by_hand();
         Some(format!(
             "Make the gateway {action} to {target}, then press Enter"
         ))

@@ -1,6 +1,6 @@
 //! Step kinds, each one unit: a family module holds a kind's file syntax (its struct), what it means to the
 //! runner ([`Kind`]: needs, waits, variables, load-time checks, the `--interactive` prompt) and how it runs
-//! ([`Run`]: the HTTP calls, checks and captures).
+//! (`Run`: the HTTP calls, checks and captures).
 //!
 //! - `cloud.rs`: GP tom's Cloud API (`token`, `create_task`, `poll_task`, `get_task`, `get_transaction`,
 //!   `request`);
@@ -9,7 +9,7 @@
 //! - `device.rs`: the device channels (`deeplink`, `app2app`);
 //! - `flow.rs`: the scenario's own flow (`section`, `advance_clock`).
 //!
-//! A new kind is its struct with the two `impl`s in its family's file and one line in [`steps!`] below;
+//! A new kind is its struct with the two `impl`s in its family's file and one line in `steps!` below;
 //! everything that dispatches on [`Step`] is generated from that list, so nothing can forget a kind.
 
 use schemars::JsonSchema;

@@ -88,6 +88,18 @@ pub enum FaultAction {
     Drop(bool),
 }
 
+impl FaultAction {
+    /// What a person makes a real gateway do to behave like this (`run --interactive` prompts), e.g. `drop the
+    /// connection (e.g. unplug the network)`.
+    pub fn by_hand(&self) -> String {
+        match self {
+            FaultAction::Respond(r) => format!("answer {} {}", r.status, r.kind),
+            FaultAction::DelayMs(_) => "answer slowly".to_owned(),
+            FaultAction::Drop(_) => "drop the connection (e.g. unplug the network)".to_owned(),
+        }
+    }
+}
+
 /// A fault rule as given by the admin API or a faults file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -161,6 +161,11 @@ pub fn likely_mistakes(body: &Map<String, Value>) -> Vec<String> {
     out
 }
 
+/// Whether an `originReferenceNum` is one GP tom takes: at most 20 ASCII letters and digits (every channel).
+pub fn is_reference(r: &str) -> bool {
+    r.len() <= 20 && r.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 /// The largest amount or tip, in minor units, on every channel (an amount is at least 1, a tip at least 0).
 pub const MAX_AMOUNT: i64 = 99_999_999;
 
@@ -411,7 +416,7 @@ pub fn transaction(
     };
     let origin_reference_num = match f.string("originReferenceNum")? {
         Some(r) if r.is_empty() => None,
-        Some(r) if r.len() > 20 || !r.chars().all(|c| c.is_ascii_alphanumeric()) => {
+        Some(r) if !is_reference(&r) => {
             let why = "must be at most 20 ASCII letters and digits (no spaces, punctuation or diacritics)";
             return Err(Error::validation("originReferenceNum", why));
         }

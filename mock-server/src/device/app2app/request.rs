@@ -9,7 +9,7 @@ use crate::device::{Layer, device_request};
 use crate::engine::Error;
 use crate::engine::terminal::Terminal;
 use crate::engine::validate::{
-    BatchRequest, CancelMode, MAX_AMOUNT, Operation, PayType, TaskRequest,
+    BatchRequest, CancelMode, MAX_AMOUNT, Operation, PayType, TaskRequest, is_reference,
 };
 
 /// An ECR return code and its message.
@@ -46,9 +46,7 @@ impl Layer<'_> {
                 _ => PayType::Card,
             };
             let reference = text(body, "originReferenceNum");
-            if reference
-                .is_some_and(|r| r.len() > 20 || !r.chars().all(|c| c.is_ascii_alphanumeric()))
-            {
+            if reference.is_some_and(|r| !is_reference(r)) {
                 return Err(invalid(
                     "originReferenceNum: at most 20 ASCII letters and digits",
                 ));

@@ -11,7 +11,9 @@ use crate::device::format::client_id;
 use crate::device::{Layer, LoginRefused, PasswordChange, PasswordRefused, device_request};
 use crate::engine::Channel;
 use crate::engine::terminal::Terminal;
-use crate::engine::validate::{BatchRequest, CancelMode, Operation, PayType, TaskRequest};
+use crate::engine::validate::{
+    BatchRequest, CancelMode, Operation, PayType, TaskRequest, is_reference,
+};
 
 use Step::{Ready, Started};
 
@@ -82,8 +84,7 @@ impl Layer<'_> {
             _ => return Err(error("unsupportedTransactionOperationOrType")),
         };
         let reference = p.get("originReferenceNum").filter(|r| !r.is_empty());
-        if reference.is_some_and(|r| r.len() > 20 || !r.chars().all(|c| c.is_ascii_alphanumeric()))
-        {
+        if reference.is_some_and(|r| !is_reference(r)) {
             return Err(error("failed"));
         }
         let req = device_request(
