@@ -2,8 +2,8 @@
 //! runner ([`Kind`]: needs, waits, variables, load-time checks, the `--interactive` prompt) and how it runs
 //! (`Run`: the HTTP calls, checks and captures).
 //!
-//! - `cloud.rs`: GP tom's Cloud API (`token`, `create_task`, `poll_task`, `get_task`, `get_transaction`,
-//!   `request`);
+//! - `task.rs` and `cloud.rs`: GP tom's Cloud API (`create_task`, `poll_task`, `get_task`, `get_transaction`;
+//!   `token`, `request`);
 //! - `admin.rs`: the mock's admin API (`set_outcome`, `set_terminal`, `cancel_task`, `reset`, `add_fault`,
 //!   `remove_faults`, `get_journal`, `get_state`);
 //! - `device.rs`: the device channels (`deeplink`, `app2app`);
@@ -26,13 +26,15 @@ pub(crate) mod ctx;
 pub mod device;
 pub mod flow;
 pub(crate) mod repeat;
+pub mod task;
 
 pub use admin::{
     AddFault, CancelTask, GetJournal, GetState, RemoveFaults, Reset, SetOutcome, SetTerminal,
 };
-pub use cloud::{CreateTask, GetTask, GetTransaction, Grant, PollTask, RawRequest, TokenStep};
+pub use cloud::{Grant, RawRequest, TokenStep};
 pub use device::{App2App, App2AppCall, Deeplink};
 pub use flow::AdvanceClock;
+pub use task::{CreateTask, GetTask, GetTransaction, PollTask};
 
 use ctx::Ctx;
 
