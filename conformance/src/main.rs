@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use conformance::certify::{self, SourceError, Window};
+use conformance::certify::{self, Window};
 use conformance::certify::{WalkError, WalkOptions, walk};
 use conformance::cli::{
     CertifyClientArgs, Cli, Command, RecordArgs, RunArgs, Select, SnapshotsCommand,
@@ -214,10 +214,7 @@ fn certify_client(args: &CertifyClientArgs) -> u8 {
         Ok(j) => j,
         Err(e) => {
             console::print_usage_error(&e.to_string());
-            return match e {
-                SourceError::Unreachable(_) => RUNTIME,
-                SourceError::BadInput(_) => USAGE,
-            };
+            return e.exit_code();
         }
     };
     let judgement = certify::judge::judge(&journal);
@@ -333,10 +330,7 @@ fn record(args: &RecordArgs) -> u8 {
         Ok(j) => j,
         Err(e) => {
             console::print_usage_error(&e.to_string());
-            return match e {
-                SourceError::Unreachable(_) => RUNTIME,
-                SourceError::BadInput(_) => USAGE,
-            };
+            return e.exit_code();
         }
     };
     let title = args

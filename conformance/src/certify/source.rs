@@ -19,6 +19,16 @@ pub enum SourceError {
     BadInput(String),
 }
 
+impl SourceError {
+    /// The exit code it ends a command with: 3 unreachable, 2 bad input.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Unreachable(_) => crate::result::RUNTIME,
+            Self::BadInput(_) => crate::result::USAGE,
+        }
+    }
+}
+
 /// Which part of the journal to judge.
 #[derive(Debug, Clone, Default)]
 pub struct Window {

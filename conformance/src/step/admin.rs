@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use mock_server::contract::admin::{NextOutcomeBody, PatchTerminalBody, ResetBody};
 
 use super::ctx::{Body, Ctx, StepOutcome, sub, to_json};
-use super::{Kind, Run, Uses, default_task};
+use super::{Kind, Run, Uses, answered, default_task};
 use crate::admin::path;
 use crate::result::{StepResult, Verdict};
 use crate::runner::operator::{OUTCOME_AMOUNTS, major};
@@ -264,15 +264,7 @@ impl Kind for CancelTask {
     fn uses<'a>(&'a self, uses: &mut Uses<'a>) {
         uses.text(&self.task);
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn implicit_captures(&self) -> &'static [&'static str] {
         &["contextId"]
     }
@@ -431,15 +423,7 @@ impl Kind for GetJournal {
             uses.opt(s);
         }
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
 }
 
 impl Run for GetJournal {
@@ -476,15 +460,7 @@ impl Kind for GetState {
     fn uses<'a>(&'a self, uses: &mut Uses<'a>) {
         uses.opt(&self.tid);
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn tids(&self) -> Vec<&str> {
         self.tid.as_deref().into_iter().collect()
     }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::ctx::{Body, Ctx, StepOutcome, sub};
-use super::{Kind, Run, Uses, yes};
+use super::{Kind, Run, Uses, answered, yes};
 use crate::result::{StepResult, Verdict};
 use crate::scenario::vars::{Vars, as_text, substitute_value};
 use crate::scenario::{Expect, Need, Poll};
@@ -111,15 +111,7 @@ impl Kind for TokenStep {
             uses.fallback("refresh_token");
         }
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn implicit_captures(&self) -> &'static [&'static str] {
         &["access_token", "refresh_token"]
     }
@@ -209,15 +201,7 @@ impl Kind for RawRequest {
         }
         uses.opt(&self.raw);
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn poll(&self) -> Option<Poll> {
         self.poll
     }

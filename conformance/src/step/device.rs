@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use super::ctx::{Body, Ctx, Response, StepOutcome, sub};
 use super::repeat::Repeat;
-use super::{Kind, Run, Uses, check_polling, default_interval, default_timeout, yes};
+use super::{Kind, Run, Uses, answered, check_polling, default_interval, default_timeout, yes};
 use crate::result::{Exchange, StepResult, Verdict};
 use crate::scenario::vars::substitute_value;
 use crate::scenario::{Expect, Need, Poll};
@@ -176,15 +176,7 @@ impl Kind for Deeplink {
         uses.text(&self.url);
         uses.opt(&self.tid);
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn waits_out_pending(&self) -> bool {
         self.wait
     }
@@ -235,15 +227,7 @@ impl Kind for App2App {
         }
         uses.opt(&self.tid);
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn implicit_captures(&self) -> &'static [&'static str] {
         if self.call == App2AppCall::Register {
             &["transactionId"]

@@ -100,6 +100,22 @@ pub trait Kind {
     }
 }
 
+/// The `name`, `expect` and `capture` fields of a step that has all three, as its [`Kind`] answers them.
+macro_rules! answered {
+    () => {
+        fn name(&self) -> Option<&str> {
+            self.name.as_deref()
+        }
+        fn expect(&self) -> Option<&crate::scenario::Expect> {
+            Some(&self.expect)
+        }
+        fn captures(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+            Some(&self.capture)
+        }
+    };
+}
+use answered;
+
 /// How a step runs: its calls go into `r` (exchanges, checks, notes); captures go into the context.
 pub(crate) trait Run {
     async fn run(&self, ctx: &mut Ctx<'_>, r: &mut StepResult) -> Result<(), Verdict>;

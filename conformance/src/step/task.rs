@@ -7,7 +7,9 @@ use serde_json::{Map, Value, json};
 
 use super::ctx::{Body, Ctx, StepOutcome, sub};
 use super::repeat::Repeat;
-use super::{Kind, Run, Uses, check_polling, default_interval, default_task, default_timeout, yes};
+use super::{
+    Kind, Run, Uses, answered, check_polling, default_interval, default_task, default_timeout, yes,
+};
 use crate::result::{Check, StepResult, Verdict};
 use crate::scenario::vars::substitute_value;
 use crate::scenario::{Expect, Need, Poll};
@@ -145,15 +147,7 @@ impl Kind for CreateTask {
             uses.value(v);
         }
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn implicit_captures(&self) -> &'static [&'static str] {
         &["taskId"]
     }
@@ -220,15 +214,7 @@ impl Kind for PollTask {
         uses.bearer(&self.token);
         uses.text(&self.task);
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn implicit_captures(&self) -> &'static [&'static str] {
         &["contextId"]
     }
@@ -356,15 +342,7 @@ impl Kind for GetTask {
         uses.bearer(&self.token);
         uses.text(&self.task);
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn implicit_captures(&self) -> &'static [&'static str] {
         &["contextId"]
     }
@@ -398,15 +376,7 @@ impl Kind for GetTransaction {
         uses.bearer(&self.token);
         uses.text(&self.id);
     }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn expect(&self) -> Option<&Expect> {
-        Some(&self.expect)
-    }
-    fn captures(&self) -> Option<&Map<String, Value>> {
-        Some(&self.capture)
-    }
+    answered!();
     fn poll(&self) -> Option<Poll> {
         self.poll
     }
