@@ -448,3 +448,79 @@ async fn the_proxy_admin_api_takes_the_admin_token_and_answers_only_its_own_call
     assert_eq!(r.status, 404);
     let _ = API_KEY;
 }
+
+/// An `https://localhost:PORT` upstream: a TLS front, with a certificate from a private CA, relaying the
+/// decrypted bytes to `plain` (a mock). Returns its URL and the CA's PEM.
+async fn tls_front(plain: &str) -> (String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    use tokio_rustls::rustls::ServerConfig;
+    use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&key, &ca)
+        .unwrap();
+    let config = ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let backend = plain.trim_start_matches("http://").to_owned();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let (acceptor, backend) = (acceptor.clone(), backend.clone());
+            tokio::spawn(async move {
+                // a client that refuses the certificate ends the handshake: nothing to relay
+                let Ok(mut tls) = acceptor.accept(socket).await else {
+                    return;
+                };
+                let mut up = tokio::net::TcpStream::connect(backend).await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut up).await;
+            });
+        }
+    });
+    (format!("https://localhost:{port}"), ca.pem())
+}
+
+#[tokio::test]
+async fn an_https_upstream_is_trusted_through_upstream_ca_and_refused_without_it() {
+    let up = TestApp::instant().await;
+    let (url, ca_pem) = tls_front(up.mock.base_url()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca_pem).unwrap();
+
+    let clock = up.clock.clone();
+    let (u, ca) = (url.clone(), ca_file.clone());
+    let mut front = TestApp::spawn_with(move |b| {
+        let mut upstream = Upstream::new(u);
+        upstream.ca = Some(ca);
+        b.upstream(upstream).clock(clock)
+    })
+    .await;
+    front.clock = up.clock.clone();
+    // a sale through the TLS upstream, from token to transaction
+    let token = front.token().await;
+    let (_, txn) = front.sale(&token, 1111).await;
+    let r = front.get(&token, &format!("/v1/transactions/{txn}")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let report = divergences(&front).await;
+    assert_eq!(report["divergences"], json!([]), "{report:#}");
+
+    // the private CA is not among the system's roots: without --upstream-ca the proxy says why it failed
+    let (u, clock) = (url.clone(), up.clock.clone());
+    let untrusting = TestApp::spawn_with(move |b| b.upstream(Upstream::new(u)).clock(clock)).await;
+    let r = untrusting.create("any", &sale(1111)).await;
+    r.assert_vendor_error(502, "UPSTREAM_FAILED");
+    let message = r.json["message"].as_str().unwrap().to_ascii_lowercase();
+    assert!(message.contains("certificate"), "{message}");
+}
