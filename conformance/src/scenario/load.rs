@@ -297,6 +297,15 @@ fn check_json(c: &JsonCheck) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_scenario_takes_every_profile_the_mock_takes() {
+        for name in mock_server::contract::profile::NAMES {
+            let p: crate::scenario::ProfileName =
+                serde_saphyr::from_str(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(p.as_str(), name);
+        }
+    }
+
     fn err(text: &str) -> String {
         load_str(text, Path::new("s.yaml"))
             .map(|_| ())

@@ -225,6 +225,11 @@ pub enum ProfileName {
     TaskNotFound403,
     /// Expired tasks end CANCELLED.
     TtlCancelled,
+    /// Approved iOS deep links redirect `status=COMPLETED` without `receipt` or `code`.
+    ReceiptlessSuccess,
+    /// app2app `date` fields as `ddMMyy`.
+    #[serde(rename = "a2a-date-ddmmyy")]
+    A2aDateDdmmyy,
 }
 
 impl ProfileName {
@@ -235,6 +240,8 @@ impl ProfileName {
             Self::Strict => "strict",
             Self::TaskNotFound403 => "task-not-found-403",
             Self::TtlCancelled => "ttl-cancelled",
+            Self::ReceiptlessSuccess => "receiptless-success",
+            Self::A2aDateDdmmyy => "a2a-date-ddmmyy",
         }
     }
 }

@@ -5,4 +5,5 @@
 pub mod admin;
 pub mod fault;
 pub mod fields;
+pub mod profile;
 pub mod status;

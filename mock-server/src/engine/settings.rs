@@ -26,11 +26,7 @@ pub struct Profiles {
 }
 
 impl Profiles {
-    /// The profile names `parse` accepts.
-    pub const NAMES: &'static str =
-        "lenient, strict, task-not-found-403, ttl-cancelled, receiptless-success, a2a-date-ddmmyy";
-
-    /// Parses a comma-separated list, e.g. `strict,task-not-found-403`.
+    /// Parses a comma-separated list, e.g. `strict,task-not-found-403` (the names of `contract::profile`).
     pub fn parse(list: &str) -> Result<Self, String> {
         let mut p = Profiles::default();
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -44,7 +40,7 @@ impl Profiles {
                 other => {
                     return Err(format!(
                         "unknown profile {other:?}; expected one of {}",
-                        Self::NAMES
+                        crate::contract::profile::NAMES.join(", ")
                     ));
                 }
             }
