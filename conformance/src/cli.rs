@@ -95,6 +95,10 @@ pub struct RecordArgs {
     /// The admin token of the mock or proxy, if it was started with `--admin-token`.
     #[arg(long, env = "GPTOM_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// A PEM file of CA certificates to trust besides the system's, for an `https://` journal URL behind a private
+    /// CA (e.g. a gptom-mock on `--tls auto`: the CA it prints, or its /__admin/ca.pem).
+    #[arg(long, env = "GPTOM_CA", value_name = "FILE")]
+    pub ca: Option<PathBuf>,
     /// Replace --out (and its snapshot) if it exists.
     #[arg(long)]
     pub force: bool,
@@ -140,6 +144,10 @@ pub struct CertifyClientArgs {
     /// The mock's admin token, if it was started with `--admin-token`.
     #[arg(long, env = "GPTOM_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// A PEM file of CA certificates to trust besides the system's, for an `https://` mock behind a private
+    /// CA (e.g. a gptom-mock on `--tls auto`: the CA it prints, or its /__admin/ca.pem).
+    #[arg(long, env = "GPTOM_CA", value_name = "FILE")]
+    pub ca: Option<PathBuf>,
     /// Write a report: junit=FILE, json=FILE or html=FILE; repeatable.
     #[arg(long = "report", env = "GPTOM_REPORTS", value_delimiter = ',', value_parser = ReportFile::parse, value_name = "KIND=FILE")]
     pub reports: Vec<ReportFile>,
@@ -231,6 +239,10 @@ pub struct RunArgs {
     /// need its admin API are skipped).
     #[arg(long, env = "GPTOM_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// A PEM file of CA certificates to trust besides the system's, for an `https://` target behind a private
+    /// CA (e.g. a gptom-mock on `--tls auto`: the CA it prints, or its /__admin/ca.pem).
+    #[arg(long, env = "GPTOM_CA", value_name = "FILE")]
+    pub ca: Option<PathBuf>,
     /// With --target: the longest a section may wait in real time, in seconds; a section that could wait
     /// longer (a token's hour of life, 93 days) is skipped with the reason. Waits on a manual-clock mock move
     /// its clock instead and take no time. [default: 300]

@@ -137,6 +137,7 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
             ))
         }),
         admin_token: args.admin_token.clone(),
+        ca: args.ca.clone(),
         max_wait: args
             .max_wait
             .unwrap_or(conformance::runner::DEFAULT_MAX_WAIT),
@@ -200,6 +201,7 @@ fn certify_client(args: &CertifyClientArgs) -> u8 {
                 url,
                 &window,
                 args.admin_token.as_deref(),
+                args.ca.as_deref(),
             ))
         }
         (None, Some(path)) => certify::read_journal(path, &window),
@@ -267,6 +269,7 @@ fn walk_through(args: &CertifyClientArgs) -> u8 {
         let opts = WalkOptions {
             base,
             admin_token: args.admin_token.clone(),
+            ca: args.ca.clone(),
             credentials: Credentials {
                 tid: args.tid.clone().unwrap_or_else(|| Credentials::default().tid),
                 ..Credentials::default()
@@ -322,6 +325,7 @@ fn record(args: &RecordArgs) -> u8 {
             base,
             &window,
             args.admin_token.as_deref(),
+            args.ca.as_deref(),
         ))
     } else {
         certify::read_journal(args.journal.as_ref(), &window)

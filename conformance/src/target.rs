@@ -257,8 +257,13 @@ impl Target {
 /// The one HTTP client: no proxy (loopback must not go through one), no redirects, no automatic retries (they
 /// would hide duplicate submissions; the runner retries an idempotent request found on a dead pooled
 /// connection itself, and says so), explicit timeouts. rustls for https gateways.
-pub fn http_client() -> Result<reqwest::Client, String> {
-    reqwest::Client::builder()
+pub fn http_client(ca: Option<&std::path::Path>) -> Result<reqwest::Client, String> {
+    let mut builder = reqwest::Client::builder();
+    if let Some(ca) = ca {
+        // a target behind a private CA (a gptom-mock on --tls auto, a test gateway)
+        builder = builder.tls_certs_merge(mock_server::tls::extra_roots(ca, "--ca")?);
+    }
+    builder
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .retry(reqwest::retry::never())

@@ -99,6 +99,54 @@ pub struct Cli {
     )]
     pub admin_token: Option<String>,
 
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
+    #[arg(
+        long,
+        global = true,
+        env = "GPTOM_MOCK_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "tls"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(
+        long,
+        global = true,
+        env = "GPTOM_MOCK_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+
+    /// `auto`: serve HTTPS with a certificate from a local CA made at start, for localhost, this host's name
+    /// and addresses and every --tls-san; the CA's file is printed and served at /__admin/ca.pem.
+    #[arg(long, global = true, env = "GPTOM_MOCK_TLS", value_parser = ["auto"])]
+    pub tls: Option<String>,
+
+    /// With --tls auto: another name or address the certificate is for (repeatable), e.g. the name phones use.
+    #[arg(
+        long = "tls-san",
+        global = true,
+        env = "GPTOM_MOCK_TLS_SAN",
+        value_delimiter = ',',
+        value_name = "NAME",
+        requires = "tls"
+    )]
+    pub tls_sans: Vec<String>,
+
+    /// With --tls auto: keep the CA here and reuse it across restarts (trust it once) [default: a new CA each
+    /// start, in a temp file].
+    #[arg(
+        long,
+        global = true,
+        env = "GPTOM_MOCK_TLS_DIR",
+        value_name = "DIR",
+        requires = "tls"
+    )]
+    pub tls_dir: Option<PathBuf>,
+
     /// Journal /__admin calls too (they are left out by default).
     #[arg(long, global = true, env = "GPTOM_MOCK_JOURNAL_ADMIN")]
     pub journal_admin: bool,
@@ -259,8 +307,17 @@ impl Cli {
                 .or(limits.keep_alive_timeout)
                 .unwrap_or(d.keep_alive_timeout.as_secs_f64()),
         )?;
+        let tls = match (self.tls_cert, self.tls_key, self.tls) {
+            (Some(cert), Some(key), _) => Some(crate::config::Tls::Files { cert, key }),
+            (_, _, Some(_)) => Some(crate::config::Tls::Auto {
+                dir: self.tls_dir,
+                sans: self.tls_sans,
+            }),
+            _ => file.tls,
+        };
         let config = Config {
             upstream: None,
+            tls,
             bind: self.bind.or(file.bind).unwrap_or(d.bind),
             port: self.port.or(file.port).unwrap_or(d.port),
             profiles,

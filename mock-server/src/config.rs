@@ -86,6 +86,31 @@ pub struct Config {
     /// Proxy mode (`gptom-mock proxy`): forward the GP tom routes to this upstream instead of answering them.
     #[serde(skip)]
     pub upstream: Option<Upstream>,
+    /// HTTPS instead of HTTP (`--tls-cert`/`--tls-key`, or `--tls auto`); `None`: plain HTTP.
+    pub tls: Option<Tls>,
+}
+
+/// Where the HTTPS certificate comes from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum Tls {
+    /// A certificate chain and its private key, PEM files (`--tls-cert`, `--tls-key`).
+    Files {
+        /// The certificate chain, leaf first.
+        cert: PathBuf,
+        /// Its private key (PKCS#8, PKCS#1 or SEC1).
+        key: PathBuf,
+    },
+    /// `--tls auto`: a local CA made at start (kept in `dir` and reused when given) signs a certificate for
+    /// `localhost`, the loopback and host addresses, the host's name and `sans`.
+    Auto {
+        /// Where the CA lives across restarts (`--tls-dir`); `None`: a new CA each start, written to a temp file.
+        #[serde(default)]
+        dir: Option<PathBuf>,
+        /// Extra names or addresses the certificate is for (`--tls-san`).
+        #[serde(default)]
+        sans: Vec<String>,
+    },
 }
 
 /// The GP tom the proxy forwards to.
@@ -142,6 +167,7 @@ impl Default for Config {
             max_transactions: 100_000,
             max_queue: 10_000,
             upstream: None,
+            tls: None,
         }
     }
 }
@@ -275,6 +301,9 @@ pub struct ConfigFile {
     /// Limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<LimitsFile>,
+    /// HTTPS: `{files: {cert, key}}` (`--tls-cert`, `--tls-key`) or `{auto: {dir, sans}}` (`--tls auto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Tls>,
 }
 
 /// `token:` of the config file (seconds).
@@ -367,6 +396,7 @@ impl Config {
                 max_transactions: Some(self.max_transactions),
                 max_queue: Some(self.max_queue),
             }),
+            tls: self.tls.clone(),
         }
     }
 }

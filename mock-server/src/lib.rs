@@ -40,8 +40,9 @@ pub mod journal;
 pub mod rng;
 pub mod server;
 pub mod state;
+pub mod tls;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use config::{ClockMode, Config, Upstream};
+pub use config::{ClockMode, Config, Tls, Upstream};
 pub use engine::Profiles;
 pub use server::{MockServer, MockServerBuilder, StartError};

@@ -92,6 +92,15 @@ async fn main() -> ExitCode {
             mock.base_url()
         );
     }
+    #[allow(clippy::print_stdout)]
+    if let Some(ca) = mock.ca_file() {
+        println!(
+            "HTTPS certificate for {} from a local CA: trust {} (also at {}/__admin/ca.pem) on the devices that connect",
+            mock.tls_names().join(", "),
+            ca.display(),
+            mock.base_url()
+        );
+    }
     stop.await;
     tracing::info!("stopping: finishing in-flight requests");
     mock.shutdown().await;

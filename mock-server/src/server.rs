@@ -59,6 +59,8 @@ impl std::error::Error for ConnectionDropped {}
 pub struct MockServer {
     addr: SocketAddr,
     base_url: String,
+    ca_file: Option<PathBuf>,
+    tls_names: Vec<String>,
     state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -74,6 +76,7 @@ pub struct MockServerBuilder {
     profiles: Option<String>,
     fixtures: Option<PathBuf>,
     upstream: Option<crate::config::Upstream>,
+    tls: Option<crate::config::Tls>,
 }
 
 impl MockServerBuilder {
@@ -107,6 +110,11 @@ impl MockServerBuilder {
         self.upstream = Some(upstream);
         self
     }
+    /// HTTPS (`--tls-cert`/`--tls-key`, or `--tls auto`).
+    pub fn tls(mut self, tls: crate::config::Tls) -> Self {
+        self.tls = Some(tls);
+        self
+    }
     /// A fixtures directory.
     pub fn fixtures(mut self, dir: impl Into<PathBuf>) -> Self {
         self.fixtures = Some(dir.into());
@@ -134,6 +142,9 @@ impl MockServerBuilder {
         }
         if let Some(up) = self.upstream {
             config.upstream = Some(up);
+        }
+        if let Some(tls) = self.tls {
+            config.tls = Some(tls);
         }
         let clock = self.clock.unwrap_or_else(|| clock_for(&config));
         MockServer::start(config, clock).await
@@ -197,6 +208,12 @@ impl MockServer {
     pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<MockServer, StartError> {
         config.validate().map_err(StartError::Config)?;
         let engine = engine_for(&config)?;
+        let tls = config
+            .tls
+            .as_ref()
+            .map(|t| crate::tls::load(t, config.bind))
+            .transpose()
+            .map_err(StartError::Config)?;
         let forwarder = config
             .upstream
             .as_ref()
@@ -214,36 +231,56 @@ impl MockServer {
             keep_alive: config.keep_alive_timeout,
             header: config.header_read_timeout,
         };
-        let state = AppState::new(config, clock, engine);
+        let ca = tls.as_ref().and_then(|t| t.ca.clone());
+        let state = AppState::new(
+            config,
+            clock,
+            engine,
+            ca.as_ref().map(|(pem, _)| pem.clone()),
+        );
         let app = match forwarder {
             Some(f) => crate::http::proxy::router(state.clone(), f),
             None => crate::http::router(state.clone()),
         };
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, app, timeouts, stopped));
+        let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
+        let task = tokio::spawn(serve(listener, app, timeouts, acceptor, stopped));
         let host = if addr.ip().is_unspecified() {
             "127.0.0.1".to_owned()
         } else {
             addr.ip().to_string()
         };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = match addr {
             SocketAddr::V6(_) if !addr.ip().is_unspecified() => {
-                format!("http://[{host}]:{}", addr.port())
+                format!("{scheme}://[{host}]:{}", addr.port())
             }
-            _ => format!("http://{host}:{}", addr.port()),
+            _ => format!("{scheme}://{host}:{}", addr.port()),
         };
         Ok(MockServer {
             addr,
             base_url,
+            ca_file: ca.map(|(_, file)| file),
+            tls_names: tls.map(|t| t.names).unwrap_or_default(),
             state,
             stop: Some(stop),
             task: Some(task),
         })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// `--tls auto`: the file holding the CA clients must trust.
+    pub fn ca_file(&self) -> Option<&std::path::Path> {
+        self.ca_file.as_deref()
+    }
+
+    /// `--tls auto`: the names and addresses the certificate is for.
+    pub fn tls_names(&self) -> &[String] {
+        &self.tls_names
     }
 
     /// The bound address.
@@ -284,6 +321,7 @@ async fn serve(
     listener: TcpListener,
     app: axum::Router,
     timeouts: crate::conn::Timeouts,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     mut stop: oneshot::Receiver<()>,
 ) {
     let graceful = GracefulShutdown::new();
@@ -325,9 +363,25 @@ async fn serve(
                         }
                     }
                 });
-                let conn = http.serve_connection(TokioIo::new(tcp), service);
-                let conn = graceful.watch(conn);
+                let Some(acceptor) = tls.clone() else {
+                    let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
+                    tokio::spawn(async move {
+                        if let Err(e) = conn.await {
+                            tracing::debug!(error = %e, "connection ended with an error");
+                        }
+                    });
+                    continue;
+                };
+                // the handshake runs in the connection's task (a slow client holds up nobody), within the
+                // header-read timeout
+                let watcher = graceful.watcher();
                 tokio::spawn(async move {
+                    let tls = match tokio::time::timeout(timeouts.header, acceptor.accept(tcp)).await {
+                        Ok(Ok(tls)) => tls,
+                        Ok(Err(e)) => return tracing::debug!(error = %e, "TLS handshake failed"),
+                        Err(_) => return tracing::debug!("TLS handshake timed out"),
+                    };
+                    let conn = watcher.watch(http.serve_connection(TokioIo::new(tls), service));
                     if let Err(e) = conn.await {
                         tracing::debug!(error = %e, "connection ended with an error");
                     }

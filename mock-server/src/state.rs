@@ -20,11 +20,18 @@ struct Inner {
     /// The engine and the devices: one lock, so a device call sees and changes both at once.
     core: Mutex<(Engine, Devices)>,
     journal: Mutex<Journal>,
+    /// `--tls auto`: the CA certificate devices must trust, PEM.
+    ca_pem: Option<String>,
 }
 
 impl AppState {
     /// State over an engine, a clock and the config.
-    pub fn new(config: Config, clock: Arc<dyn Clock>, engine: Engine) -> Self {
+    pub fn new(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        engine: Engine,
+        ca_pem: Option<String>,
+    ) -> Self {
         let journal =
             Mutex::new(Journal::new(config.journal_cap).sealing_tokens(config.upstream.is_some()));
         AppState(Arc::new(Inner {
@@ -32,6 +39,7 @@ impl AppState {
             clock,
             core: Mutex::new((engine, Devices::default())),
             journal,
+            ca_pem,
         }))
     }
 
@@ -68,6 +76,11 @@ impl AppState {
     /// The clock.
     pub fn clock(&self) -> &dyn Clock {
         self.0.clock.as_ref()
+    }
+
+    /// `--tls auto`: the CA certificate, PEM.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.0.ca_pem.as_deref()
     }
 
     /// The config the server started with.

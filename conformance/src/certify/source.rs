@@ -53,14 +53,15 @@ impl Window {
     }
 }
 
-/// Fetches the journal of the gptom-mock at `base` (`--admin-token` if it needs one).
+/// Fetches the journal of the gptom-mock at `base` (`--admin-token` if it needs one, `--ca` for a private CA).
 pub async fn fetch_journal(
     base: &str,
     window: &Window,
     admin_token: Option<&str>,
+    ca: Option<&Path>,
 ) -> Result<Journal, SourceError> {
     let since = window.since_ms()?;
-    let client = http_client().map_err(SourceError::Unreachable)?;
+    let client = http_client(ca).map_err(SourceError::Unreachable)?;
     let base = base.trim_end_matches('/');
     let mut query: Vec<(&str, &str)> = Vec::new();
     if let Some(s) = &window.since {

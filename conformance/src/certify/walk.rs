@@ -28,6 +28,8 @@ pub struct WalkOptions {
     pub base: String,
     /// Its admin token, if it has one.
     pub admin_token: Option<String>,
+    /// `--ca`: the private CA of an `https://` mock.
+    pub ca: Option<std::path::PathBuf>,
     /// The account the POS is configured with (the TID is armed).
     pub credentials: Credentials,
     /// The list version.
@@ -58,7 +60,7 @@ pub async fn walk(
     mut on_event: impl FnMut(Event<'_>),
 ) -> Result<Walk, WalkError> {
     let items = select(opts.list, &opts.only).map_err(WalkError::Usage)?;
-    let client = http_client().map_err(WalkError::Mock)?;
+    let client = http_client(opts.ca.as_deref()).map_err(WalkError::Mock)?;
     let base = opts.base.trim_end_matches('/').to_owned();
     let session_start = last_seq(opts).await?;
     on_event(Event::Configure {
@@ -142,11 +144,16 @@ async fn arm(client: &reqwest::Client, opts: &WalkOptions, outcome: &str) -> Res
 }
 
 async fn journal(opts: &WalkOptions) -> Result<Journal, WalkError> {
-    fetch_journal(&opts.base, &Window::default(), opts.admin_token.as_deref())
-        .await
-        .map_err(|e| match e {
-            SourceError::Unreachable(m) | SourceError::BadInput(m) => WalkError::Mock(m),
-        })
+    fetch_journal(
+        &opts.base,
+        &Window::default(),
+        opts.admin_token.as_deref(),
+        opts.ca.as_deref(),
+    )
+    .await
+    .map_err(|e| match e {
+        SourceError::Unreachable(m) | SourceError::BadInput(m) => WalkError::Mock(m),
+    })
 }
 
 async fn last_seq(opts: &WalkOptions) -> Result<u64, WalkError> {

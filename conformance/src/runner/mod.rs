@@ -43,7 +43,7 @@ impl Connected {
 
 /// Builds the client and probes a remote target (`GET /__admin/health`, with `--admin-token` if given).
 pub async fn connect(opts: &RunOptions) -> Result<Connected, ProbeError> {
-    let client = http_client().map_err(ProbeError::Unreachable)?;
+    let client = http_client(opts.ca.as_deref()).map_err(ProbeError::Unreachable)?;
     let remote = match &opts.target {
         TargetSpec::Embedded => None,
         TargetSpec::Remote(url) => Some(Arc::new(
@@ -159,7 +159,7 @@ pub async fn run_embedded(scenario: &Scenario) -> ScenarioResult {
         snapshots: SnapshotMode::Ignore,
         ..RunOptions::default()
     };
-    match http_client() {
+    match http_client(None) {
         Ok(client) => run_one(scenario, &opts, &client, None).await,
         Err(e) => errored(scenario, &e),
     }

@@ -104,6 +104,9 @@ pub struct RunOptions {
     pub operator: Option<Arc<Operator>>,
     /// `--admin-token`: for a remote gptom-mock started with `--admin-token`.
     pub admin_token: Option<String>,
+    /// `--ca`: a PEM file of CA certificates a remote `https://` target's certificate may chain to, besides the
+    /// system's roots (a gptom-mock on `--tls auto`, a test gateway).
+    pub ca: Option<std::path::PathBuf>,
     /// `--max-wait`: the longest a section may wait in real time (seconds); a section that could wait longer
     /// on a target whose clock the runner cannot move is skipped with the reason.
     pub max_wait: f64,
@@ -124,6 +127,7 @@ impl Default for RunOptions {
             fail_fast: false,
             operator: None,
             admin_token: None,
+            ca: None,
             max_wait: DEFAULT_MAX_WAIT,
             waits: Waits::default(),
         }

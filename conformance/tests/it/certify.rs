@@ -443,6 +443,7 @@ async fn an_evicting_journal_warns_that_evidence_may_be_missing() {
         mock.base_url(),
         &conformance::certify::Window::default(),
         None,
+        None,
     )
     .await
     .expect("journal");

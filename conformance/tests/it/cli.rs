@@ -228,6 +228,50 @@ fn the_suite_runs_against_a_separately_started_mock() {
 }
 
 #[test]
+fn an_https_mock_behind_its_own_ca_is_a_target_with_ca() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = mock_server::ManualClock::at(mock_server::Timestamp::DEFAULT_START);
+    let mock = rt
+        .block_on(
+            mock_server::MockServer::builder()
+                .clock(clock)
+                .latency("instant")
+                .tls(mock_server::Tls::Auto {
+                    dir: Some(dir.path().to_owned()),
+                    sans: Vec::new(),
+                })
+                .start(),
+        )
+        .expect("mock starts");
+    let ca = mock
+        .ca_file()
+        .expect("a CA")
+        .to_str()
+        .expect("utf-8")
+        .to_owned();
+    let url = format!("https://localhost:{}", mock.addr().port());
+    let ids = [
+        "--id",
+        "CLOUD-SALE-APPROVED",
+        "--id",
+        "CLOUD-TOKEN-PASSWORD",
+    ];
+    let out = cli(&[&["run", "--target", &url, "--ca", &ca][..], &ids].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("2 passed"), "{}", text(&out));
+    // without the CA the target cannot be reached, and the reason says so
+    let refused = cli(&[&["run", "--target", &url][..], &ids].concat());
+    assert_eq!(refused.status.code(), Some(3), "{}", text(&refused));
+    assert!(
+        text(&refused).to_ascii_lowercase().contains("certificate"),
+        "{}",
+        text(&refused)
+    );
+    drop(mock);
+}
+
+#[test]
 fn reports_are_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     let junit = dir.path().join("r.xml");

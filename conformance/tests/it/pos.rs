@@ -315,7 +315,7 @@ impl Pos {
 
     /// Judges the mock's journal, fetched over HTTP as the CLI does.
     pub async fn judgement(&self) -> Judgement {
-        let journal = certify::fetch_journal(self.base(), &Window::default(), None)
+        let journal = certify::fetch_journal(self.base(), &Window::default(), None, None)
             .await
             .expect("journal");
         judge::judge(&journal)

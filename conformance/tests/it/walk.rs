@@ -69,6 +69,7 @@ async fn a_scripted_pos_walks_through_list_v3() {
     let opts = WalkOptions {
         base,
         admin_token: None,
+        ca: None,
         credentials: Credentials::default(),
         list: ListVersion::V3,
         only: [
@@ -156,6 +157,7 @@ async fn with_standard_input_closed_every_item_is_skipped_at_once() {
     let opts = WalkOptions {
         base: pos.mock.base_url().to_owned(),
         admin_token: None,
+        ca: None,
         credentials: Credentials::default(),
         list: ListVersion::V1,
         only: Vec::new(),

@@ -43,6 +43,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(patch_device))
 }
 
+/// The admin routes anyone may read, token or not: the CA a device must trust (`--tls auto`).
+pub fn public_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(ca_pem))
+}
+
 /// With `--admin-token`, every admin call needs `Authorization: Bearer <token>`.
 pub async fn require_token(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let Some(expected) = app.config().admin_token.as_deref() else {
@@ -108,6 +113,24 @@ pub async fn health(State(app): State<AppState>) -> Json<Value> {
     Json(
         json!({"status": "ok", "name": "gptom-mock", "version": env!("CARGO_PKG_VERSION"), "seed": seed}),
     )
+}
+
+/// The local CA of `--tls auto`, PEM: install it on the phone, tablet or desktop that runs the POS. Public (a CA
+/// certificate is no secret), so a device's browser can fetch it without the admin token.
+#[utoipa::path(get, path = "/__admin/ca.pem", tag = "Admin (not GP tom)", responses((status = 200, description = "The CA certificate", content_type = "application/x-pem-file"), (status = 404, description = "Not started with --tls auto", body = AdminErrorBody)))]
+pub async fn ca_pem(State(app): State<AppState>) -> Result<Response, ApiError> {
+    match app.ca_pem() {
+        Some(pem) => Ok((
+            [(header::CONTENT_TYPE, "application/x-pem-file")],
+            pem.to_owned(),
+        )
+            .into_response()),
+        None => Err(ApiError::Admin {
+            status: StatusCode::NOT_FOUND,
+            message: "no CA: the mock serves its own certificate only with --tls auto".into(),
+            field: None,
+        }),
+    }
 }
 
 /// Clear tasks, transactions, batches, journal, overrides and faults (all, or one TID).

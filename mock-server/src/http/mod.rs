@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
     let (routes, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(vendor)
         .merge(admin)
+        .merge(admin::public_routes())
         .split_for_parts();
     let latency = state.with_engine(|e, _| e.world().latency.keys().cloned().collect::<Vec<_>>());
     routes

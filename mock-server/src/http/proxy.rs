@@ -55,20 +55,7 @@ impl Forwarder {
             builder = builder.no_proxy(); // a local upstream is never reached through HTTP(S)_PROXY
         }
         if let Some(path) = &upstream.ca {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("--upstream-ca {}: cannot read: {e}", path.display()))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                format!(
-                    "--upstream-ca {}: not PEM certificates: {e}",
-                    path.display()
-                )
-            })?;
-            if certs.is_empty() {
-                return Err(format!(
-                    "--upstream-ca {}: no certificate in the file",
-                    path.display()
-                ));
-            }
+            let certs = crate::tls::extra_roots(path, "--upstream-ca")?;
             builder = builder.tls_certs_merge(certs);
         }
         let client = builder

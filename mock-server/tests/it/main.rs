@@ -16,5 +16,6 @@ mod oauth;
 mod proxy;
 mod support;
 mod tasks;
+mod tls;
 mod transactions;
 mod void;
