@@ -1,7 +1,7 @@
 # One or two cargo lines per target. `make test` is what CI (.ci/run) runs.
 CARGO ?= cargo
 
-.PHONY: run gateway-check demo mock test lint fmt build snapshots schema bench bench-peers bench-micro profile bench-suite reliability schemathesis
+.PHONY: docker docker-smoke run gateway-check demo mock test lint fmt build snapshots schema bench bench-peers bench-micro profile bench-suite reliability schemathesis
 
 ## run: the certification suite (scenarios/) against the embedded mock — the main job (a cold build shows cargo's progress)
 run:
@@ -22,6 +22,15 @@ mock:
 
 build:
 	$(CARGO) build -q -p mock-server --bin gptom-mock
+
+## docker: the image gptom-mock:latest (FROM scratch over the release binary built here; nothing pulled)
+docker:
+	bash scripts/docker-build.sh
+
+## docker-smoke: build the image, run it, run the suite against it with --target, stop it (installs and starts
+## Docker from Debian's packages if absent; not in CI)
+docker-smoke:
+	bash scripts/docker-smoke.sh
 
 ## test: lint, then every test of the workspace
 test: lint

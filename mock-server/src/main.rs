@@ -29,6 +29,10 @@ async fn main() -> ExitCode {
     if let Some(Command::Deeplink { url, tid, json }) = command {
         return deeplink(config, &url, tid.as_deref(), json);
     }
+    if let Some(Command::Health { url, ca }) = command {
+        let url = url.unwrap_or_else(|| format!("http://127.0.0.1:{}", config.port));
+        return health(&url, ca.as_deref(), config.admin_token.as_deref()).await;
+    }
     if let Some(Command::Proxy(args)) = &command {
         match args.upstream() {
             Ok(up) => config.upstream = Some(up),
@@ -134,6 +138,44 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
 fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     async {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// `gptom-mock health [URL]`: 0 when the mock answers `GET /__admin/health` with 200, else 1 with the reason.
+async fn health(url: &str, ca: Option<&std::path::Path>, admin_token: Option<&str>) -> ExitCode {
+    let mut builder = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(std::time::Duration::from_secs(5));
+    if let Some(ca) = ca {
+        match mock_server::tls::extra_roots(ca, "--ca") {
+            Ok(certs) => builder = builder.tls_certs_merge(certs),
+            Err(e) => {
+                eprintln!("gptom-mock: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let client = match builder.build() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("gptom-mock: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut req = client.get(format!("{}/__admin/health", url.trim_end_matches('/')));
+    if let Some(token) = admin_token {
+        req = req.bearer_auth(token);
+    }
+    match req.send().await {
+        Ok(r) if r.status().is_success() => ExitCode::SUCCESS,
+        Ok(r) => {
+            eprintln!("gptom-mock: {url} answered {}", r.status());
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("gptom-mock: {url}: {}", mock_server::error::chain(&e));
+            ExitCode::from(1)
+        }
     }
 }
 

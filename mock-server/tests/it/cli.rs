@@ -225,3 +225,31 @@ fn the_proxy_refuses_a_bad_upstream_before_listening() {
         assert!(help.contains(flag), "{flag} in proxy --help:\n{help}");
     }
 }
+
+#[tokio::test]
+async fn health_says_whether_a_mock_is_up_for_container_health_checks() {
+    let mock = super::support::TestApp::spawn().await;
+    let up = Command::new(BIN)
+        .args(["health", mock.mock.base_url()])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        up.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let down = Command::new(BIN)
+        .args(["health", &closed])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(down.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&down.stderr);
+    assert!(said.contains(&closed) && said.contains("refused"), "{said}");
+}
