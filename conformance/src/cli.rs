@@ -59,6 +59,13 @@ pub enum Command {
     /// unlike the mock, no snapshot is written and the step that differs is named.
     #[command(after_help = RECORD_EXAMPLES)]
     Record(RecordArgs),
+    /// Print a shell completion script, e.g. `gptom-conformance completions bash`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 const RECORD_EXAMPLES: &str = "\

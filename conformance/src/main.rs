@@ -49,8 +49,22 @@ fn main() -> ExitCode {
         }
         Command::CertifyClient(args) => certify_client(&args),
         Command::Record(args) => record(&args),
+        Command::Completions { shell } => docs(Some(shell)),
+        Command::Man => docs(None),
     };
     ExitCode::from(code)
+}
+
+/// `completions SHELL` (`Some`) or `man` (`None`).
+fn docs(shell: Option<clap_complete::Shell>) -> u8 {
+    use clap::CommandFactory as _;
+    match mock_server::cli::print_docs(Cli::command(), shell) {
+        Ok(()) => 0,
+        Err(e) => {
+            console::print_usage_error(&e.to_string());
+            RUNTIME
+        }
+    }
 }
 
 /// Loads and selects scenarios; a bad file or an empty selection is exit 2.

@@ -217,6 +217,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script, e.g. `gptom-mock completions bash > /etc/bash_completion.d/gptom-mock`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `gptom-mock man > /usr/local/share/man/man1/gptom-mock.1`.
+    Man,
     /// Ask a running mock whether it is up (`GET /__admin/health`): exit 0 when it answers 200, 1 otherwise.
     /// For container health checks, which need no shell or curl. Example: gptom-mock health http://127.0.0.1:8080
     Health {
@@ -226,6 +233,25 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         ca: Option<PathBuf>,
     },
+}
+
+/// `completions SHELL` and `man` for a command line (both binaries use them), written whole to stdout; a reader
+/// that stops early (`| head`) is its choice, not an error.
+pub fn print_docs(cmd: clap::Command, shell: Option<clap_complete::Shell>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut text = Vec::new();
+    match shell {
+        Some(shell) => {
+            let mut cmd = cmd;
+            let name = cmd.get_name().to_owned();
+            clap_complete::generate(shell, &mut cmd, name, &mut text);
+        }
+        None => clap_mangen::Man::new(cmd).render(&mut text)?,
+    }
+    match std::io::stdout().lock().write_all(&text) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// `gptom-mock proxy`.

@@ -18,6 +18,21 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> ExitCode {
     let mut cli = Cli::parse();
     let command = cli.command.take();
+    let docs = match &command {
+        Some(Command::Completions { shell }) => Some(Some(*shell)),
+        Some(Command::Man) => Some(None),
+        _ => None,
+    };
+    if let Some(shell) = docs {
+        use clap::CommandFactory as _;
+        return match mock_server::cli::print_docs(Cli::command(), shell) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("gptom-mock: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let print_config = cli.print_config;
     let mut config = match cli.into_config(mock_server::rng::random_seed()) {
         Ok(c) => c,

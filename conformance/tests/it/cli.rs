@@ -272,6 +272,20 @@ fn an_https_mock_behind_its_own_ca_is_a_target_with_ca() {
 }
 
 #[test]
+fn completions_and_the_man_page_are_printed() {
+    let bash = cli(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0), "{}", text(&bash));
+    let script = String::from_utf8_lossy(&bash.stdout);
+    assert!(
+        script.contains("gptom-conformance") && script.contains("record"),
+        "{script}"
+    );
+    let man = cli(&["man"]);
+    assert_eq!(man.status.code(), Some(0), "{}", text(&man));
+    assert!(String::from_utf8_lossy(&man.stdout).contains(".TH gptom-conformance 1"));
+}
+
+#[test]
 fn reports_are_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     let junit = dir.path().join("r.xml");

@@ -253,3 +253,27 @@ async fn health_says_whether_a_mock_is_up_for_container_health_checks() {
     let said = String::from_utf8_lossy(&down.stderr);
     assert!(said.contains(&closed) && said.contains("refused"), "{said}");
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_itself() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(BIN).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let bash = run(&["completions", "bash"]);
+    assert!(
+        bash.contains("gptom-mock") && bash.contains("--tls-san") && bash.contains("proxy"),
+        "{bash}"
+    );
+    let man = run(&["man"]);
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH gptom-mock 1"),
+        "{man}"
+    );
+    assert!(man.contains("tls\\-cert"), "every flag is in the page");
+}
