@@ -67,6 +67,25 @@ impl AdminBody for ResetBody {
     }
 }
 
+/// `POST /__admin/sandboxes` body (empty: no label).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxBody {
+    /// What the sandbox is for (a CI job, a tester), shown in the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl AdminBody for SandboxBody {
+    const FIELDS: &'static [&'static str] = &["label"];
+
+    fn from_fields(m: Map<String, Value>) -> Result<Self, FieldError> {
+        Ok(Self {
+            label: opt_str(&m, "label")?.map(str::to_owned),
+        })
+    }
+}
+
 /// `PUT /__admin/clock` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -112,6 +112,15 @@ impl Layer<'_> {
         Ok(())
     }
 
+    /// `DELETE /__admin/sandboxes/{id}`: the sandbox's terminals and logins, with their devices; the TIDs it held.
+    pub fn delete_sandbox(&mut self, id: &str) -> Result<Vec<String>, Error> {
+        let tids = self.engine.delete_sandbox(id)?;
+        for tid in &tids {
+            self.devices.reset(Some(tid));
+        }
+        Ok(tids)
+    }
+
     /// Logs `user` into the simulated device of `tid` (iOS `login`, app2app `login`).
     pub(crate) fn log_in(
         &mut self,

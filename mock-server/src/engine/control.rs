@@ -61,13 +61,21 @@ impl Engine {
     }
 
     /// Clears tasks, transactions, batches and overrides, and restores terminals: everything, or one TID.
+    /// Sandboxes stay (their terminals restored as made): a reset clears state, not other users' logins.
     pub fn reset(&mut self, tid: Option<&str>) -> Result<(), Error> {
         match tid {
             None => {
                 let (fixtures, settings) = (self.fixtures.clone(), self.settings.clone());
                 let rng = self.rng.clone();
+                let sandboxes = std::mem::take(&mut self.sandboxes);
+                let seq = self.sandbox_seq;
                 *self = Engine::new(fixtures, settings);
                 self.rng = rng; // ids stay unique across resets
+                self.sandbox_seq = seq;
+                for sandbox in sandboxes.values() {
+                    self.admit(sandbox);
+                }
+                self.sandboxes = sandboxes;
             }
             Some(tid) => {
                 let pristine = self
@@ -76,22 +84,28 @@ impl Engine {
                     .terminals
                     .get(tid)
                     .cloned()
+                    .or_else(|| self.sandbox_terminal(tid))
                     .ok_or_else(|| unknown_tid(tid))?;
                 self.world
                     .directory
                     .terminals
                     .insert(tid.to_owned(), pristine);
-                self.tasks.retain(|_, t| t.tid != tid);
-                self.task_order.retain(|_, id| self.tasks.contains_key(id));
-                self.transactions.retain(|_, t| t.tid != tid);
-                self.txn_order
-                    .retain(|id| self.transactions.contains_key(id));
-                self.tids.remove(tid);
-                self.overrides.remove(tid);
-                self.faults.clear(Some(tid));
+                self.forget_terminal(tid);
             }
         }
         Ok(())
+    }
+
+    /// Drops everything that happened on `tid`: its tasks, transactions, batches, override and fault rules.
+    pub(super) fn forget_terminal(&mut self, tid: &str) {
+        self.tasks.retain(|_, t| t.tid != tid);
+        self.task_order.retain(|_, id| self.tasks.contains_key(id));
+        self.transactions.retain(|_, t| t.tid != tid);
+        self.txn_order
+            .retain(|id| self.transactions.contains_key(id));
+        self.tids.remove(tid);
+        self.overrides.remove(tid);
+        self.faults.clear(Some(tid));
     }
 
     /// Makes the next `count` SALE/REFUND/VOID tasks created on `tid` end as `outcome`.

@@ -12,6 +12,7 @@ pub mod fault;
 pub mod outcome;
 mod queue;
 pub mod reads;
+pub mod sandbox;
 mod settings;
 pub mod task;
 pub mod terminal;
@@ -214,6 +215,10 @@ pub struct Engine {
     txn_order: VecDeque<String>,
     overrides: BTreeMap<String, Override>,
     faults: Faults,
+    /// Sandboxes by id (`POST /__admin/sandboxes`).
+    sandboxes: BTreeMap<String, sandbox::Sandbox>,
+    /// Sandboxes made so far (their ids count up, across resets).
+    sandbox_seq: u64,
     /// Card brands of the fixtures, shared by every transaction that draws one.
     brands: Vec<std::sync::Arc<transaction::CardBrand>>,
 }
@@ -232,6 +237,8 @@ impl Engine {
         let txn_cap = (settings.max_transactions + 1).min(PRESIZE_CAP);
         Engine {
             brands,
+            sandboxes: BTreeMap::new(),
+            sandbox_seq: 0,
             tokens: Tokens::new(&settings.jwt_secret, settings.token_ttls),
             rng: MockRng::new(settings.seed),
             fixtures: world.clone(),

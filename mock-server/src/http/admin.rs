@@ -19,7 +19,7 @@ use super::extract::{Body, Segment, parse_json};
 use crate::clock::Timestamp;
 use crate::contract::admin::{
     AdminBody, AdvanceBody, NextOutcomeBody, PatchDeviceBody, PatchTerminalBody, ResetBody,
-    SetClockBody, TerminalMode,
+    SandboxBody, SetClockBody, TerminalMode,
 };
 use crate::engine::{self, fault::FaultSpec, outcome::Outcome, terminal::Mode};
 use crate::error::ApiError;
@@ -41,6 +41,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_fault))
         .routes(routes!(journal, clear_journal))
         .routes(routes!(patch_device))
+        .routes(routes!(create_sandbox, list_sandboxes))
+        .routes(routes!(delete_sandbox))
 }
 
 /// The admin routes anyone may read, token or not: the CA a device must trust (`--tls auto`).
@@ -131,6 +133,46 @@ pub async fn ca_pem(State(app): State<AppState>) -> Result<Response, ApiError> {
             field: None,
         }),
     }
+}
+
+/// A sandbox: a copy of every fixture terminal and login with new TIDs, apiKeys and usernames, for one user or CI
+/// run on a shared mock.
+#[utoipa::path(post, path = "/__admin/sandboxes", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body(content = Option<SandboxBody>, description = "Optional: `{\"label\": \"ci-1234\"}`"), responses((status = 201, description = "`{id, label, client, terminals: [{tid, apiKey, merchantId, currency, mode, copyOf}], accounts: [{username, password, kind, tids, copyOf}]}`"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
+pub async fn create_sandbox(
+    State(app): State<AppState>,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    let SandboxBody { label } = read(&body)?;
+    let made = app.with_engine(|e, _| {
+        let client = e.world().directory.client.clone();
+        e.create_sandbox(label).json((&client.id, &client.secret))
+    });
+    Ok((StatusCode::CREATED, Json(made)).into_response())
+}
+
+/// The sandboxes, oldest first.
+#[utoipa::path(get, path = "/__admin/sandboxes", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "`{\"sandboxes\": [...]}` as created")))]
+pub async fn list_sandboxes(State(app): State<AppState>) -> Json<Value> {
+    Json(app.with_engine(|e, _| {
+        let client = e.world().directory.client.clone();
+        let all: Vec<Value> = e
+            .sandboxes()
+            .into_iter()
+            .map(|s| s.json((&client.id, &client.secret)))
+            .collect();
+        json!({"sandboxes": all})
+    }))
+}
+
+/// Deletes a sandbox: its logins (their tokens stop working), terminals, devices, and everything that happened
+/// on them, journal entries included.
+#[utoipa::path(delete, path = "/__admin/sandboxes/{id}", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("id" = String, Path, description = "`sb1`, …")), responses((status = 200, description = "`{\"deleted\": id, \"tids\": [...]}`"), (status = 404, description = "No such sandbox", body = AdminErrorBody)))]
+pub async fn delete_sandbox(State(app): State<AppState>, Segment(id): Segment) -> Reply {
+    let tids = admin(app.with_devices(|l, _| l.delete_sandbox(&id)))?;
+    for tid in &tids {
+        app.with_journal(|j| j.clear(Some(tid)));
+    }
+    Ok(Json(json!({"deleted": id, "tids": tids})))
 }
 
 /// Clear tasks, transactions, batches, journal, overrides and faults (all, or one TID).

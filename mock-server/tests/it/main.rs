@@ -14,6 +14,7 @@ mod journal;
 mod lifecycle;
 mod oauth;
 mod proxy;
+mod sandbox;
 mod support;
 mod tasks;
 mod tls;

@@ -1,0 +1,164 @@
+//! Sandboxes: on a shared mock, a fresh set of terminals and logins per user or CI run — a copy of every fixture
+//! terminal and account with new TIDs, apiKeys and usernames (same passwords, merchants, currencies and modes) —
+//! so that concurrent runs never touch each other's terminals. A full reset clears their state but keeps them;
+//! deleting one removes its terminals, logins and everything that happened on them. No axum.
+
+use serde_json::{Value, json};
+
+use super::terminal::{Account, AccountKind, Terminal};
+use super::{Engine, Error};
+
+/// One sandbox: its terminals and accounts as made (the state a reset restores), each beside the fixture it
+/// copies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sandbox {
+    /// `sb1`, `sb2`, … in order of creation.
+    pub id: String,
+    /// What its creator called it (`label`), if anything.
+    pub label: Option<String>,
+    /// (fixture TID, the sandbox's terminal).
+    pub terminals: Vec<(String, Terminal)>,
+    /// (fixture username, the sandbox's account).
+    pub accounts: Vec<(String, Account)>,
+}
+
+impl Sandbox {
+    /// The sandbox as `POST /__admin/sandboxes` answers it: the credentials a POS or a runner needs.
+    pub fn json(&self, client: (&str, &str)) -> Value {
+        let terminals: Vec<Value> = self
+            .terminals
+            .iter()
+            .map(|(fixture, t)| {
+                json!({"tid": t.tid, "apiKey": t.api_key, "merchantId": t.merchant_id, "currency": t.currency,
+                       "mode": t.mode, "copyOf": fixture})
+            })
+            .collect();
+        let accounts: Vec<Value> = self
+            .accounts
+            .iter()
+            .map(|(fixture, a)| {
+                let kind = match a.kind {
+                    AccountKind::Terminal => "terminal",
+                    AccountKind::Master => "master",
+                };
+                json!({"username": a.username, "password": a.password, "kind": kind, "tids": a.tids,
+                       "copyOf": fixture})
+            })
+            .collect();
+        json!({"id": self.id, "label": self.label, "client": {"id": client.0, "secret": client.1},
+               "terminals": terminals, "accounts": accounts})
+    }
+
+    fn holds(&self, tid: &str) -> bool {
+        self.terminals.iter().any(|(_, t)| t.tid == tid)
+    }
+}
+
+/// `jan.novak@example.com` → `jan.novak+sb1@example.com` (plus addressing keeps it an e-mail address).
+fn sandbox_user(username: &str, id: &str) -> String {
+    match username.split_once('@') {
+        Some((local, domain)) => format!("{local}+{id}@{domain}"),
+        None => format!("{username}+{id}"),
+    }
+}
+
+impl Engine {
+    /// Makes a sandbox: a copy of every fixture terminal and account, new TIDs (8 digits), apiKeys and
+    /// usernames, drawn from the seeded RNG.
+    pub fn create_sandbox(&mut self, label: Option<String>) -> &Sandbox {
+        self.sandbox_seq += 1;
+        let id = format!("sb{}", self.sandbox_seq);
+        let mut tids = std::collections::BTreeMap::new();
+        let mut terminals = Vec::new();
+        for (fixture_tid, fixture) in &self.fixtures.directory.terminals {
+            let tid = loop {
+                let t = format!("{}{}", 1 + self.rng.index(9), self.rng.digits(7));
+                if !self.world.directory.terminals.contains_key(&t)
+                    && !tids.values().any(|v| v == &t)
+                {
+                    break t;
+                }
+            };
+            tids.insert(fixture_tid.clone(), tid.clone());
+            let terminal = Terminal {
+                tid,
+                api_key: self.rng.base62(9).to_uppercase(),
+                ..fixture.clone()
+            };
+            terminals.push((fixture_tid.clone(), terminal));
+        }
+        let accounts: Vec<(String, Account)> = self
+            .fixtures
+            .directory
+            .accounts
+            .values()
+            .map(|a| {
+                let account = Account {
+                    username: sandbox_user(&a.username, &id),
+                    password: a.password.clone(),
+                    kind: a.kind,
+                    tids: a.tids.iter().filter_map(|t| tids.get(t).cloned()).collect(),
+                };
+                (a.username.clone(), account)
+            })
+            .collect();
+        let sandbox = Sandbox {
+            id: id.clone(),
+            label,
+            terminals,
+            accounts,
+        };
+        self.admit(&sandbox);
+        self.sandboxes.insert(id.clone(), sandbox);
+        &self.sandboxes[&id]
+    }
+
+    /// Puts a sandbox's terminals and accounts (as made) into the directory.
+    pub(super) fn admit(&mut self, sandbox: &Sandbox) {
+        let dir = &mut self.world.directory;
+        for (_, t) in &sandbox.terminals {
+            dir.terminals.insert(t.tid.clone(), t.clone());
+        }
+        for (_, a) in &sandbox.accounts {
+            dir.accounts.insert(a.username.clone(), a.clone());
+        }
+    }
+
+    /// The sandboxes, in order of creation.
+    pub fn sandboxes(&self) -> Vec<&Sandbox> {
+        let mut all: Vec<&Sandbox> = self.sandboxes.values().collect();
+        all.sort_by_key(|s| s.id[2..].parse::<u64>().unwrap_or(u64::MAX));
+        all
+    }
+
+    /// Deletes a sandbox: its logins (their tokens stop working), its terminals and everything on them. The
+    /// TIDs it held, for the device layer to forget too.
+    pub fn delete_sandbox(&mut self, id: &str) -> Result<Vec<String>, Error> {
+        let sandbox = self
+            .sandboxes
+            .remove(id)
+            .ok_or_else(|| Error::not_found(format!("no sandbox {id:?}")))?;
+        let tids: Vec<String> = sandbox
+            .terminals
+            .iter()
+            .map(|(_, t)| t.tid.clone())
+            .collect();
+        for tid in &tids {
+            self.forget_terminal(tid);
+            self.world.directory.terminals.remove(tid);
+        }
+        for (_, a) in &sandbox.accounts {
+            self.world.directory.accounts.remove(&a.username);
+        }
+        Ok(tids)
+    }
+
+    /// A sandbox terminal as it was made (what a reset of that TID restores).
+    pub(super) fn sandbox_terminal(&self, tid: &str) -> Option<Terminal> {
+        self.sandboxes
+            .values()
+            .find(|s| s.holds(tid))
+            .and_then(|s| s.terminals.iter().find(|(_, t)| t.tid == tid))
+            .map(|(_, t)| t.clone())
+    }
+}

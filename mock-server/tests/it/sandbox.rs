@@ -1,0 +1,159 @@
+//! Sandboxes on a shared mock: `POST /__admin/sandboxes` makes a copy of every fixture terminal and login with
+//! new TIDs, apiKeys and usernames; what happens there never touches the fixtures' terminals or another
+//! sandbox; a full reset keeps sandboxes; `DELETE` removes them, their logins' tokens included.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::support::{API_KEY, PASSWORD, TID, TestApp, USER, sale, with};
+
+/// The sandbox's copy of the default terminal and its login: (tid, apiKey, username).
+fn copy_of_default(sandbox: &Value) -> (String, String, String) {
+    let terminal = sandbox["terminals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["copyOf"] == TID)
+        .expect("a copy of the default terminal");
+    let account = sandbox["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["copyOf"] == USER)
+        .expect("a copy of the default login");
+    let s = |v: &Value| v.as_str().unwrap().to_owned();
+    (
+        s(&terminal["tid"]),
+        s(&terminal["apiKey"]),
+        s(&account["username"]),
+    )
+}
+
+async fn token_for(app: &TestApp, user: &str, tid: &str) -> String {
+    app.login_as(user, Some(tid)).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_sandbox_is_a_copy_of_the_fixtures_that_nobody_else_touches() {
+    let app = TestApp::instant().await;
+    let made = app
+        .admin(Method::POST, "/sandboxes", json!({"label": "ci-1"}))
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    assert_eq!(
+        (made.json["id"].as_str(), made.json["label"].as_str()),
+        (Some("sb1"), Some("ci-1"))
+    );
+    let (tid, api_key, user) = copy_of_default(&made.json);
+    assert_ne!(tid, TID);
+    assert_eq!(tid.len(), 8, "{tid}");
+    assert_ne!(api_key, API_KEY);
+    assert_eq!(user, "jan.novak+sb1@example.com");
+    assert_eq!(made.json["accounts"][0]["password"], PASSWORD);
+
+    // a sale in the sandbox, with its own credentials
+    let token = token_for(&app, &user, &tid).await;
+    let body = with(
+        with(sale(1111), "Tid", json!(tid)),
+        "apiKey",
+        json!(api_key),
+    );
+    let done = app.run_to_end(&token, &body).await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    // the fixture's apiKey is not the sandbox terminal's
+    let wrong = app
+        .create(&token, &with(body.clone(), "apiKey", json!(API_KEY)))
+        .await;
+    assert!(wrong.status.is_client_error(), "{}", wrong.text);
+    // the fixture terminal saw nothing, and the fixture login cannot reach the sandbox terminal
+    let state = app
+        .admin(Method::GET, &format!("/state?tid={TID}"), Value::Null)
+        .await;
+    assert_eq!(state.json["tasks"], json!([]), "{}", state.text);
+    let foreign = app
+        .token_form(
+            "/cloud/oauth/token",
+            &[
+                ("grant_type", "password"),
+                ("username", USER),
+                ("password", PASSWORD),
+                ("tid", &tid),
+            ],
+        )
+        .await;
+    assert!(foreign.status.is_client_error(), "{}", foreign.text);
+
+    // a second sandbox has terminals of its own
+    let other = app.admin(Method::POST, "/sandboxes", Value::Null).await;
+    assert_eq!(other.json["id"], "sb2");
+    let (other_tid, _, _) = copy_of_default(&other.json);
+    assert_ne!(other_tid, tid);
+    let list = app.admin(Method::GET, "/sandboxes", Value::Null).await;
+    let ids: Vec<&str> = list.json["sandboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["sb1", "sb2"]);
+
+    // a full reset clears what happened but keeps the sandboxes and their logins
+    assert_eq!(
+        app.admin(Method::POST, "/reset", Value::Null).await.status,
+        200
+    );
+    let after = app
+        .admin(Method::GET, &format!("/state?tid={tid}"), Value::Null)
+        .await;
+    assert_eq!(after.json["tasks"], json!([]), "{}", after.text);
+    let again = token_for(&app, &user, &tid).await;
+
+    // deleted: its login and its tokens stop working, its terminal is gone
+    let gone = app
+        .admin(Method::DELETE, "/sandboxes/sb1", Value::Null)
+        .await;
+    assert_eq!(gone.status, 200, "{}", gone.text);
+    assert!(gone.json["tids"].as_array().unwrap().contains(&json!(tid)));
+    let refused = app
+        .token_form(
+            "/cloud/oauth/token",
+            &[
+                ("grant_type", "password"),
+                ("username", &user),
+                ("password", PASSWORD),
+                ("tid", &tid),
+            ],
+        )
+        .await;
+    assert!(refused.status.is_client_error(), "{}", refused.text);
+    assert_eq!(app.get(&again, "/v1/tasks/x").await.status, 401);
+    let state = app
+        .admin(Method::GET, &format!("/state?tid={tid}"), Value::Null)
+        .await;
+    assert_eq!(state.json["terminals"], json!([]), "{}", state.text);
+    // the other sandbox is untouched
+    let (_, _, other_user) = copy_of_default(&other.json);
+    token_for(&app, &other_user, &other_tid).await;
+}
+
+#[tokio::test]
+async fn bad_sandbox_calls_say_what_is_wrong() {
+    let app = TestApp::instant().await;
+    let typo = app
+        .admin(Method::POST, "/sandboxes", json!({"labl": "x"}))
+        .await;
+    assert_eq!(typo.status, 400, "{}", typo.text);
+    assert!(typo.text.contains("labl"), "{}", typo.text);
+    let unknown = app
+        .admin(Method::DELETE, "/sandboxes/sb9", Value::Null)
+        .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+    assert!(unknown.text.contains("sb9"), "{}", unknown.text);
+    assert_eq!(
+        app.admin(Method::GET, "/sandboxes", Value::Null).await.json,
+        json!({"sandboxes": []})
+    );
+}
