@@ -36,6 +36,58 @@ pub(crate) enum Body {
     Raw(String),
 }
 
+impl Body {
+    /// The bytes to send and what the transcript shows (secrets hidden, a long raw body cut short); sets the
+    /// content type when the caller gave none.
+    fn encode(self, headers: &mut Vec<(String, String)>) -> (Option<String>, Option<String>) {
+        let has_ct = headers.iter().any(|(k, _)| k == "content-type");
+        match self {
+            Body::None => (None, None),
+            Body::Json(v) => {
+                if !has_ct {
+                    headers.push(("content-type".into(), "application/json".into()));
+                }
+                let text = serde_json::to_string(&v).unwrap_or_default();
+                let mut shown = v;
+                mock_server::journal::hide_secrets_as(&mut shown, "REDACTED");
+                let shown = serde_json::to_string_pretty(&shown).unwrap_or_default();
+                (Some(text), Some(shown))
+            }
+            Body::Form(pairs) => {
+                if !has_ct {
+                    headers.push((
+                        "content-type".into(),
+                        "application/x-www-form-urlencoded".into(),
+                    ));
+                }
+                let text = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+                let shown_pairs: Vec<(String, String)> = pairs
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = if k == "password" {
+                            "REDACTED".to_owned()
+                        } else {
+                            v.clone()
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect();
+                let shown = serde_urlencoded::to_string(&shown_pairs).unwrap_or_default();
+                (Some(text), Some(shown))
+            }
+            Body::Raw(text) => {
+                let shown = if text.len() > 2048 {
+                    let head: String = text.chars().take(40).collect(); // never inside a character
+                    format!("({} bytes: {head}…)", text.len())
+                } else {
+                    text.clone()
+                };
+                (Some(text), Some(shown))
+            }
+        }
+    }
+}
+
 /// What a running step has.
 pub(crate) struct Ctx<'a> {
     pub(crate) client: &'a reqwest::Client,
@@ -172,64 +224,11 @@ impl Ctx<'_> {
         Ok(reply)
     }
 
-    /// Sends one request and records the exchange.
-    pub(crate) async fn send(
-        &mut self,
-        r: &mut StepResult,
-        method: &str,
-        path: &str,
-        mut headers: Vec<(String, String)>,
-        body: Body,
-    ) -> Result<Response, Verdict> {
-        let url = format!("{}{path}", self.target.base_url());
-        let m = reqwest::Method::from_bytes(method.as_bytes())
-            .map_err(|_| Verdict::Errored(format!("bad HTTP method {method:?}")))?;
-        let has_ct = headers.iter().any(|(k, _)| k == "content-type");
-        let (bytes, shown) = match body {
-            Body::None => (None, None),
-            Body::Json(v) => {
-                if !has_ct {
-                    headers.push(("content-type".into(), "application/json".into()));
-                }
-                let text = serde_json::to_string(&v).unwrap_or_default();
-                let mut shown = v;
-                mock_server::journal::hide_secrets_as(&mut shown, "REDACTED");
-                let shown = serde_json::to_string_pretty(&shown).unwrap_or_default();
-                (Some(text), Some(shown))
-            }
-            Body::Form(pairs) => {
-                if !has_ct {
-                    headers.push((
-                        "content-type".into(),
-                        "application/x-www-form-urlencoded".into(),
-                    ));
-                }
-                let text = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-                let shown_pairs: Vec<(String, String)> = pairs
-                    .iter()
-                    .map(|(k, v)| {
-                        let v = if k == "password" {
-                            "REDACTED".to_owned()
-                        } else {
-                            v.clone()
-                        };
-                        (k.clone(), v)
-                    })
-                    .collect();
-                let shown = serde_urlencoded::to_string(&shown_pairs).unwrap_or_default();
-                (Some(text), Some(shown))
-            }
-            Body::Raw(text) => {
-                let shown = if text.len() > 2048 {
-                    format!("({} bytes: {}…)", text.len(), &text[..40.min(text.len())])
-                } else {
-                    text.clone()
-                };
-                (Some(text), Some(shown))
-            }
-        };
+    /// The request headers as reqwest takes them; a protected mock's admin calls carry its token (the transcript
+    /// does not show it).
+    fn header_map(&self, path: &str, headers: &[(String, String)]) -> Result<HeaderMap, Verdict> {
         let mut map = HeaderMap::new();
-        for (k, v) in &headers {
+        for (k, v) in headers {
             let name = HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| Verdict::Errored(format!("bad header name {k:?}")))?;
             let value = HeaderValue::from_str(v)
@@ -244,6 +243,23 @@ impl Ctx<'_> {
         {
             map.insert(reqwest::header::AUTHORIZATION, v);
         }
+        Ok(map)
+    }
+
+    /// Sends one request and records the exchange.
+    pub(crate) async fn send(
+        &mut self,
+        r: &mut StepResult,
+        method: &str,
+        path: &str,
+        mut headers: Vec<(String, String)>,
+        body: Body,
+    ) -> Result<Response, Verdict> {
+        let url = format!("{}{path}", self.target.base_url());
+        let m = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|_| Verdict::Errored(format!("bad HTTP method {method:?}")))?;
+        let (bytes, shown) = body.encode(&mut headers);
+        let map = self.header_map(path, &headers)?;
         let mut req = self.client.request(m, &url).headers(map);
         if let Some(b) = bytes {
             req = req.body(b);
@@ -425,6 +441,28 @@ pub(crate) fn to_json(body: &impl serde::Serialize) -> Result<Value, Verdict> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    #[test]
+    fn a_long_raw_body_is_shown_short_whatever_its_characters() {
+        let text = format!("a{}{}", "é".repeat(30), "x".repeat(3000)); // byte 40 falls inside an 'é'
+        let mut headers = Vec::new();
+        let (sent, shown) = super::Body::Raw(text.clone()).encode(&mut headers);
+        assert_eq!(sent.as_deref(), Some(text.as_str()));
+        let shown = shown.unwrap();
+        assert!(
+            shown.starts_with(&format!("({} bytes: ééé", text.len())),
+            "{shown}"
+        );
+        assert!(shown.chars().count() < 100, "{shown}");
+        let (_, form) =
+            super::Body::Form(vec![("password".into(), "p".into())]).encode(&mut headers);
+        assert_eq!(form.as_deref(), Some("password=REDACTED"));
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "content-type" && v.starts_with("application/x-www"))
+        );
+    }
 
     #[test]
     fn secrets_never_reach_a_transcript() {
