@@ -227,7 +227,8 @@ pub enum Command {
     /// Ask a running mock whether it is up (`GET /__admin/health`): exit 0 when it answers 200, 1 otherwise.
     /// For container health checks, which need no shell or curl. Example: gptom-mock health http://127.0.0.1:8080
     Health {
-        /// The mock's base URL [default: http://127.0.0.1:<--port>].
+        /// The mock's base URL [default: this host's mock on --port, https with --tls (its certificate then
+        /// unchecked: a liveness probe of itself)].
         url: Option<String>,
         /// With an `https://` URL: trust this CA too (a mock on --tls auto: its ca.pem).
         #[arg(long, value_name = "FILE")]

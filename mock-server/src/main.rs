@@ -45,8 +45,14 @@ async fn main() -> ExitCode {
         return deeplink(config, &url, tid.as_deref(), json);
     }
     if let Some(Command::Health { url, ca }) = command {
-        let url = url.unwrap_or_else(|| format!("http://127.0.0.1:{}", config.port));
-        return health(&url, ca.as_deref(), config.admin_token.as_deref()).await;
+        // without a URL: this host's own mock, on the configured port and scheme; its certificate is not checked
+        // (a liveness probe of itself, e.g. the container's HEALTHCHECK with --tls)
+        let (url, own) = match url {
+            Some(u) => (u, false),
+            None if config.tls.is_some() => (format!("https://127.0.0.1:{}", config.port), true),
+            None => (format!("http://127.0.0.1:{}", config.port), true),
+        };
+        return health(&url, ca.as_deref(), own, config.admin_token.as_deref()).await;
     }
     if let Some(Command::Proxy(args)) = &command {
         match args.upstream() {
@@ -157,9 +163,15 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
 }
 
 /// `gptom-mock health [URL]`: 0 when the mock answers `GET /__admin/health` with 200, else 1 with the reason.
-async fn health(url: &str, ca: Option<&std::path::Path>, admin_token: Option<&str>) -> ExitCode {
+async fn health(
+    url: &str,
+    ca: Option<&std::path::Path>,
+    own: bool,
+    admin_token: Option<&str>,
+) -> ExitCode {
     let mut builder = reqwest::Client::builder()
         .no_proxy()
+        .tls_danger_accept_invalid_certs(own)
         .timeout(std::time::Duration::from_secs(5));
     if let Some(ca) = ca {
         match mock_server::tls::extra_roots(ca, "--ca") {

@@ -244,6 +244,39 @@ async fn health_says_whether_a_mock_is_up_for_container_health_checks() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", l.local_addr().unwrap())
     };
+    // a mock on HTTPS, probed by the container's health check (same flags or GPTOM_MOCK_* variables, no URL)
+    let tls = mock_server::MockServer::builder()
+        .tls(mock_server::Tls::Auto {
+            dir: None,
+            sans: Vec::new(),
+        })
+        .start()
+        .await
+        .unwrap();
+    let port = tls.addr().port().to_string();
+    let probe = Command::new(BIN)
+        .args(["health", "--port", &port])
+        .env("GPTOM_MOCK_TLS", "auto")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        probe.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&probe.stderr)
+    );
+    let plain = Command::new(BIN)
+        .args(["health", "--port", &port])
+        .env_remove("GPTOM_MOCK_TLS")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        plain.status.code(),
+        Some(1),
+        "plain HTTP to an HTTPS port is no answer"
+    );
     let down = Command::new(BIN)
         .args(["health", &closed])
         .output()
