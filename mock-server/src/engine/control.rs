@@ -72,7 +72,7 @@ impl Engine {
                 *self = Engine::new(fixtures, settings);
                 self.rng = rng; // ids stay unique across resets
                 self.sandbox_seq = seq;
-                for sandbox in sandboxes.values() {
+                for sandbox in &sandboxes {
                     self.admit(sandbox);
                 }
                 self.sandboxes = sandboxes;

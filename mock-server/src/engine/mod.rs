@@ -215,8 +215,8 @@ pub struct Engine {
     txn_order: VecDeque<String>,
     overrides: BTreeMap<String, Override>,
     faults: Faults,
-    /// Sandboxes by id (`POST /__admin/sandboxes`).
-    sandboxes: BTreeMap<String, sandbox::Sandbox>,
+    /// Sandboxes in order of creation (`POST /__admin/sandboxes`).
+    sandboxes: Vec<sandbox::Sandbox>,
     /// Sandboxes made so far (their ids count up, across resets).
     sandbox_seq: u64,
     /// Card brands of the fixtures, shared by every transaction that draws one.
@@ -237,7 +237,7 @@ impl Engine {
         let txn_cap = (settings.max_transactions + 1).min(PRESIZE_CAP);
         Engine {
             brands,
-            sandboxes: BTreeMap::new(),
+            sandboxes: Vec::new(),
             sandbox_seq: 0,
             tokens: Tokens::new(&settings.jwt_secret, settings.token_ttls),
             rng: MockRng::new(settings.seed),

@@ -216,7 +216,7 @@ impl Engine {
 
     /// When task `id` entered the group of statuses it is in at `now`, `same` saying which statuses count as one
     /// (app2app's `updated`: its state 2 covers STARTED and INIT_OK).
-    pub(super) fn status_since(
+    pub(crate) fn status_since(
         &self,
         id: &str,
         now: Timestamp,

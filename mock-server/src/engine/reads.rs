@@ -2,7 +2,6 @@
 //! beyond creating tasks: terminals and accounts, tasks and transactions of any TID (a device has no token to
 //! check), batches, the profiles and the one RNG. No axum.
 
-use super::task::TaskStatus;
 use super::transaction::{Batch, BatchTotals, Transaction};
 use super::{Engine, Error, Profiles, TaskView, outcome::Outcome, terminal::Terminal};
 use crate::clock::Timestamp;
@@ -79,16 +78,6 @@ impl Engine {
     /// How a task was set to end (its amount's or an override's outcome).
     pub fn task_outcome(&self, id: &str) -> Option<Outcome> {
         self.tasks.get(id).map(|t| t.outcome)
-    }
-
-    /// Since when a task's status has been the same as now, by `same` (see the queue).
-    pub fn status_since_by(
-        &self,
-        id: &str,
-        now: Timestamp,
-        same: impl Fn(TaskStatus, TaskStatus) -> bool,
-    ) -> Option<Timestamp> {
-        self.status_since(id, now, same)
     }
 
     /// A transaction by id, after settling its terminal.

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::terminal::{Account, AccountKind, Terminal};
+use super::terminal::{Account, AccountKind, OAuthClient, Terminal};
 use super::{Engine, Error};
 
 /// One sandbox: its terminals and accounts as made (the state a reset restores), each beside the fixture it
@@ -24,7 +24,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// The sandbox as `POST /__admin/sandboxes` answers it: the credentials a POS or a runner needs.
-    pub fn json(&self, client: (&str, &str)) -> Value {
+    pub fn json(&self, client: &OAuthClient) -> Value {
         let terminals: Vec<Value> = self
             .terminals
             .iter()
@@ -45,7 +45,7 @@ impl Sandbox {
                        "copyOf": fixture})
             })
             .collect();
-        json!({"id": self.id, "label": self.label, "client": {"id": client.0, "secret": client.1},
+        json!({"id": self.id, "label": self.label, "client": {"id": client.id, "secret": client.secret},
                "terminals": terminals, "accounts": accounts})
     }
 
@@ -109,8 +109,8 @@ impl Engine {
             accounts,
         };
         self.admit(&sandbox);
-        self.sandboxes.insert(id.clone(), sandbox);
-        &self.sandboxes[&id]
+        self.sandboxes.push(sandbox);
+        &self.sandboxes[self.sandboxes.len() - 1]
     }
 
     /// Puts a sandbox's terminals and accounts (as made) into the directory.
@@ -125,19 +125,19 @@ impl Engine {
     }
 
     /// The sandboxes, in order of creation.
-    pub fn sandboxes(&self) -> Vec<&Sandbox> {
-        let mut all: Vec<&Sandbox> = self.sandboxes.values().collect();
-        all.sort_by_key(|s| s.id[2..].parse::<u64>().unwrap_or(u64::MAX));
-        all
+    pub fn sandboxes(&self) -> &[Sandbox] {
+        &self.sandboxes
     }
 
     /// Deletes a sandbox: its logins (their tokens stop working), its terminals and everything on them. The
     /// TIDs it held, for the device layer to forget too.
     pub fn delete_sandbox(&mut self, id: &str) -> Result<Vec<String>, Error> {
-        let sandbox = self
+        let at = self
             .sandboxes
-            .remove(id)
+            .iter()
+            .position(|s| s.id == id)
             .ok_or_else(|| Error::not_found(format!("no sandbox {id:?}")))?;
+        let sandbox = self.sandboxes.remove(at);
         let tids: Vec<String> = sandbox
             .terminals
             .iter()
@@ -156,7 +156,7 @@ impl Engine {
     /// A sandbox terminal as it was made (what a reset of that TID restores).
     pub(super) fn sandbox_terminal(&self, tid: &str) -> Option<Terminal> {
         self.sandboxes
-            .values()
+            .iter()
             .find(|s| s.holds(tid))
             .and_then(|s| s.terminals.iter().find(|(_, t)| t.tid == tid))
             .map(|(_, t)| t.clone())

@@ -145,7 +145,7 @@ pub async fn create_sandbox(
     let SandboxBody { label } = read(&body)?;
     let made = app.with_engine(|e, _| {
         let client = e.world().directory.client.clone();
-        e.create_sandbox(label).json((&client.id, &client.secret))
+        e.create_sandbox(label).json(&client)
     });
     Ok((StatusCode::CREATED, Json(made)).into_response())
 }
@@ -154,12 +154,8 @@ pub async fn create_sandbox(
 #[utoipa::path(get, path = "/__admin/sandboxes", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "`{\"sandboxes\": [...]}` as created")))]
 pub async fn list_sandboxes(State(app): State<AppState>) -> Json<Value> {
     Json(app.with_engine(|e, _| {
-        let client = e.world().directory.client.clone();
-        let all: Vec<Value> = e
-            .sandboxes()
-            .into_iter()
-            .map(|s| s.json((&client.id, &client.secret)))
-            .collect();
+        let client = &e.world().directory.client;
+        let all: Vec<Value> = e.sandboxes().iter().map(|s| s.json(client)).collect();
         json!({"sandboxes": all})
     }))
 }

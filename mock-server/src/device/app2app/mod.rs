@@ -281,7 +281,7 @@ impl Layer<'_> {
                     code,
                     // when the state began, not when it was asked for
                     self.engine
-                        .status_since_by(&v.task_id, now, |a, b| state_code(a) == state_code(b))
+                        .status_since(&v.task_id, now, |a, b| state_code(a) == state_code(b))
                         .unwrap_or(reg.created),
                 )
             }
