@@ -449,55 +449,18 @@ async fn the_proxy_admin_api_takes_the_admin_token_and_answers_only_its_own_call
     let _ = API_KEY;
 }
 
-/// An `https://localhost:PORT` upstream: a TLS front, with a certificate from a private CA, relaying the
-/// decrypted bytes to `plain` (a mock). Returns its URL and the CA's PEM.
-async fn tls_front(plain: &str) -> (String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
-    use tokio_rustls::rustls::ServerConfig;
-    use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
-
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&key, &ca)
-        .unwrap();
-    let config = ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![cert.der().clone()],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-        )
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let backend = plain.trim_start_matches("http://").to_owned();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let (acceptor, backend) = (acceptor.clone(), backend.clone());
-            tokio::spawn(async move {
-                // a client that refuses the certificate ends the handshake: nothing to relay
-                let Ok(mut tls) = acceptor.accept(socket).await else {
-                    return;
-                };
-                let mut up = tokio::net::TcpStream::connect(backend).await.unwrap();
-                let _ = tokio::io::copy_bidirectional(&mut tls, &mut up).await;
-            });
-        }
-    });
-    (format!("https://localhost:{port}"), ca.pem())
-}
-
 #[tokio::test]
 async fn an_https_upstream_is_trusted_through_upstream_ca_and_refused_without_it() {
-    let up = TestApp::instant().await;
-    let (url, ca_pem) = tls_front(up.mock.base_url()).await;
+    // the upstream is a mock on HTTPS with its own local CA (--tls auto)
     let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    std::fs::write(&ca_file, ca_pem).unwrap();
+    let tls = mock_server::Tls::Auto {
+        dir: Some(dir.path().to_owned()),
+        sans: Vec::new(),
+    };
+    let up = TestApp::spawn_with(move |b| b.latency("instant").tls(tls)).await;
+    let url = up.mock.base_url().to_owned();
+    assert!(url.starts_with("https://"), "{url}");
+    let ca_file = up.mock.ca_file().unwrap().to_owned();
 
     let clock = up.clock.clone();
     let (u, ca) = (url.clone(), ca_file.clone());
