@@ -276,10 +276,20 @@ pub fn record(journal: &Journal, req: &Request<'_>) -> Result<Recording, RecordE
 
 /// Whether the call is a password login (what every later call's token comes from).
 fn starts_with_login(e: &Entry) -> bool {
-    e.method == "POST"
-        && e.request_body
-            .as_str()
-            .is_some_and(|b| b.split('&').any(|p| p == "grant_type=password"))
+    e.method == "POST" && form_field(e, "grant_type").as_deref() == Some("password")
+}
+
+/// The form body of a token request, decoded.
+fn form(e: &Entry) -> Option<Vec<(String, String)>> {
+    serde_urlencoded::from_str(e.request_body.as_str()?).ok()
+}
+
+/// One field of a token request's form.
+fn form_field(e: &Entry, name: &str) -> Option<String> {
+    form(e)?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// GP tom's Cloud API paths (what the proxy forwards).
@@ -400,7 +410,7 @@ fn one_call(c: &Call<'_>, names: &mut Names) -> String {
 
 /// `token`: the target's credentials replace the recorded ones (the journal hides the password).
 fn token(e: &Entry, names: &Names) -> Option<String> {
-    let form: Vec<(String, String)> = serde_urlencoded::from_str(e.request_body.as_str()?).ok()?;
+    let form = form(e)?;
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let mut f = Map::new();
     let grant = get("grant_type").unwrap_or_default();
@@ -458,11 +468,6 @@ fn create_task(e: &Entry, class: &str, body: &Map<String, Value>, names: &mut Na
     line("create_task", f)
 }
 
-/// The `task` field of a task read: the captured id, or the recorded one (an unknown task stays unknown).
-fn task_field(task: &str, names: &Names) -> Value {
-    json!(names.text(task))
-}
-
 /// Polls of one task until its final status: `interval` as the client paced them.
 fn poll_task(run: &[Call<'_>], names: &mut Names) -> String {
     let last = run[run.len() - 1].e;
@@ -471,7 +476,8 @@ fn poll_task(run: &[Call<'_>], names: &mut Names) -> String {
     let interval = median(gaps).map_or(1.0, |ms| (ms.max(100) as f64 / 100.0).round() / 10.0);
     let span = (last.ms - run[0].e.ms) as f64 / 1000.0;
     let mut f = Map::new();
-    f.insert("task".into(), task_field(task, names));
+    // the captured id, or the recorded one (an unknown task stays unknown)
+    f.insert("task".into(), json!(names.text(task)));
     f.insert("interval".into(), json!(interval));
     f.insert("timeout".into(), json!((span * 2.0).max(120.0).ceil()));
     f.insert("expect".into(), expect(last, names));
@@ -497,7 +503,8 @@ fn get_task(e: &Entry, task: &str, names: &mut Names) -> String {
         }
     }
     let mut f = Map::new();
-    f.insert("task".into(), task_field(task, names));
+    // the captured id, or the recorded one (an unknown task stays unknown)
+    f.insert("task".into(), json!(names.text(task)));
     f.insert("expect".into(), shape);
     line("get_task", f)
 }
