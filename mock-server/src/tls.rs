@@ -109,46 +109,55 @@ fn ca_params() -> CertificateParams {
     params
 }
 
+/// `--tls auto: what: why`.
+fn auto_err(what: &str, e: &dyn std::fmt::Display) -> String {
+    format!("--tls auto: {what}: {e}")
+}
+
+/// A text file of the CA's, or why not.
+fn read_ca_file(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| auto_err(&format!("cannot read {}", path.display()), &e))
+}
+
+/// The CA kept in `dir` by an earlier start: its key, its certificate (PEM) and that file.
+fn kept_ca(dir: &Path) -> Result<(KeyPair, String, PathBuf), String> {
+    let key_file = dir.join(CA_KEY);
+    let key = KeyPair::from_pem(&read_ca_file(&key_file)?)
+        .map_err(|e| auto_err(&format!("{} is not a PEM key", key_file.display()), &e))?;
+    let cert_file = dir.join(CA_CERT);
+    Ok((key, read_ca_file(&cert_file)?, cert_file))
+}
+
+/// A new CA, written to `dir` (key and certificate, to be reused) or to a temp file (certificate only).
+fn new_ca(dir: Option<&Path>) -> Result<(KeyPair, String, PathBuf), String> {
+    let key = KeyPair::generate().map_err(|e| auto_err("cannot make a key", &e))?;
+    let pem = ca_params()
+        .self_signed(&key)
+        .map_err(|e| auto_err("cannot make the CA", &e))?
+        .pem();
+    let file = match dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| auto_err(&format!("cannot create {}", dir.display()), &e))?;
+            let key_file = dir.join(CA_KEY);
+            write_private(&key_file, &key.serialize_pem())
+                .map_err(|e| auto_err(&format!("cannot write {}", key_file.display()), &e))?;
+            dir.join(CA_CERT)
+        }
+        None => std::env::temp_dir().join(format!("gptom-mock-ca-{}.pem", std::process::id())),
+    };
+    std::fs::write(&file, &pem)
+        .map_err(|e| auto_err(&format!("cannot write {}", file.display()), &e))?;
+    Ok((key, pem, file))
+}
+
 /// `--tls auto`: the CA (kept in `dir` when given), and a certificate it signs for this host.
 fn auto(dir: Option<&Path>, sans: &[String], bind: IpAddr) -> Result<Served, String> {
-    let err = |what: &str, e: &dyn std::fmt::Display| format!("--tls auto: {what}: {e}");
+    let err = auto_err;
     let (ca_key, ca_pem, ca_file) = match dir {
-        Some(dir) if dir.join(CA_KEY).is_file() => {
-            let key_pem = std::fs::read_to_string(dir.join(CA_KEY))
-                .map_err(|e| err(&format!("cannot read {}", dir.join(CA_KEY).display()), &e))?;
-            let key = KeyPair::from_pem(&key_pem).map_err(|e| {
-                err(
-                    &format!("{} is not a PEM key", dir.join(CA_KEY).display()),
-                    &e,
-                )
-            })?;
-            let pem = std::fs::read_to_string(dir.join(CA_CERT))
-                .map_err(|e| err(&format!("cannot read {}", dir.join(CA_CERT).display()), &e))?;
-            (key, pem, dir.join(CA_CERT))
-        }
-        _ => {
-            let key = KeyPair::generate().map_err(|e| err("cannot make a key", &e))?;
-            let pem = ca_params()
-                .self_signed(&key)
-                .map_err(|e| err("cannot make the CA", &e))?
-                .pem();
-            let file = match dir {
-                Some(dir) => {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| err(&format!("cannot create {}", dir.display()), &e))?;
-                    write_private(&dir.join(CA_KEY), &key.serialize_pem()).map_err(|e| {
-                        err(&format!("cannot write {}", dir.join(CA_KEY).display()), &e)
-                    })?;
-                    dir.join(CA_CERT)
-                }
-                None => {
-                    std::env::temp_dir().join(format!("gptom-mock-ca-{}.pem", std::process::id()))
-                }
-            };
-            std::fs::write(&file, &pem)
-                .map_err(|e| err(&format!("cannot write {}", file.display()), &e))?;
-            (key, pem, file)
-        }
+        Some(dir) if dir.join(CA_KEY).is_file() => kept_ca(dir)?,
+        _ => new_ca(dir)?,
     };
     let issuer = Issuer::new(ca_params(), ca_key);
     let names = names(sans, bind);
