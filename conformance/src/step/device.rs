@@ -352,12 +352,11 @@ impl Pending<'_> {
         r: &mut StepResult,
         first: Response,
     ) -> Result<Response, Verdict> {
-        let p = self;
         let Some(id) = pending_id(&first) else {
             return Ok(first);
         };
-        let path = format!("{}/{id}", p.route);
-        let mut repeat = Repeat::new(p.interval, p.timeout, ctx.target.manual_clock());
+        let path = format!("{}/{id}", self.route);
+        let mut repeat = Repeat::new(self.interval, self.timeout, ctx.target.manual_clock());
         let keep = r.exchanges.len();
         loop {
             if !repeat.can_wait() {
@@ -366,13 +365,13 @@ impl Pending<'_> {
                 return Err(Verdict::Failed(format!(
                     "still pending after {}s (timeout {}s)",
                     repeat.waited(),
-                    p.timeout
+                    self.timeout
                 )));
             }
             repeat.wait(ctx).await?;
             r.exchanges.truncate(keep); // the transcript shows the last poll only
             let resp = ctx
-                .send(r, "GET", &path, p.headers.clone(), Body::None)
+                .send(r, "GET", &path, self.headers.clone(), Body::None)
                 .await?;
             repeat.tried();
             if resp.status != 202 {
