@@ -147,6 +147,12 @@ pub struct Cli {
     )]
     pub tls_dir: Option<PathBuf>,
 
+    /// Keep terminals, tasks, transactions, batches, fault rules, sandboxes, the journal and the clock in
+    /// DIR/state.sqlite, each request written before it is answered, so a restart (or kill -9) loses nothing;
+    /// with --tls auto the CA is kept there too [default: in memory only].
+    #[arg(long, global = true, env = "GPTOM_MOCK_STATE", value_name = "DIR")]
+    pub state: Option<PathBuf>,
+
     /// Journal /__admin calls too (they are left out by default).
     #[arg(long, global = true, env = "GPTOM_MOCK_JOURNAL_ADMIN")]
     pub journal_admin: bool,
@@ -343,6 +349,7 @@ impl Cli {
                 .or(limits.keep_alive_timeout)
                 .unwrap_or(d.keep_alive_timeout.as_secs_f64()),
         )?;
+        let state = self.state.or(file.state);
         let tls = match (self.tls_cert, self.tls_key, self.tls) {
             (Some(cert), Some(key), _) => Some(crate::config::Tls::Files { cert, key }),
             (_, _, Some(_)) => Some(crate::config::Tls::Auto {
@@ -351,16 +358,31 @@ impl Cli {
             }),
             _ => file.tls,
         };
+        // --tls auto keeps its CA in the state directory unless told otherwise: one directory to keep.
+        let tls = match tls {
+            Some(crate::config::Tls::Auto { dir: None, sans }) => Some(crate::config::Tls::Auto {
+                dir: state.as_ref().map(|s| s.join("tls")),
+                sans,
+            }),
+            other => other,
+        };
+        // Without a seed anywhere, a state directory's own seed: a restart must not draw a new one.
+        let seed = self
+            .seed
+            .or(file.seed)
+            .or_else(|| state.as_deref().and_then(crate::store::kept_seed))
+            .unwrap_or(random_seed);
         let config = Config {
             upstream: None,
             tls,
+            state,
             bind: self.bind.or(file.bind).unwrap_or(d.bind),
             port: self.port.or(file.port).unwrap_or(d.port),
             profiles,
             latency: self.latency.or(file.latency).unwrap_or(d.latency),
             clock,
             clock_start,
-            seed: self.seed.or(file.seed).unwrap_or(random_seed),
+            seed,
             jwt_secret,
             fixtures: self.fixtures.or(file.fixtures),
             token_ttls: TokenTtls {

@@ -64,6 +64,11 @@ pub trait Clock: Send + Sync + 'static {
     fn set(&self, to: Timestamp) -> Result<(), Timestamp>;
     /// `manual` or `real`.
     fn kind(&self) -> &'static str;
+    /// What `--state` keeps of the clock across restarts: a manual clock's time, a real clock's offset from the
+    /// wall clock (so time moved forward stays moved, and a real clock keeps running while the mock is down).
+    fn saved(&self) -> i64;
+    /// Puts back what [`Clock::saved`] gave.
+    fn restore(&self, saved: i64);
 }
 
 /// Frozen until moved; clones share one time (tests and `/__admin/clock` hold clones).
@@ -98,6 +103,12 @@ impl Clock for ManualClock {
     }
     fn kind(&self) -> &'static str {
         "manual"
+    }
+    fn saved(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+    fn restore(&self, saved: i64) {
+        self.0.store(saved, Ordering::SeqCst);
     }
 }
 
@@ -143,6 +154,12 @@ impl Clock for SystemClock {
     }
     fn kind(&self) -> &'static str {
         "real"
+    }
+    fn saved(&self) -> i64 {
+        self.offset_ms.load(Ordering::SeqCst)
+    }
+    fn restore(&self, saved: i64) {
+        self.offset_ms.store(saved, Ordering::SeqCst);
     }
 }
 

@@ -88,6 +88,8 @@ pub struct Config {
     pub upstream: Option<Upstream>,
     /// HTTPS instead of HTTP (`--tls-cert`/`--tls-key`, or `--tls auto`); `None`: plain HTTP.
     pub tls: Option<Tls>,
+    /// `--state DIR`: keep the state in `DIR/state.sqlite` across restarts; `None`: in memory only.
+    pub state: Option<PathBuf>,
 }
 
 /// Where the HTTPS certificate comes from.
@@ -168,6 +170,7 @@ impl Default for Config {
             max_queue: 10_000,
             upstream: None,
             tls: None,
+            state: None,
         }
     }
 }
@@ -304,6 +307,9 @@ pub struct ConfigFile {
     /// HTTPS: `{files: {cert, key}}` (`--tls-cert`, `--tls-key`) or `{auto: {dir, sans}}` (`--tls auto`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<Tls>,
+    /// `--state`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<PathBuf>,
 }
 
 /// `token:` of the config file (seconds).
@@ -397,6 +403,7 @@ impl Config {
                 max_queue: Some(self.max_queue),
             }),
             tls: self.tls.clone(),
+            state: self.state.clone(),
         }
     }
 }

@@ -40,6 +40,7 @@ pub mod journal;
 pub mod rng;
 pub mod server;
 pub mod state;
+pub mod store;
 pub mod tls;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};

@@ -98,6 +98,7 @@ async fn main() -> ExitCode {
         clock.now(),
         config.latency
     );
+    let state = config.state.clone();
     let mock = match MockServer::start(config, clock).await {
         Ok(m) => m,
         Err(e) => {
@@ -105,6 +106,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if let Some(dir) = state {
+        eprintln!(
+            "state kept in {}: {} logged requests replayed; clock {} at {}",
+            dir.join(mock_server::store::FILE).display(),
+            mock.replayed(),
+            mock.clock().kind(),
+            mock.clock().now()
+        );
+    }
     #[allow(clippy::print_stdout)] // the one line a user (or a script) reads to find the server
     if let Some(upstream) = proxy {
         println!(

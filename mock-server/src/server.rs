@@ -61,6 +61,7 @@ pub struct MockServer {
     base_url: String,
     ca_file: Option<PathBuf>,
     tls_names: Vec<String>,
+    replayed: u64,
     state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -77,6 +78,7 @@ pub struct MockServerBuilder {
     fixtures: Option<PathBuf>,
     upstream: Option<crate::config::Upstream>,
     tls: Option<crate::config::Tls>,
+    state: Option<PathBuf>,
 }
 
 impl MockServerBuilder {
@@ -120,6 +122,11 @@ impl MockServerBuilder {
         self.fixtures = Some(dir.into());
         self
     }
+    /// `--state DIR`: keep the state there across restarts.
+    pub fn state(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.state = Some(dir.into());
+        self
+    }
 
     /// Binds and starts serving.
     pub async fn start(self) -> Result<MockServer, StartError> {
@@ -145,6 +152,9 @@ impl MockServerBuilder {
         }
         if let Some(tls) = self.tls {
             config.tls = Some(tls);
+        }
+        if let Some(dir) = self.state {
+            config.state = Some(dir);
         }
         let clock = self.clock.unwrap_or_else(|| clock_for(&config));
         MockServer::start(config, clock).await
@@ -198,6 +208,68 @@ pub fn engine_for(config: &Config) -> Result<Engine, StartError> {
     Ok(engine)
 }
 
+/// What a `--state` log was made under: every setting that changes what the same requests do. Files count by
+/// content; the version counts since another build's engine may answer otherwise. Where the mock listens, its
+/// TLS, timeouts and admin token do not count.
+fn identity(config: &Config) -> Result<serde_json::Map<String, serde_json::Value>, StartError> {
+    use crate::store::fingerprint;
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).map_err(|e| {
+            StartError::Config(format!("--state: cannot read {}: {e}", path.display()))
+        })
+    };
+    let fixtures = match &config.fixtures {
+        None => "built-in".to_owned(),
+        Some(dir) => {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| StartError::Config(format!("--fixtures {}: {e}", dir.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            files.sort();
+            let mut parts = Vec::new();
+            for f in &files {
+                parts.push(
+                    f.file_name()
+                        .unwrap_or_default()
+                        .as_encoded_bytes()
+                        .to_vec(),
+                );
+                parts.push(read(f)?);
+            }
+            fingerprint(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())
+        }
+    };
+    let faults = match &config.faults {
+        Some(path) => fingerprint(&[&read(path)?]),
+        None => "none".to_owned(),
+    };
+    let inline = serde_json::to_string(&config.inline_faults).unwrap_or_default();
+    let mut m = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "seed": config.seed,
+        "jwtSecret": fingerprint(&[&config.secret()]),
+        "fixtures": fixtures,
+        "faultsFile": faults,
+        "configFaults": fingerprint(&[inline.as_bytes()]),
+        "profile": config.profiles,
+        "latency": config.latency,
+        "clock": config.clock,
+        "tokenTtls": config.token_ttls,
+        "bodyLimit": config.body_limit,
+        "journalAdmin": config.journal_admin,
+        "journalCap": config.journal_cap,
+        "maxTasks": config.max_tasks,
+        "maxTransactions": config.max_transactions,
+        "maxQueue": config.max_queue,
+    })
+    .as_object()
+    .cloned()
+    .unwrap_or_default();
+    m.retain(|_, v| !v.is_null());
+    Ok(m)
+}
+
 impl MockServer {
     /// A builder.
     pub fn builder() -> MockServerBuilder {
@@ -208,6 +280,18 @@ impl MockServer {
     pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<MockServer, StartError> {
         config.validate().map_err(StartError::Config)?;
         let engine = engine_for(&config)?;
+        let store = match &config.state {
+            Some(_) if config.upstream.is_some() => {
+                return Err(StartError::Config(
+                    "--state: the proxy keeps no state of its own (GP tom keeps it); start it without --state"
+                        .into(),
+                ));
+            }
+            Some(dir) => Some(
+                crate::store::Store::open(dir, &identity(&config)?).map_err(StartError::Config)?,
+            ),
+            None => None,
+        };
         let tls = config
             .tls
             .as_ref()
@@ -237,11 +321,15 @@ impl MockServer {
             clock,
             engine,
             ca.as_ref().map(|(pem, _)| pem.clone()),
+            store,
         );
         let app = match forwarder {
             Some(f) => crate::http::proxy::router(state.clone(), f),
             None => crate::http::router(state.clone()),
         };
+        let replayed = crate::http::persist::replay(&state, &app)
+            .await
+            .map_err(StartError::Config)?;
         let (stop, stopped) = oneshot::channel();
         let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
         let task = tokio::spawn(serve(listener, app, timeouts, acceptor, stopped));
@@ -262,6 +350,7 @@ impl MockServer {
             base_url,
             ca_file: ca.map(|(_, file)| file),
             tls_names: tls.map(|t| t.names).unwrap_or_default(),
+            replayed,
             state,
             stop: Some(stop),
             task: Some(task),
@@ -281,6 +370,11 @@ impl MockServer {
     /// `--tls auto`: the names and addresses the certificate is for.
     pub fn tls_names(&self) -> &[String] {
         &self.tls_names
+    }
+
+    /// `--state`: how many logged requests the start replayed.
+    pub fn replayed(&self) -> u64 {
+        self.replayed
     }
 
     /// The bound address.

@@ -1,7 +1,9 @@
 //! Shared server state: the config, the clock, and the one engine with the device layer's state behind a std
 //! mutex. `with_engine` and `with_devices` are the only doors in; the closure shape makes holding the lock across
-//! an `.await` impossible.
+//! an `.await` impossible. Also the request [`Scope`]: the time a request runs at under `--state` (fixed, so that
+//! a replay gives the same answers) and the sandbox whose clock it reads.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::clock::{Clock, Timestamp};
@@ -9,6 +11,46 @@ use crate::config::Config;
 use crate::device::{Devices, Layer};
 use crate::engine::Engine;
 use crate::journal::Journal;
+use crate::store::Store;
+
+/// What one request runs under, set by the journal layer (the outermost) for the whole request.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Under `--state` (and when replaying it): the mock time every engine call of this request reads, so the
+    /// log can give it back. `None`: each call reads the clock under the lock.
+    pub now: Option<Timestamp>,
+    /// When the request arrived (its journal time), if fixed.
+    pub started: Option<Timestamp>,
+    /// `X-Gptom-Sandbox`: the sandbox whose clock offset the request's time carries.
+    pub sandbox: Option<Arc<str>>,
+    /// The request is a replay of the `--state` log (the admin token was checked when it was logged).
+    pub replay: bool,
+}
+
+tokio::task_local! {
+    static SCOPE: Scope;
+}
+
+impl Scope {
+    /// Runs `f` under this scope.
+    pub async fn run<F: Future>(self, f: F) -> F::Output {
+        SCOPE.scope(self, f).await
+    }
+
+    /// The scope of the running request (the default outside one).
+    pub fn current() -> Scope {
+        SCOPE.try_with(Scope::clone).unwrap_or_default()
+    }
+
+    fn with<T>(f: impl FnOnce(&Scope) -> T) -> Option<T> {
+        SCOPE.try_with(f).ok()
+    }
+
+    /// Whether the running request is a replay of the `--state` log.
+    pub fn replaying() -> bool {
+        Self::with(|s| s.replay).unwrap_or(false)
+    }
+}
 
 /// Cheap-to-clone handle on the server's state.
 #[derive(Clone)]
@@ -22,6 +64,8 @@ struct Inner {
     journal: Mutex<Journal>,
     /// `--tls auto`: the CA certificate devices must trust, PEM.
     ca_pem: Option<String>,
+    /// `--state DIR`: the request log. Its lock is also what puts logged requests in one order.
+    store: Option<Arc<tokio::sync::Mutex<Store>>>,
 }
 
 impl AppState {
@@ -31,6 +75,7 @@ impl AppState {
         clock: Arc<dyn Clock>,
         engine: Engine,
         ca_pem: Option<String>,
+        store: Option<Store>,
     ) -> Self {
         let journal =
             Mutex::new(Journal::new(config.journal_cap).sealing_tokens(config.upstream.is_some()));
@@ -40,13 +85,39 @@ impl AppState {
             core: Mutex::new((engine, Devices::default())),
             journal,
             ca_pem,
+            store: store.map(|s| Arc::new(tokio::sync::Mutex::new(s))),
         }))
     }
 
-    /// Runs `f` on the engine with the current time. `now` is read under the lock, so timestamps follow
-    /// the order in which requests mutate the engine.
+    /// Runs `f` on the engine with the request's time: the clock read under the lock (so timestamps follow the
+    /// order in which requests mutate the engine), or the time `--state` fixed for the request; plus the clock
+    /// offset of the request's sandbox.
     pub fn with_engine<T>(&self, f: impl FnOnce(&mut Engine, Timestamp) -> T) -> T {
-        self.with_engine_untimed(|engine| f(engine, self.0.clock.now()))
+        self.with_engine_untimed(|engine| {
+            let now = self.time_in(engine);
+            f(engine, now)
+        })
+    }
+
+    fn time_in(&self, engine: &Engine) -> Timestamp {
+        let (fixed, sandbox) = Scope::with(|s| (s.now, s.sandbox.clone())).unwrap_or_default();
+        let now = fixed.unwrap_or_else(|| self.0.clock.now());
+        match sandbox {
+            Some(id) => now.plus_ms(engine.sandbox_offset(&id)),
+            None => now,
+        }
+    }
+
+    /// The request's time as [`AppState::with_engine`] gives it, for a request's journal entry and clock reads:
+    /// its arrival under `--state`, else the clock now; plus its sandbox's offset.
+    pub fn now(&self) -> Timestamp {
+        let (started, sandbox) =
+            Scope::with(|s| (s.started, s.sandbox.clone())).unwrap_or_default();
+        let now = started.unwrap_or_else(|| self.0.clock.now());
+        match sandbox {
+            Some(id) => now.plus_ms(self.with_engine_untimed(|e| e.sandbox_offset(&id))),
+            None => now,
+        }
     }
 
     /// Runs `f` on the engine without reading the clock (for calls that do not depend on the time).
@@ -59,8 +130,9 @@ impl AppState {
     pub fn with_devices<T>(&self, f: impl FnOnce(&mut Layer<'_>, Timestamp) -> T) -> T {
         let mut core = self.0.core.lock().unwrap_or_else(PoisonError::into_inner);
         let (engine, devices) = &mut *core;
+        let now = self.time_in(engine);
         let mut layer = Layer { engine, devices };
-        f(&mut layer, self.0.clock.now())
+        f(&mut layer, now)
     }
 
     /// Runs `f` on the request journal.
@@ -81,6 +153,11 @@ impl AppState {
     /// `--tls auto`: the CA certificate, PEM.
     pub fn ca_pem(&self) -> Option<&str> {
         self.0.ca_pem.as_deref()
+    }
+
+    /// `--state DIR`: the request log.
+    pub fn store(&self) -> Option<&Arc<tokio::sync::Mutex<Store>>> {
+        self.0.store.as_ref()
     }
 
     /// The config the server started with.

@@ -6,6 +6,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// The header that puts a request in a sandbox (`POST /__admin/sandboxes`): its time is the sandbox's clock, a
+/// clock move or fault rule sent with it concerns the sandbox only, a journal read sees only its requests.
+pub const SANDBOX_HEADER: &str = "x-gptom-sandbox";
+
 /// A refused body: the field at fault (`(body)` for the body itself) and a message that names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {

@@ -21,8 +21,8 @@ pub struct FaultRule {
     pub applied: u64,
 }
 
-/// What to do with one request.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What to do with one request (serialisable: `--state` keeps the plan of a request that waited).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Plan {
     /// Wait this long first (milliseconds, wall time: network latency, not mock time).
     pub delay_ms: u64,

@@ -20,6 +20,9 @@ pub struct Sandbox {
     pub terminals: Vec<(String, Terminal)>,
     /// (fixture username, the sandbox's account).
     pub accounts: Vec<(String, Account)>,
+    /// How far its clock is ahead of the mock's, milliseconds: a clock move sent with `X-Gptom-Sandbox`
+    /// moves only this, so one run moving time does not move another's.
+    pub offset_ms: i64,
 }
 
 impl Sandbox {
@@ -46,7 +49,7 @@ impl Sandbox {
             })
             .collect();
         json!({"id": self.id, "label": self.label, "client": {"id": client.id, "secret": client.secret},
-               "terminals": terminals, "accounts": accounts})
+               "terminals": terminals, "accounts": accounts, "clockOffsetMs": self.offset_ms})
     }
 
     fn holds(&self, tid: &str) -> bool {
@@ -107,6 +110,7 @@ impl Engine {
             label,
             terminals,
             accounts,
+            offset_ms: 0,
         };
         self.admit(&sandbox);
         self.sandboxes.push(sandbox);
@@ -160,5 +164,30 @@ impl Engine {
             .find(|s| s.holds(tid))
             .and_then(|s| s.terminals.iter().find(|(_, t)| t.tid == tid))
             .map(|(_, t)| t.clone())
+    }
+
+    /// How far a sandbox's clock is ahead of the mock's (0 for an unknown id: a POS sending a stale header is
+    /// answered on the mock's own clock).
+    pub fn sandbox_offset(&self, id: &str) -> i64 {
+        self.sandboxes
+            .iter()
+            .find(|s| &*s.id == id)
+            .map_or(0, |s| s.offset_ms)
+    }
+
+    /// Moves a sandbox's clock forward by `ms`; its new offset.
+    pub fn advance_sandbox(&mut self, id: &str, ms: i64) -> Result<i64, Error> {
+        let sandbox = self
+            .sandboxes
+            .iter_mut()
+            .find(|s| s.id == id)
+            .ok_or_else(|| Error::not_found(format!("no sandbox {id:?} (X-Gptom-Sandbox)")))?;
+        sandbox.offset_ms = sandbox.offset_ms.saturating_add(ms.max(0));
+        Ok(sandbox.offset_ms)
+    }
+
+    /// Whether a sandbox exists.
+    pub fn has_sandbox(&self, id: &str) -> bool {
+        self.sandboxes.iter().any(|s| s.id == id)
     }
 }

@@ -2,8 +2,6 @@
 //! lock, then wait / answer / drop outside it (STYLE 2.2). Also the request-body buffering both this layer
 //! and the journal use.
 
-use std::time::Duration;
-
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -12,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use crate::engine;
 use crate::error::ApiError;
 use crate::facts::facts_of;
+use crate::http::persist::{self, Replay, Suspended};
 use crate::state::AppState;
 
 /// Response marker: the server closes the connection instead of writing this response.
@@ -37,8 +36,11 @@ pub async fn buffer(app: &AppState, req: Request) -> Result<(Request, Bytes), Re
 
 /// The fault layer of the GP tom routes.
 pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let replay = req.extensions().get::<Replay>().cloned();
+    // The replay of a request's part after its delay goes on with the plan decided before it.
+    let resumed = replay.as_ref().and_then(|r| r.plan.clone());
     // No rule and no network latency: nothing to decide, so the request is not even described.
-    if app.with_engine_untimed(|e| e.faults_idle()) {
+    if resumed.is_none() && app.with_engine_untimed(|e| e.faults_idle()) {
         return Box::pin(next.run(req)).await;
     }
     // The journal layer (outside this one) has already buffered the body: this is a cheap clone.
@@ -46,12 +48,27 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
         Ok(r) => r,
         Err(res) => return res,
     };
-    let facts = facts_of(req.method(), req.uri().path(), req.headers(), &body);
     let (parts, inner) = req.into_parts();
-    let plan = app.with_engine(|e, _| e.decide_fault(&facts)); // lock released here
-    if plan.delay_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(plan.delay_ms)).await;
-    }
+    let mut scope = None;
+    let plan = match resumed {
+        Some(plan) => plan,
+        None => {
+            let facts = facts_of(&parts.method, parts.uri.path(), &parts.headers, &body);
+            let plan = app.with_engine(|e, _| e.decide_fault(&facts)); // lock released here
+            if plan.delay_ms > 0 {
+                if replay.is_some() {
+                    let mut res = Response::default();
+                    res.extensions_mut().insert(Suspended);
+                    return res;
+                }
+                match persist::wait(&app, &parts, &body, &plan).await {
+                    Ok(s) => scope = s,
+                    Err(res) => return res,
+                }
+            }
+            plan
+        }
+    };
     let mut res = if plan.drop {
         let mut res = Response::default();
         res.extensions_mut().insert(DropConnection);
@@ -62,7 +79,11 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
             .unwrap_or_else(|| format!("injected fault: {} {}", r.status, r.kind));
         ApiError::Vendor(engine::Error::new(r.status, r.kind, message, None)).into_response()
     } else {
-        Box::pin(next.run(Request::from_parts(parts, inner))).await
+        let run = Box::pin(next.run(Request::from_parts(parts, inner)));
+        match scope {
+            Some(scope) => scope.run(run).await,
+            None => run.await,
+        }
     };
     if let Some(rule) = plan.rule {
         res.extensions_mut().insert(FaultApplied(rule));

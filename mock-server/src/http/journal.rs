@@ -7,10 +7,15 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use std::sync::Arc;
+
 use super::faults::{DropConnection, FaultApplied, buffer};
+use super::persist::{self, Replay, Suspended};
+use crate::contract::admin::SANDBOX_HEADER;
 use crate::error;
 use crate::journal::Record;
 use crate::state::AppState;
+use crate::state::Scope;
 
 /// Response marker: likely client bugs a handler noticed (device channels), for the journal.
 #[derive(Clone, Debug, Default)]
@@ -20,6 +25,37 @@ pub struct Warnings(pub Vec<String>);
 /// `--journal-admin`), writes vendor error bodies ([`error::finish`]) and logs one line
 /// (`RUST_LOG=mock_server=debug`).
 pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let sandbox: Option<Arc<str>> = req
+        .headers()
+        .get(SANDBOX_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(Arc::from);
+    if let Some(r) = req.extensions().get::<Replay>() {
+        let scope = Scope {
+            now: Some(r.now),
+            started: Some(r.started),
+            sandbox,
+            replay: true,
+        };
+        return scope.run(exchange(app, req, next)).await;
+    }
+    if app.store().is_some() && persist::logged(&app, req.method(), req.uri().path()) {
+        return persist::sequence(app, req, next, sandbox).await;
+    }
+    match sandbox {
+        None => exchange(app, req, next).await,
+        sandbox => {
+            let scope = Scope {
+                sandbox,
+                ..Scope::default()
+            };
+            scope.run(exchange(app, req, next)).await
+        }
+    }
+}
+
+/// One exchange: run, finish the body, journal it (under the request's [`Scope`]).
+pub async fn exchange(app: AppState, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let own = path.starts_with("/__admin") || path.starts_with("/docs") || path == "/openapi.json";
     let (method, uri) = (req.method().clone(), req.uri().clone());
@@ -28,7 +64,7 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
         log(&method, &uri, &res);
         return res;
     }
-    let time = app.clock().now();
+    let time = app.now();
     let (req, request) = match buffer(&app, req).await {
         Ok(r) => r,
         Err(res) => {
@@ -39,7 +75,11 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
     let head = own_head(req.headers());
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
-    let res = error::finish(&app, Box::pin(next.run(req)).await, uri.path());
+    let res = Box::pin(next.run(req)).await;
+    if res.extensions().get::<Suspended>().is_some() {
+        return res; // replayed up to its delay: the rest, and the journal entry, come with a later row
+    }
+    let res = error::finish(&app, res, uri.path());
     log(&method, &uri, &res);
     let status = match res.extensions().get::<DropConnection>() {
         Some(_) => 0,
@@ -77,7 +117,7 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
 }
 
 /// The headers as `name: value` lines in one buffer that owns its bytes (see [`record`]).
-fn own_head(headers: &HeaderMap) -> Box<[u8]> {
+pub fn own_head(headers: &HeaderMap) -> Box<[u8]> {
     let mut head = Vec::with_capacity(
         headers
             .iter()

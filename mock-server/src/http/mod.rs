@@ -9,6 +9,7 @@ pub mod ios;
 pub mod journal;
 pub mod oauth;
 pub mod openapi;
+pub mod persist;
 pub mod proxy;
 pub mod tasks;
 pub mod transactions;

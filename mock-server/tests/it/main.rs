@@ -15,6 +15,7 @@ mod lifecycle;
 mod oauth;
 mod proxy;
 mod sandbox;
+mod state;
 mod support;
 mod tasks;
 mod tls;
