@@ -64,7 +64,7 @@ def start_mock(binary, *extra):
     proc = subprocess.Popen([binary, "--port", str(port), "--seed", "1", "--latency", "instant", *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(500):
+    for _ in range(6000):  # up to a minute: a --state mock replays its log first
         try:
             call(base + "/__admin/health")
             return proc, base
@@ -139,6 +139,68 @@ end
                 return int(f.read().strip() or -1)
         except (OSError, ValueError):
             return -1
+
+
+def wrk_rps(url, seconds, headers, body=None):
+    """Requests per second wrk measures on one URL (1 thread, 4 connections), and how many answers were not 2xx."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = os.path.join(tmp, "s.lua")
+        with open(script, "w") as f:
+            if body is not None:
+                f.write(f"wrk.method = \"POST\"\nwrk.body = '{body}'\n")
+            for k, v in headers.items():
+                f.write(f'wrk.headers["{k}"] = "{v}"\n')
+        out = subprocess.run([shutil.which("wrk") or "wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script, url],
+                             capture_output=True, text=True).stdout
+    rps = next((float(l.split()[1]) for l in out.splitlines() if l.startswith("Requests/sec:")), 0.0)
+    bad = next((int(l.split()[-1]) for l in out.splitlines() if "Non-2xx" in l), 0)
+    return rps, bad
+
+
+def state_cost(binary, seconds=5):
+    """--state DIR: throughput of task creation and task reads with and without it (same run, ratios), and the
+    start-up of a mock that replays what the creations logged."""
+    if not shutil.which("wrk"):
+        return {"error": "wrk not installed"}
+    out = {}
+    with tempfile.TemporaryDirectory() as state:
+        for mode, extra in (("memory", ()), ("state", ("--state", state))):
+            proc, base = start_mock(binary, *extra)
+            try:
+                tok = token(base)
+                headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
+                _, made = call(base + "/v1/tasks/TRANSACTION", json.dumps(SALE).encode(), headers)
+                task = json.loads(made)["taskId"]
+                post, post_bad = wrk_rps(base + "/v1/tasks/TRANSACTION", seconds, headers, json.dumps(SALE))
+                get, get_bad = wrk_rps(base + f"/v1/tasks/{task}", seconds, headers)
+                out[mode] = {"post_rps": round(post), "get_rps": round(get), "non_2xx": post_bad + get_bad}
+            finally:
+                proc.kill()  # SIGKILL, as a crash would
+                proc.wait()
+        t0 = time.perf_counter()
+        proc, base = start_mock(binary, "--state", state)
+        out["restart_s"] = round(time.perf_counter() - t0, 2)
+        proc.kill()
+        proc.wait()
+        with sqlite_rows(os.path.join(state, "state.sqlite")) as rows:
+            out["replayed_rows"] = rows
+    out["post_ratio"] = round(out["state"]["post_rps"] / max(1, out["memory"]["post_rps"]), 3)
+    out["get_ratio"] = round(out["state"]["get_rps"] / max(1, out["memory"]["get_rps"]), 3)
+    return out
+
+
+class sqlite_rows:
+    """How many requests a state file logged (sqlite3 is in Python's standard library)."""
+
+    def __init__(self, path):
+        import sqlite3
+        self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def __enter__(self):
+        return self.conn.execute("SELECT count(*) FROM requests").fetchone()[0]
+
+    def __exit__(self, *exc):
+        self.conn.close()
 
 
 def peak_rss(binary, n, cap_mib=256):
@@ -263,13 +325,21 @@ def main():
     print("\n# memory per stored final task", flush=True)
     mem = memory_per_task(a.mock, a.tasks)
     print(json.dumps(mem))
+    print("\n# --state DIR: throughput with and without it, and the restart that replays it", flush=True)
+    state_r = state_cost(a.mock)
+    print(json.dumps(state_r))
     result = targets(peers, suite_r, mem)
+    if "post_ratio" in state_r:
+        result.append({"target": "--state: task creation / task reads vs in memory", "goal": "stated, not a target",
+                       "measured": f"{state_r['post_ratio']}x / {state_r['get_ratio']}x", "met": True,
+                       "note": f"restart replaying {state_r['replayed_rows']} requests: {state_r['restart_s']} s"})
     print("\n## issue 9 targets (one run; ratios only)\n")
     print("| target | goal | measured | met | note |\n|---|---|---|---|---|")
     for t in result:
         print(f"| {t['target']} | {t['goal']} | {t['measured']} | {'yes' if t['met'] else 'NOT MET'} | {t['note']} |")
     with open(a.out, "w") as f:
-        json.dump({"peers": peers, "suite": suite_r, "memory": mem, "targets": result}, f, indent=2)
+        json.dump({"peers": peers, "suite": suite_r, "memory": mem, "state": state_r, "targets": result}, f,
+                  indent=2)
     print(f"\nwrote {os.path.relpath(a.out, ROOT)}")
 
 

@@ -5,12 +5,15 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::sandbox::{Sandbox, Way};
 use crate::target::error_chain;
 
 /// The admin paths.
 pub mod path {
     /// What every admin path starts with.
     pub const PREFIX: &str = "/__admin";
+    /// `POST`: a new sandbox; `DELETE {SANDBOXES}/{id}`: removes it.
+    pub const SANDBOXES: &str = "/__admin/sandboxes";
     /// `GET`: liveness, name, version, seed.
     pub const HEALTH: &str = "/__admin/health";
     /// `GET`: the mock clock and its mode.
@@ -70,6 +73,7 @@ pub struct AdminApi<'a> {
     client: &'a reqwest::Client,
     base: &'a str,
     token: Option<&'a str>,
+    sandbox: Option<&'a Sandbox>,
 }
 
 impl<'a> AdminApi<'a> {
@@ -79,14 +83,26 @@ impl<'a> AdminApi<'a> {
             client,
             base: base.trim_end_matches('/'),
             token,
+            sandbox: None,
         }
+    }
+
+    /// The same API, for a run in `sandbox`: its calls carry the sandbox's header and values.
+    pub fn in_sandbox(self, sandbox: Option<&'a Sandbox>) -> Self {
+        Self { sandbox, ..self }
     }
 
     /// A request to `path`, with the token.
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let path = self
+            .sandbox
+            .map_or_else(|| path.to_owned(), |s| s.path(path));
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(t) = self.token {
             req = req.bearer_auth(t);
+        }
+        if let Some(s) = self.sandbox {
+            req = req.header(crate::sandbox::HEADER, &s.id);
         }
         req
     }
@@ -102,15 +118,23 @@ impl<'a> AdminApi<'a> {
         let m = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
         let mut req = self.request(m, path);
         if let Some(body) = body {
-            let text = serde_json::to_string(body).map_err(|e| e.to_string())?;
-            req = req.header("content-type", "application/json").body(text);
+            let mut value = serde_json::to_value(body).map_err(|e| e.to_string())?;
+            if let Some(s) = self.sandbox {
+                s.json(&mut value, Way::Out);
+            }
+            req = req
+                .header("content-type", "application/json")
+                .body(value.to_string());
         }
         let resp = req
             .send()
             .await
             .map_err(|e| format!("{method} {}{path}: {}", self.base, error_chain(&e)))?;
         let status = resp.status().as_u16();
-        let reply = resp.json().await.unwrap_or(Value::Null);
+        let mut reply = resp.json().await.unwrap_or(Value::Null);
+        if let Some(s) = self.sandbox {
+            s.json(&mut reply, Way::Back);
+        }
         Ok((status, reply))
     }
 

@@ -238,6 +238,10 @@ pub struct RunArgs {
     /// Stop after the first scenario that fails or errors (the rest are reported as skipped).
     #[arg(long, env = "GPTOM_FAIL_FAST")]
     pub fail_fast: bool,
+    /// On a deployed gptom-mock with its admin API, use its own fixture terminals instead of taking a sandbox
+    /// (copies of them under new TIDs, given back at the end). Runs at once on one mock then disturb each other.
+    #[arg(long, env = "GPTOM_NO_SANDBOX")]
+    pub no_sandbox: bool,
     /// With --target and no mock admin API: prompt for mock-only steps instead of skipping them ("Enter amount
     /// 11.22 on the terminal so that it is declined, then press Enter"; `s` + Enter skips one).
     #[arg(long, env = "GPTOM_INTERACTIVE")]

@@ -28,6 +28,7 @@ pub mod record;
 pub mod report;
 pub mod result;
 pub mod runner;
+pub mod sandbox;
 pub mod scenario;
 pub mod step;
 pub mod target;

@@ -155,6 +155,7 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
         max_wait: args
             .max_wait
             .unwrap_or(conformance::runner::DEFAULT_MAX_WAIT),
+        sandbox: !args.no_sandbox,
         ..RunOptions::default()
     };
     if let Some(j) = args.jobs {
@@ -185,6 +186,9 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
         |r| progress.done(r),
     ));
     progress.finish();
+    if let Err(e) = runtime.block_on(connected.release()) {
+        console::print_warning(&format!("the run's sandbox was not given back: {e}"));
+    }
     console::print_details(&results);
     console::print_summary(&results);
     write_reports(&args.reports, Outcome::Scenarios(&results))

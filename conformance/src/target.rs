@@ -12,6 +12,7 @@ pub const EMBEDDED_SEED: u64 = 42;
 
 pub use crate::account::{Credentials, DEFAULT_CLIENT};
 use crate::admin::{AdminApi, path};
+use crate::sandbox::Sandbox;
 
 /// Which target a run uses, before anything is started.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +61,8 @@ pub enum Target {
         manual_clock: bool,
         /// Sent as `Authorization: Bearer` on admin calls.
         admin_token: Option<String>,
+        /// A gptom-mock with its admin API: the run's own terminals and logins, when it took a sandbox.
+        sandbox: Option<Sandbox>,
     },
 }
 
@@ -90,6 +93,7 @@ impl Target {
         client: &reqwest::Client,
         base: &str,
         admin_token: Option<&str>,
+        take_sandbox: bool,
     ) -> Result<Self, ProbeError> {
         let base = base.trim_end_matches('/').to_owned();
         let api = AdminApi::new(client, &base, admin_token);
@@ -143,17 +147,57 @@ impl Target {
                 .and_then(Value::as_str)
                 == Some("manual");
         }
+        let sandbox = if kind == RemoteKind::MockWithAdmin && take_sandbox {
+            let label = format!("gptom-conformance run (pid {})", std::process::id());
+            let body = serde_json::json!({ "label": label });
+            let reply = api
+                .ok("POST", path::SANDBOXES, Some(&body))
+                .await
+                .map_err(|e| {
+                    ProbeError::Unreachable(format!(
+                        "target {base}: cannot take a sandbox ({e}); an older gptom-mock has none: run with \
+                         --no-sandbox to use its own terminals"
+                    ))
+                })?;
+            Some(Sandbox::from_reply(&reply).map_err(ProbeError::Unreachable)?)
+        } else {
+            None
+        };
         Ok(Self::Remote {
             base,
             kind,
             manual_clock,
             admin_token: admin_token.map(str::to_owned),
+            sandbox,
         })
+    }
+
+    /// The run's sandbox on a shared mock, if it took one.
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        match self {
+            Self::Remote { sandbox, .. } => sandbox.as_ref(),
+            Self::Embedded(_) => None,
+        }
+    }
+
+    /// Gives the sandbox back (its terminals, logins and everything done on them go); nothing without one.
+    pub async fn release(&self, client: &reqwest::Client) -> Result<(), String> {
+        let Some(s) = self.sandbox() else {
+            return Ok(());
+        };
+        AdminApi::new(client, self.base_url(), self.admin_token())
+            .ok(
+                "DELETE",
+                &format!("{}/{}", path::SANDBOXES, s.id),
+                crate::admin::NO_BODY,
+            )
+            .await
+            .map(|_| ())
     }
 
     /// The target's admin API (a gptom-mock's `/__admin`), with its token.
     pub fn admin<'a>(&'a self, client: &'a reqwest::Client) -> AdminApi<'a> {
-        AdminApi::new(client, self.base_url(), self.admin_token())
+        AdminApi::new(client, self.base_url(), self.admin_token()).in_sandbox(self.sandbox())
     }
 
     /// `http://127.0.0.1:PORT` or the remote base URL.
@@ -217,6 +261,25 @@ impl Target {
     pub fn describe(&self) -> String {
         match self {
             Self::Embedded(_) => "an embedded gptom-mock per scenario".to_owned(),
+            Self::Remote {
+                base,
+                kind: RemoteKind::MockWithAdmin,
+                manual_clock,
+                sandbox: Some(sandbox),
+                ..
+            } => {
+                let clock = if *manual_clock {
+                    "manual clock: waits move the sandbox's clock only"
+                } else {
+                    "real clock: waits take real time, it is never moved"
+                };
+                format!(
+                    "{base} is a gptom-mock with its admin API ({clock}). The run has its own sandbox {}: copies of \
+                     the fixture terminals and logins under new TIDs, apiKeys and usernames, given back at the end; \
+                     nothing else on the mock is touched",
+                    sandbox.id
+                )
+            }
             Self::Remote {
                 base,
                 kind: RemoteKind::MockWithAdmin,

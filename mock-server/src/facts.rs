@@ -42,12 +42,17 @@ pub fn facts_of(method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -
         ("POST", Some(class)) => Some(class.to_owned()),
         _ => None,
     };
+    let sandbox = headers
+        .get(crate::contract::admin::SANDBOX_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     RequestFacts {
         method: method.to_string(),
         path: path.to_owned(),
         tid,
         amount,
         task_class,
+        sandbox,
     }
 }
 

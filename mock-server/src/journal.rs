@@ -188,6 +188,8 @@ pub struct Filter {
     pub after: Option<u64>,
     /// At most this many entries: the newest that match.
     pub limit: Option<usize>,
+    /// Only requests sent with `X-Gptom-Sandbox: <this>`.
+    pub sandbox: Option<String>,
 }
 
 impl Journal {
@@ -250,6 +252,11 @@ impl Journal {
                 e
             })
             .filter(|e| f.tid.as_ref().is_none_or(|t| e.tid.as_ref() == Some(t)))
+            .filter(|e| {
+                f.sandbox.as_ref().is_none_or(|s| {
+                    e.headers.get(crate::contract::admin::SANDBOX_HEADER) == Some(s)
+                })
+            })
             .collect();
         if let Some(n) = f.limit {
             out.drain(..out.len().saturating_sub(n));
@@ -276,6 +283,13 @@ impl Journal {
             }
             Some(t) => self.entries.retain(|e| e.entry().tid.as_deref() != Some(t)),
         }
+    }
+
+    /// Drops the entries of requests sent for a sandbox (`X-Gptom-Sandbox`), those without a TID included.
+    pub fn clear_sandbox(&mut self, id: &str) {
+        let line = format!("{}: {id}", crate::contract::admin::SANDBOX_HEADER);
+        self.entries
+            .retain(|e| !e.head.split(|b| *b == b'\n').any(|l| l == line.as_bytes()));
     }
 }
 

@@ -243,6 +243,11 @@ pub fn print_usage_error(message: &str) {
     eprintln!("{RED}error{RED:#}: {message}");
 }
 
+/// Something the user should know that changes no result.
+pub fn print_warning(message: &str) {
+    eprintln!("{YELLOW}warning{YELLOW:#}: {message}");
+}
+
 /// `certify-client --judge`: one line per check; evidence and the fix under each warn/fail; the totals.
 pub fn print_judgement(j: &Judgement) {
     for c in &j.checks {

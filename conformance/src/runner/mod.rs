@@ -39,6 +39,14 @@ impl Connected {
     pub fn describe(&self) -> Option<String> {
         self.remote.as_ref().map(|t| t.describe())
     }
+
+    /// Ends the run on the target: gives back its sandbox, if it took one.
+    pub async fn release(&self) -> Result<(), String> {
+        match &self.remote {
+            Some(t) => t.release(&self.client).await,
+            None => Ok(()),
+        }
+    }
 }
 
 /// Builds the client and probes a remote target (`GET /__admin/health`, with `--admin-token` if given).
@@ -47,7 +55,7 @@ pub async fn connect(opts: &RunOptions) -> Result<Connected, ProbeError> {
     let remote = match &opts.target {
         TargetSpec::Embedded => None,
         TargetSpec::Remote(url) => Some(Arc::new(
-            Target::remote(&client, url, opts.admin_token.as_deref()).await?,
+            Target::remote(&client, url, opts.admin_token.as_deref(), opts.sandbox).await?,
         )),
     };
     Ok(Connected { client, remote })
@@ -66,7 +74,12 @@ pub async fn run_with_progress(
     mut on_done: impl FnMut(&ScenarioResult),
 ) -> Vec<ScenarioResult> {
     match connect(opts).await {
-        Ok(c) => run_connected(&c, scenarios, opts, on_done).await,
+        Ok(c) => {
+            let results = run_connected(&c, scenarios, opts, &mut on_done).await;
+            // a sandbox that cannot be given back is clutter on the mock, not a result (the CLI says so)
+            let _ = c.release().await;
+            results
+        }
         Err(e) => {
             let e = e.to_string();
             let results: Vec<ScenarioResult> = scenarios.iter().map(|s| errored(s, &e)).collect();

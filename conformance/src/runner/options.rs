@@ -112,6 +112,9 @@ pub struct RunOptions {
     pub max_wait: f64,
     /// How real time passes, and who hears about waits.
     pub waits: Waits,
+    /// On a remote gptom-mock with its admin API: take a sandbox of its own (`false`: `--no-sandbox`, run on the
+    /// mock's own fixture terminals, e.g. for a device logged into them).
+    pub sandbox: bool,
 }
 
 /// `--max-wait` by default: enough for the 60 s device timeout and its polls, not for a token's hour.
@@ -130,6 +133,7 @@ impl Default for RunOptions {
             ca: None,
             max_wait: DEFAULT_MAX_WAIT,
             waits: Waits::default(),
+            sandbox: true,
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::admin::path;
 use crate::assert;
 use crate::result::{Exchange, StepResult, Verdict, Wait};
 use crate::runner::{Waits, millis};
+use crate::sandbox::Way;
 use crate::scenario::Expect;
 use crate::scenario::vars::{Vars, as_text, substitute, substitute_value};
 use crate::target::{Credentials, Target, error_chain};
@@ -255,14 +256,31 @@ impl Ctx<'_> {
         mut headers: Vec<(String, String)>,
         body: Body,
     ) -> Result<Response, Verdict> {
-        let url = format!("{}{path}", self.target.base_url());
+        let sandbox = self.target.sandbox();
+        // in a sandbox the request goes out with the sandbox's values (the transcript keeps the fixture's)
+        let sent_path = sandbox.map_or_else(|| path.to_owned(), |s| s.path(path));
+        let url = format!("{}{sent_path}", self.target.base_url());
         let m = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|_| Verdict::Errored(format!("bad HTTP method {method:?}")))?;
         let (bytes, shown) = body.encode(&mut headers);
-        let map = self.header_map(path, &headers)?;
-        let mut req = self.client.request(m, &url).headers(map);
+        let mut map = self.header_map(path, &headers)?;
+        let mut req = self.client.request(m, &url);
+        if let Some(s) = sandbox {
+            for value in map.values_mut() {
+                if let Some(v) = value.to_str().ok().and_then(|v| s.text(v, Way::Out))
+                    && let Ok(v) = HeaderValue::from_str(&v)
+                {
+                    *value = v;
+                }
+            }
+            req = req.header(crate::sandbox::HEADER, &s.id);
+        }
+        req = req.headers(map);
         if let Some(b) = bytes {
-            req = req.body(b);
+            req = match sandbox {
+                Some(s) => req.body(s.body(b.into_bytes())),
+                None => req.body(b),
+            };
         }
         let t0 = Instant::now();
         let again = req.try_clone();
@@ -318,7 +336,10 @@ impl Ctx<'_> {
             Ok(t) => t,
             Err(e) => return no_response(x, r, &e, "reading the body: "),
         };
-        let json: Option<Value> = serde_json::from_str(&text).ok();
+        let mut json: Option<Value> = serde_json::from_str(&text).ok();
+        if let (Some(s), Some(j)) = (sandbox, json.as_mut()) {
+            s.json(j, Way::Back);
+        }
         for name in ["content-type", "www-authenticate", "allow"] {
             if let Some(v) = resp_headers.get(name).and_then(|v| v.to_str().ok()) {
                 x.response_headers.push((name.to_owned(), v.to_owned()));

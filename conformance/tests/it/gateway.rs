@@ -217,6 +217,11 @@ async fn a_shared_mock_with_its_admin_api_passes_twice_and_is_left_as_found() {
     };
     let scenarios = suite();
     for round in 1..=2 {
+        // the first run takes a sandbox; the second, --no-sandbox, runs on the mock's own terminals
+        let opts = RunOptions {
+            sandbox: round == 1,
+            ..opts.clone()
+        };
         let results = conformance::run(&scenarios, &opts).await;
         assert!(
             not_ok(&results).is_empty(),
@@ -266,4 +271,54 @@ async fn a_shared_mock_with_its_admin_api_passes_twice_and_is_left_as_found() {
     assert_eq!(ids, [&theirs["id"]], "only the other user's rule is left");
     let mode = admin(&base, reqwest::Method::GET, "/clock", Value::Null).await;
     assert_eq!(mode["mode"], "manual");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runs_at_once_on_one_mock_both_pass_in_their_own_sandboxes_and_leave_it_as_found() {
+    let clock = ManualClock::at(Timestamp::DEFAULT_START);
+    let mock = mock("instant", &clock).await;
+    let base = mock.base_url().to_owned();
+    let look = || async {
+        let mut all = Vec::new();
+        for path in ["/state", "/journal", "/faults", "/sandboxes", "/clock"] {
+            let mut seen = admin(&base, reqwest::Method::GET, path, Value::Null).await;
+            if let Some(m) = seen.as_object_mut() {
+                m.remove("lastSeq"); // the journal's counter keeps counting; its entries must be as they were
+            }
+            all.push((path, seen));
+        }
+        all
+    };
+    let before = look().await;
+    let opts = RunOptions {
+        target: TargetSpec::Remote(base.clone()),
+        admin_token: Some(ADMIN_TOKEN.into()),
+        ..RunOptions::default()
+    };
+    let scenarios = suite();
+    let (a, b) = tokio::join!(
+        conformance::run(&scenarios, &opts),
+        conformance::run(&scenarios, &opts)
+    );
+    for (run, results) in [("first", &a), ("second", &b)] {
+        assert!(
+            not_ok(results).is_empty(),
+            "{run} run: {}",
+            not_ok(results).join("\n\n")
+        );
+        let partial: Vec<&str> = results
+            .iter()
+            .filter(|r| matches!(r.verdict, Verdict::Partial(_)))
+            .map(|r| r.id.as_str())
+            .collect();
+        assert!(
+            partial.is_empty(),
+            "{run} run: everything runs: {partial:?}"
+        );
+    }
+    // each moved its own sandbox's clock, added and removed its own rules, and gave its sandbox back: the
+    // mock's terminals, journal, rules, sandboxes and clock are as they were
+    for ((path, after), (_, before)) in look().await.iter().zip(&before) {
+        assert_eq!(after, before, "{path}:\n{after:#}\n{before:#}");
+    }
 }

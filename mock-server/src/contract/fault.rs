@@ -23,6 +23,8 @@ pub struct RequestFacts {
     pub amount: Option<i64>,
     /// `TRANSACTION` / `BATCH` for task creation.
     pub task_class: Option<String>,
+    /// The sandbox the request said it belongs to (`X-Gptom-Sandbox`).
+    pub sandbox: Option<String>,
 }
 
 /// Which requests a rule applies to; absent fields match anything.
@@ -45,6 +47,10 @@ pub struct FaultMatch {
     /// `TRANSACTION` or `BATCH` (task creation only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_class: Option<String>,
+    /// Only requests sent with `X-Gptom-Sandbox: <this>`. A rule added with that header gets it by itself, so
+    /// that a run in a sandbox never faults another's requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<String>,
 }
 
 /// The error a `respond` rule answers with (the mock's one error envelope adds `exceptionId` and `context`).
@@ -249,6 +255,10 @@ impl FaultMatch {
             && self.path.as_ref().is_none_or(|p| glob(p, &f.path))
             && self.tid.as_ref().is_none_or(|t| f.tid.as_ref() == Some(t))
             && self.amount.is_none_or(|a| f.amount == Some(a))
+            && self
+                .sandbox
+                .as_ref()
+                .is_none_or(|s| f.sandbox.as_ref() == Some(s))
             && self.task_class.as_ref().is_none_or(|c| {
                 f.task_class
                     .as_deref()

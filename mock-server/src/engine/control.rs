@@ -194,7 +194,11 @@ impl Engine {
 
     /// Terminals, tasks (with computed status), transactions and batches, for `/__admin/state`.
     pub fn state(&mut self, now: Timestamp, only: Option<&str>) -> Value {
-        let tids: Vec<String> = self.tids.keys().cloned().collect();
+        // only what is shown is settled: a sandbox's dump runs on its own clock, which must not move others' tasks
+        let tids: Vec<String> = match only {
+            Some(tid) => vec![tid.to_owned()],
+            None => self.tids.keys().cloned().collect(),
+        };
         for tid in &tids {
             self.settle(tid, now);
         }

@@ -125,6 +125,7 @@ mod tests {
             tid: tid.map(Into::into),
             amount,
             task_class: Some("TRANSACTION".into()),
+            sandbox: None,
         }
     }
 

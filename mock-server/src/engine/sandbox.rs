@@ -18,6 +18,8 @@ pub struct Sandbox {
     pub label: Option<String>,
     /// (fixture TID, the sandbox's terminal).
     pub terminals: Vec<(String, Terminal)>,
+    /// Fixture TID → the fixture's apiKey (a runner maps the one it sends to the sandbox's).
+    pub copied_keys: std::collections::BTreeMap<String, String>,
     /// (fixture username, the sandbox's account).
     pub accounts: Vec<(String, Account)>,
     /// How far its clock is ahead of the mock's, milliseconds: a clock move sent with `X-Gptom-Sandbox`
@@ -33,7 +35,7 @@ impl Sandbox {
             .iter()
             .map(|(fixture, t)| {
                 json!({"tid": t.tid, "apiKey": t.api_key, "merchantId": t.merchant_id, "currency": t.currency,
-                       "mode": t.mode, "copyOf": fixture})
+                       "mode": t.mode, "copyOf": fixture, "copyOfApiKey": self.copied_keys.get(fixture)})
             })
             .collect();
         let accounts: Vec<Value> = self
@@ -108,6 +110,13 @@ impl Engine {
         let sandbox = Sandbox {
             id: id.clone(),
             label,
+            copied_keys: self
+                .fixtures
+                .directory
+                .terminals
+                .iter()
+                .map(|(tid, t)| (tid.clone(), t.api_key.clone()))
+                .collect(),
             terminals,
             accounts,
             offset_ms: 0,

@@ -170,9 +170,12 @@ pub async fn list_sandboxes(State(app): State<AppState>) -> Json<Value> {
 #[utoipa::path(delete, path = "/__admin/sandboxes/{id}", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("id" = String, Path, description = "`sb1`, …")), responses((status = 200, description = "`{\"deleted\": id, \"tids\": [...]}`"), (status = 404, description = "No such sandbox", body = AdminErrorBody)))]
 pub async fn delete_sandbox(State(app): State<AppState>, Segment(id): Segment) -> Reply {
     let tids = admin(app.with_devices(|l, _| l.delete_sandbox(&id)))?;
-    for tid in &tids {
-        app.with_journal(|j| j.clear(Some(tid)));
-    }
+    app.with_journal(|j| {
+        for tid in &tids {
+            j.clear(Some(tid));
+        }
+        j.clear_sandbox(&id);
+    });
     Ok(Json(json!({"deleted": id, "tids": tids})))
 }
 
@@ -185,9 +188,46 @@ pub async fn reset(State(app): State<AppState>, Body(body): Body) -> Reply {
     Ok(Json(json!({"reset": tid.as_deref().unwrap_or("all")})))
 }
 
+/// The clock as a caller sees it: the mock's, or its sandbox's (`X-Gptom-Sandbox`).
 fn clock_json(app: &AppState) -> Json<Value> {
     let clock = app.clock();
-    Json(json!({"now": clock.now().to_rfc3339(), "mode": clock.kind()}))
+    let offset = Scope::current()
+        .sandbox
+        .map_or(0, |s| app.with_engine_untimed(|e| e.sandbox_offset(&s)));
+    let mut reply = json!({"now": clock.now().plus_ms(offset).to_rfc3339(), "mode": clock.kind()});
+    if offset != 0 {
+        reply["sandboxOffsetMs"] = json!(offset);
+    }
+    Json(reply)
+}
+
+/// The sandbox a call was sent for (`X-Gptom-Sandbox`), which must exist.
+fn sandbox(app: &AppState) -> Result<Option<String>, ApiError> {
+    let Some(id) = Scope::current().sandbox else {
+        return Ok(None);
+    };
+    if !app.with_engine_untimed(|e| e.has_sandbox(&id)) {
+        return Err(ApiError::Admin {
+            status: StatusCode::NOT_FOUND,
+            message: format!(
+                "no sandbox {id:?} (X-Gptom-Sandbox): it was deleted, or never made here"
+            ),
+            field: None,
+        });
+    }
+    Ok(Some(id.to_string()))
+}
+
+/// Moves the clock of the call's sandbox forward by `ms`, or the mock's clock when the call names none.
+fn move_clock(app: &AppState, ms: i64) -> Result<(), ApiError> {
+    match sandbox(app)? {
+        Some(id) => admin(app.with_engine_untimed(|e| e.advance_sandbox(&id, ms))).map(|_| ()),
+        None => {
+            app.clock()
+                .advance(Duration::from_millis(u64::try_from(ms).unwrap_or(0)));
+            Ok(())
+        }
+    }
 }
 
 /// Read the mock clock.
@@ -200,7 +240,8 @@ pub async fn clock(State(app): State<AppState>) -> Json<Value> {
 #[utoipa::path(post, path = "/__admin/clock/advance", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = AdvanceBody, responses((status = 200, description = "`{\"now\",\"mode\"}`"), (status = 400, description = "Bad body; names the field", body = AdminErrorBody)))]
 pub async fn advance_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
     let AdvanceBody { seconds } = read(&body)?;
-    app.clock().advance(Duration::from_secs_f64(seconds));
+    let ms = i64::try_from(Duration::from_secs_f64(seconds).as_millis()).unwrap_or(i64::MAX);
+    move_clock(&app, ms)?;
     Ok(clock_json(&app))
 }
 
@@ -209,12 +250,25 @@ pub async fn advance_clock(State(app): State<AppState>, Body(body): Body) -> Rep
 pub async fn set_clock(State(app): State<AppState>, Body(body): Body) -> Reply {
     let SetClockBody { now } = read(&body)?;
     let to = Timestamp::parse(&now).map_err(|e| ApiError::admin("now", e))?;
-    app.clock().set(to).map_err(|cur| {
+    let backwards = |cur: Timestamp| {
         ApiError::admin(
             "now",
             format!("the clock never goes backwards: it is already {cur}"),
         )
-    })?;
+    };
+    match sandbox(&app)? {
+        Some(id) => {
+            let cur = app
+                .clock()
+                .now()
+                .plus_ms(app.with_engine_untimed(|e| e.sandbox_offset(&id)));
+            if to < cur {
+                return Err(backwards(cur));
+            }
+            move_clock(&app, to.0 - cur.0)?;
+        }
+        None => app.clock().set(to).map_err(backwards)?,
+    }
     Ok(clock_json(&app))
 }
 
@@ -299,7 +353,10 @@ pub async fn state(State(app): State<AppState>, Query(q): Query<Vec<(String, Str
 /// Add a fault rule.
 #[utoipa::path(post, path = "/__admin/faults", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), request_body = crate::contract::fault::FaultSpec, responses((status = 200, description = "`{\"id\"}`"), (status = 400, description = "Bad rule; names the field. Also a `delay_ms` range whose min exceeds its max, which the schema cannot say", body = AdminErrorBody)))]
 pub async fn add_fault(State(app): State<AppState>, Body(body): Body) -> Reply {
-    let spec: FaultSpec = read(&body)?;
+    let mut spec: FaultSpec = read(&body)?;
+    if let Some(sandbox) = sandbox(&app)? {
+        spec.matches.sandbox.get_or_insert(sandbox);
+    }
     let id = app
         .with_engine(|e, _| e.add_fault(spec))
         .map_err(|(field, why)| ApiError::admin(field, why))?;
@@ -309,14 +366,38 @@ pub async fn add_fault(State(app): State<AppState>, Body(body): Body) -> Reply {
 /// List fault rules.
 #[utoipa::path(get, path = "/__admin/faults", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "`{\"faults\": [...]}`")))]
 pub async fn list_faults(State(app): State<AppState>) -> Json<Value> {
-    Json(json!({"faults": app.with_engine(|e, _| e.faults().to_vec())}))
+    let sandbox = Scope::current().sandbox;
+    let mine = |r: &engine::fault::FaultRule| {
+        sandbox
+            .as_deref()
+            .is_none_or(|s| r.spec.matches.sandbox.as_deref() == Some(s))
+    };
+    // a run in a sandbox sees its own rules only
+    Json(
+        json!({"faults": app.with_engine(|e, _| e.faults().iter().filter(|r| mine(r)).cloned().collect::<Vec<_>>())}),
+    )
 }
 
 /// Delete every fault rule.
 #[utoipa::path(delete, path = "/__admin/faults", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "Deleted")))]
 pub async fn delete_faults(State(app): State<AppState>) -> Json<Value> {
-    app.with_engine(|e, _| e.remove_faults(None));
-    Json(json!({"deleted": "all"}))
+    let Some(sandbox) = Scope::current().sandbox else {
+        app.with_engine(|e, _| e.remove_faults(None));
+        return Json(json!({"deleted": "all"}));
+    };
+    // a run in a sandbox removes its own rules only
+    app.with_engine(|e, _| {
+        let ids: Vec<String> = e
+            .faults()
+            .iter()
+            .filter(|r| r.spec.matches.sandbox.as_deref() == Some(&*sandbox))
+            .map(|r| r.id.clone())
+            .collect();
+        for id in &ids {
+            e.remove_faults(Some(id));
+        }
+    });
+    Json(json!({"deleted": "all", "sandbox": &*sandbox}))
 }
 
 /// Delete one fault rule.
@@ -336,7 +417,11 @@ pub async fn delete_fault(State(app): State<AppState>, Segment(id): Segment) -> 
 /// Journaled requests and responses.
 #[utoipa::path(get, path = "/__admin/journal", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this TID"), ("path" = Option<String>, Query, description = "Path prefix, or glob with *"), ("since" = Option<String>, Query, format = DateTime, description = "RFC 3339: only entries at or after this mock time"), ("after" = Option<u64>, Query, description = "Only entries recorded after this sequence number (`lastSeq` of an earlier read)"), ("limit" = Option<u64>, Query, description = "At most this many entries, the newest; `0` reads only `lastSeq`")), responses((status = 200, description = "`{\"entries\": [...], \"evicted\", \"lastSeq\"}`"), (status = 400, description = "Bad filter", body = AdminErrorBody)))]
 pub async fn journal(State(app): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> Reply {
-    let mut filter = Filter::default();
+    // a run in a sandbox reads its own requests only
+    let mut filter = Filter {
+        sandbox: Scope::current().sandbox.map(|s| s.to_string()),
+        ..Filter::default()
+    };
     for (k, v) in q {
         match k.as_str() {
             // An empty `tid` or `path` filters nothing; an empty `since` is not a time.

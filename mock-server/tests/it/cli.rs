@@ -26,6 +26,8 @@ fn help_lists_every_flag_with_its_env_var() {
         "--seed",
         "--jwt-secret",
         "--fixtures",
+        "--state",
+        "GPTOM_MOCK_STATE",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }

@@ -157,3 +157,154 @@ async fn bad_sandbox_calls_say_what_is_wrong() {
         json!({"sandboxes": []})
     );
 }
+
+/// An admin call sent for a sandbox (`X-Gptom-Sandbox`).
+async fn in_sandbox(
+    app: &TestApp,
+    id: &str,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> super::support::Reply {
+    let mut req = app
+        .http
+        .request(method, app.url(&format!("/__admin{path}")))
+        .header("x-gptom-sandbox", id);
+    if !body.is_null() {
+        req = req.json(&body);
+    }
+    app.send(req).await
+}
+
+#[tokio::test]
+async fn a_sandbox_has_its_own_clock_fault_rules_and_journal() {
+    let app = TestApp::instant().await;
+    let made = app.admin(Method::POST, "/sandboxes", json!({})).await;
+    let (tid, api_key, user) = copy_of_default(&made.json);
+    let start = app.now();
+
+    // its clock moves alone; the mock's and everyone else's stay
+    let moved = in_sandbox(
+        &app,
+        "sb1",
+        Method::POST,
+        "/clock/advance",
+        json!({"seconds": 600}),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.json["now"], start.plus_ms(600_000).to_rfc3339());
+    assert_eq!(moved.json["sandboxOffsetMs"], 600_000);
+    assert_eq!(
+        app.admin(Method::GET, "/clock", json!(null)).await.json["now"],
+        start.to_rfc3339()
+    );
+    let set = in_sandbox(
+        &app,
+        "sb1",
+        Method::PUT,
+        "/clock",
+        json!({"now": start.plus_ms(60_000).to_rfc3339()}),
+    )
+    .await;
+    assert_eq!(set.status, 400, "never backwards: {}", set.text);
+    let gone = in_sandbox(
+        &app,
+        "sb9",
+        Method::POST,
+        "/clock/advance",
+        json!({"seconds": 1}),
+    )
+    .await;
+    assert_eq!(gone.status, 404, "{}", gone.text);
+    assert!(
+        gone.json["error"].as_str().unwrap().contains("sb9"),
+        "{}",
+        gone.text
+    );
+
+    // a task created in the sandbox carries its time
+    let token = token_for(&app, &user, &tid).await;
+    let body = with(
+        with(sale(1111), "Tid", json!(tid)),
+        "apiKey",
+        json!(api_key),
+    );
+    let created = app
+        .send(
+            app.http
+                .post(app.url("/v1/tasks/TRANSACTION"))
+                .bearer_auth(&token)
+                .header("x-gptom-sandbox", "sb1")
+                .json(&body),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    assert_eq!(created.json["created"], start.plus_ms(600_000).to_rfc3339());
+
+    // a rule added for the sandbox faults its requests only, and only it sees the rule
+    let rule = json!({"match": {"path": "/v1/tasks/*", "method": "POST"}, "action": {"respond": {"status": 503, "type": "BUSY"}}});
+    let added = in_sandbox(&app, "sb1", Method::POST, "/faults", rule).await;
+    assert_eq!(added.status, 200, "{}", added.text);
+    let mine = in_sandbox(&app, "sb1", Method::GET, "/faults", json!(null)).await;
+    assert_eq!(
+        mine.json["faults"][0]["match"]["sandbox"], "sb1",
+        "{}",
+        mine.text
+    );
+    let theirs = app.token().await;
+    let outside = app.create(&theirs, &sale(1111)).await;
+    assert_eq!(
+        outside.status, 200,
+        "another user's request is not faulted: {}",
+        outside.text
+    );
+    let inside = app
+        .send(
+            app.http
+                .post(app.url("/v1/tasks/TRANSACTION"))
+                .bearer_auth(&token)
+                .header("x-gptom-sandbox", "sb1")
+                .json(&body),
+        )
+        .await;
+    inside.assert_vendor_error(503, "BUSY");
+    let other = app.admin(Method::POST, "/sandboxes", json!({})).await;
+    assert_eq!(other.json["id"], "sb2");
+    let none = in_sandbox(&app, "sb2", Method::GET, "/faults", json!(null)).await;
+    assert_eq!(none.json["faults"], json!([]));
+    let cleared = in_sandbox(&app, "sb2", Method::DELETE, "/faults", json!(null)).await;
+    assert_eq!(cleared.status, 200);
+    assert_eq!(
+        app.admin(Method::GET, "/faults", json!(null)).await.json["faults"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "sb2 removed none of sb1's"
+    );
+
+    // its journal holds its own requests only; deleting it removes them, those without a TID included
+    let journal = in_sandbox(&app, "sb1", Method::GET, "/journal", json!(null)).await;
+    let seen: Vec<&Value> = journal.json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["status"])
+        .collect();
+    assert_eq!(seen, [&json!(200), &json!(503)], "{}", journal.text);
+    let deleted = app
+        .admin(Method::DELETE, "/sandboxes/sb1", json!(null))
+        .await;
+    assert_eq!(deleted.status, 200);
+    let left = app.admin(Method::GET, "/journal", json!(null)).await;
+    assert!(
+        left.json["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["headers"].get("x-gptom-sandbox").is_none()),
+        "{}",
+        left.text
+    );
+}

@@ -74,6 +74,13 @@ async fn everything_acknowledged_comes_back_after_a_restart_and_a_sale_from_befo
         .admin(Method::POST, "/clock/advance", json!({"seconds": 30}))
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    let sandbox_clock = app
+        .http
+        .post(app.url("/__admin/clock/advance"))
+        .header("x-gptom-sandbox", "sb1")
+        .json(&json!({"seconds": 90}));
+    let r = app.send(sandbox_clock).await;
+    assert_eq!(r.json["sandboxOffsetMs"], 90_000, "{}", r.text);
     let bad = app.create(&token, &json!({"amount": "ten"})).await; // an error draws an exception id
     assert_eq!(bad.status, 406, "{}", bad.text);
     let before = everything(&app).await;
