@@ -3,11 +3,11 @@
 use serde::Serialize;
 
 /// Exit code: every scenario passed (or was skipped).
-pub const PASSED: u8 = 0;
+pub const PASSED: u8 = mock_server::judge::PASSED;
 /// Exit code: at least one scenario failed.
-pub const FAILED: u8 = 1;
+pub const FAILED: u8 = mock_server::judge::FAILED;
 /// Exit code: usage error, bad scenario file, or nothing matched.
-pub const USAGE: u8 = 2;
+pub const USAGE: u8 = mock_server::judge::USAGE;
 /// Exit code: target unreachable or another runtime error.
 pub const RUNTIME: u8 = 3;
 

@@ -472,6 +472,34 @@ mod tests {
     }
 
     #[test]
+    fn a_state_directory_keeps_the_tls_ca_and_its_seed() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        let c = parse(&["--state", d, "--tls", "auto"]).unwrap();
+        assert_eq!(
+            c.tls,
+            Some(crate::config::Tls::Auto {
+                dir: Some(dir.path().join("tls")),
+                sans: vec![]
+            })
+        );
+        assert_eq!(c.seed, 99, "a new directory: the random seed");
+        let mut identity = serde_json::Map::new();
+        identity.insert("seed".into(), 5.into());
+        drop(crate::store::Store::open(dir.path(), &identity).unwrap());
+        assert_eq!(
+            parse(&["--state", d]).unwrap().seed,
+            5,
+            "the directory's seed, not a new one"
+        );
+        assert_eq!(
+            parse(&["--state", d, "--seed", "6"]).unwrap().seed,
+            6,
+            "a given seed is kept (and refused at start)"
+        );
+    }
+
+    #[test]
     fn flags_win_over_the_config_file_which_wins_over_defaults() {
         let p = file(
             "port: 9000\nseed: 3\nlatency: instant\ntoken:\n  terminal_ttl: 120\nlimits:\n  max_tasks: 50\njournal:\n  admin: true\nfaults:\n  - action: {drop: true}\n    times: 1\n",

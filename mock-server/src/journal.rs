@@ -243,14 +243,7 @@ impl Journal {
                 })
             })
             .filter(|e| f.since.is_none_or(|s| e.time >= s))
-            .map(Record::entry)
-            .map(|mut e| {
-                if self.seal_tokens {
-                    seal(&mut e.request_body);
-                    seal(&mut e.response_body);
-                }
-                e
-            })
+            .map(|r| self.show(r))
             .filter(|e| f.tid.as_ref().is_none_or(|t| e.tid.as_ref() == Some(t)))
             .filter(|e| {
                 f.sandbox.as_ref().is_none_or(|s| {
@@ -262,6 +255,21 @@ impl Journal {
             out.drain(..out.len().saturating_sub(n));
         }
         out
+    }
+
+    /// A record as an entry is read back (tokens sealed in proxy mode).
+    fn show(&self, r: &Record) -> Entry {
+        let mut e = r.entry();
+        if self.seal_tokens {
+            seal(&mut e.request_body);
+            seal(&mut e.response_body);
+        }
+        e
+    }
+
+    /// The newest entry, as [`Journal::select`] shows it (the console's live stream).
+    pub fn newest(&self) -> Option<Entry> {
+        self.entries.back().map(|r| self.show(r))
     }
 
     /// The sequence number of the newest entry ever recorded (0 before the first), kept across clears.

@@ -37,6 +37,7 @@ pub mod facts;
 pub mod fixtures;
 pub mod http;
 pub mod journal;
+pub mod judge;
 pub mod rng;
 pub mod server;
 pub mod state;

@@ -387,6 +387,11 @@ impl MockServer {
         self.state.config().seed
     }
 
+    /// The server's state (an embedding program's view: events, the engine through its doors).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// The server's clock (advance it in tests, or use `/__admin/clock`).
     pub fn clock(&self) -> &dyn Clock {
         self.state.clock()
@@ -394,6 +399,7 @@ impl MockServer {
 
     /// Stops accepting, lets in-flight requests finish (at most [`DRAIN_TIMEOUT`]) and returns.
     pub async fn shutdown(mut self) {
+        self.state.stop();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -405,6 +411,7 @@ impl MockServer {
 
 impl Drop for MockServer {
     fn drop(&mut self) {
+        self.state.stop();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

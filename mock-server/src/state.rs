@@ -66,7 +66,23 @@ struct Inner {
     ca_pem: Option<String>,
     /// `--state DIR`: the request log. Its lock is also what puts logged requests in one order.
     store: Option<Arc<tokio::sync::Mutex<Store>>>,
+    /// What open consoles hear (journal entries as they are recorded, …): bounded, never waited on.
+    events: tokio::sync::broadcast::Sender<Event>,
+    /// Set when the server stops, so that event streams end instead of holding the drain up.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
+
+/// One event for the consoles listening (`GET /__admin/journal/stream`).
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// `entry`, `cleared`.
+    pub kind: &'static str,
+    /// JSON.
+    pub data: Arc<str>,
+}
+
+/// Events kept for a slow listener before it loses the oldest (and is told how many).
+pub const EVENT_BUFFER: usize = 1024;
 
 impl AppState {
     /// State over an engine, a clock and the config.
@@ -86,7 +102,39 @@ impl AppState {
             journal,
             ca_pem,
             store: store.map(|s| Arc::new(tokio::sync::Mutex::new(s))),
+            events: tokio::sync::broadcast::Sender::new(EVENT_BUFFER),
+            stopping: tokio::sync::watch::Sender::new(false),
         }))
+    }
+
+    /// Whether a console listens (events are not even built otherwise).
+    pub fn listened(&self) -> bool {
+        self.0.events.receiver_count() > 0
+    }
+
+    /// Tells the consoles listening, if any; never waits (a slow one loses the oldest events).
+    pub fn publish(&self, kind: &'static str, data: impl FnOnce() -> String) {
+        if self.listened() {
+            let _ = self.0.events.send(Event {
+                kind,
+                data: data().into(),
+            });
+        }
+    }
+
+    /// A new listener: the events, and the flag that turns true when the server stops.
+    pub fn listen(
+        &self,
+    ) -> (
+        tokio::sync::broadcast::Receiver<Event>,
+        tokio::sync::watch::Receiver<bool>,
+    ) {
+        (self.0.events.subscribe(), self.0.stopping.subscribe())
+    }
+
+    /// The server is stopping: event streams end.
+    pub fn stop(&self) {
+        self.0.stopping.send_replace(true);
     }
 
     /// Runs `f` on the engine with the request's time: the clock read under the lock (so timestamps follow the

@@ -11,7 +11,8 @@
 //! and its `conclude` line in `judge::judge` — see `docs/ARCHITECTURE.md`.
 
 pub mod goals;
-pub mod judge;
+/// The client checks live in the mock (its console judges live); certify-client uses the same.
+pub use mock_server::judge;
 pub mod list;
 pub mod outcome;
 pub mod source;

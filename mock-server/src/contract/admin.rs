@@ -193,6 +193,28 @@ impl AdminBody for NextOutcomeBody {
     }
 }
 
+/// `POST /__admin/tasks/{taskId}/outcome` body: what the person at the terminal does with a payment waiting
+/// under the `operator` latency profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskOutcomeBody {
+    /// approve, decline, timeout (card removed / nobody acts), exception, customer-cancel, cardholder-abort, dcc,
+    /// dcc-no-decimals (init-error happens before a payment starts: arm it with next-outcome).
+    #[schema(schema_with = outcome_ref)]
+    pub outcome: String,
+}
+
+impl AdminBody for TaskOutcomeBody {
+    const FIELDS: &'static [&'static str] = &["outcome"];
+
+    fn from_fields(m: Map<String, Value>) -> Result<Self, FieldError> {
+        let outcome = opt_str(&m, "outcome")?
+            .ok_or_else(|| FieldError::new("outcome", "outcome is required"))?
+            .to_owned();
+        Ok(Self { outcome })
+    }
+}
+
 /// `PATCH /__admin/terminals/{tid}` body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

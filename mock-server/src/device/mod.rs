@@ -196,6 +196,21 @@ impl Layer<'_> {
             .ok_or_else(|| Error::not_found(format!("no device for TID {tid}")))
     }
 
+    /// The console's board ([`Engine::board`]) with each terminal's device: who is logged in on it.
+    pub fn board(&self, now: crate::clock::Timestamp) -> Vec<serde_json::Value> {
+        let mut board = self.engine.board(now);
+        for t in &mut board {
+            let device = t["tid"]
+                .as_str()
+                .and_then(|tid| self.devices.devices.get(tid));
+            t["device"] = match device {
+                Some(d) => serde_json::json!({"installed": d.installed, "loggedIn": d.logged_in}),
+                None => serde_json::Value::Null,
+            };
+        }
+        board
+    }
+
     /// `PATCH /__admin/devices/{tid}`: `logged_in` true logs the terminal's own account in.
     pub fn patch_device(
         &mut self,

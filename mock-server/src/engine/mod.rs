@@ -7,6 +7,7 @@
 //! `queue.rs` the per-terminal FIFO (timelines, settling, eviction, reading a task); `void.rs` the VOID rules;
 //! `control.rs` the control plane; `ios.rs` / `app2app.rs` / `device.rs` the device channels.
 
+mod board;
 mod control;
 pub mod fault;
 pub mod outcome;
@@ -390,7 +391,15 @@ impl Engine {
                 Some(format!("[Tid]:{{terminal {tid} is unreachable}}")),
             ));
         }
-        let outcome = self.outcome_for(&tid, &request);
+        let latency = self.latency_for(terminal);
+        let (outcome, armed) = self.outcome_for(&tid, &request);
+        // under the operator profile a person decides a payment; an outcome armed in advance (next-outcome) is
+        // that decision, taken when the payment starts; the amount decides nothing
+        let (outcome, decided_at) = match (latency.operator, class, armed) {
+            (true, TaskClass::Transaction, true) => (outcome, Some(now)),
+            (true, TaskClass::Transaction, false) => (Outcome::Timeout, None),
+            _ => (outcome, None),
+        };
         let task = Task {
             seq: self.next_seq,
             id: self.rng.task_id(),
@@ -398,9 +407,10 @@ impl Engine {
             class,
             created: now,
             outcome,
-            latency: self.latency_for(terminal),
+            latency,
             void_origin,
             cancel_at: None,
+            decided_at,
             drawn: self.draw(),
             settled: None,
             request,
@@ -490,9 +500,10 @@ impl Engine {
             .unwrap_or(LatencyProfile::REALISTIC)
     }
 
-    fn outcome_for(&mut self, tid: &str, request: &TaskRequest) -> Outcome {
+    /// The outcome of a new task, and whether it was armed by next-outcome (rather than read from the amount).
+    fn outcome_for(&mut self, tid: &str, request: &TaskRequest) -> (Outcome, bool) {
         let TaskRequest::Transaction(t) = request else {
-            return Outcome::Approve;
+            return (Outcome::Approve, false);
         };
         if let Some(o) = self.overrides.get_mut(tid) {
             let outcome = o.outcome;
@@ -500,12 +511,13 @@ impl Engine {
             if o.remaining == 0 {
                 self.overrides.remove(tid);
             }
-            return outcome;
+            return (outcome, true);
         }
-        match (t.operation, t.pay_type) {
+        let outcome = match (t.operation, t.pay_type) {
             (Operation::Void, _) | (_, PayType::Cash) => Outcome::Approve,
             _ => self.world.outcomes.for_amount(t.amount),
-        }
+        };
+        (outcome, false)
     }
 
     fn draw(&mut self) -> Drawn {

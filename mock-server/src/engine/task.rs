@@ -29,6 +29,10 @@ pub struct LatencyProfile {
     /// Network latency added to every Cloud API response (wall time; default 0).
     #[serde(default)]
     pub network_ms: u64,
+    /// A person decides: a payment waits at IN_PROGRESS until someone chooses its outcome on the console (or
+    /// `POST /__admin/tasks/{id}/outcome`), and ends as a timeout after `deviceTimeoutMs` if nobody does.
+    #[serde(default)]
+    pub operator: bool,
 }
 
 impl LatencyProfile {
@@ -42,6 +46,7 @@ impl LatencyProfile {
         batch_ms: 2000,
         device_timeout_ms: 60_000,
         network_ms: 0,
+        operator: false,
     };
 }
 
@@ -163,6 +168,8 @@ pub struct Task {
     pub void_origin: Option<String>,
     /// Set by an operator cancel on the device.
     pub cancel_at: Option<Timestamp>,
+    /// Under an `operator` latency profile: when a person chose the outcome (now in `outcome`).
+    pub decided_at: Option<Timestamp>,
     /// Pre-drawn random values.
     pub drawn: Drawn,
     /// Fixed once the final status is reached and its effects are applied.
@@ -235,30 +242,42 @@ impl Task {
         }
         steps.push((started, Started));
         let init_ok = started.plus_ms(p.started_ms);
-        let (ending, failure) =
-            if self.outcome == Outcome::InitError && self.class == TaskClass::Transaction {
-                ((init_ok, InitError), Some(Failure::InitFailed))
-            } else {
-                steps.push((init_ok, InitOk));
-                let in_progress = init_ok.plus_ms(p.init_ms);
-                steps.push((in_progress, InProgress));
-                let work = match (self.class, self.request.is_cash()) {
-                    (TaskClass::Batch, _) => p.batch_ms,
-                    (_, true) => p.cash_ms,
-                    (_, false) => p.card_ms,
-                };
-                let done = in_progress.plus_ms(work);
-                match (self.class, self.outcome) {
-                    (TaskClass::Batch, _) => ((done, Completed), None),
-                    (_, Outcome::Timeout) => (
-                        (in_progress.plus_ms(p.device_timeout_ms), Error),
-                        Some(Failure::Timeout),
-                    ),
-                    (_, Outcome::Exception) => ((done, Error), Some(Failure::PaymentException)),
-                    (_, Outcome::CustomerCancel) => ((done, Cancelled), None),
-                    _ => ((done, Completed), None),
-                }
+        let (ending, failure) = if self.outcome == Outcome::InitError
+            && self.class == TaskClass::Transaction
+            && (!p.operator || self.decided_at.is_some())
+        {
+            ((init_ok, InitError), Some(Failure::InitFailed))
+        } else {
+            steps.push((init_ok, InitOk));
+            let in_progress = init_ok.plus_ms(p.init_ms);
+            steps.push((in_progress, InProgress));
+            let work = match (self.class, self.request.is_cash()) {
+                (TaskClass::Batch, _) => p.batch_ms,
+                (_, true) => p.cash_ms,
+                (_, false) => p.card_ms,
             };
+            let done = in_progress.plus_ms(work);
+            // a person decides: at the decision (once IN_PROGRESS), or nobody did and the device times out
+            let (done, outcome) = match (p.operator, self.class, self.decided_at) {
+                (true, TaskClass::Transaction, Some(at)) => (at.max(in_progress), self.outcome),
+                (true, TaskClass::Transaction, None) => (done, Outcome::Timeout),
+                _ => (done, self.outcome),
+            };
+            match (self.class, outcome) {
+                (TaskClass::Batch, _) => ((done, Completed), None),
+                // "card removed / timeout" pressed: the device gives up now
+                (_, Outcome::Timeout) if self.decided_at.is_some() => {
+                    ((done, Error), Some(Failure::Timeout))
+                }
+                (_, Outcome::Timeout) => (
+                    (in_progress.plus_ms(p.device_timeout_ms), Error),
+                    Some(Failure::Timeout),
+                ),
+                (_, Outcome::Exception) => ((done, Error), Some(Failure::PaymentException)),
+                (_, Outcome::CustomerCancel) => ((done, Cancelled), None),
+                _ => ((done, Completed), None),
+            }
+        };
         match self.cancel_at {
             Some(c) if c < ending.0 => {
                 steps.retain(|(t, _)| *t < c || *t == self.created);

@@ -19,7 +19,7 @@ use super::extract::{Body, Segment, parse_json};
 use crate::clock::Timestamp;
 use crate::contract::admin::{
     AdminBody, AdvanceBody, NextOutcomeBody, PatchDeviceBody, PatchTerminalBody, ResetBody,
-    SandboxBody, SetClockBody, TerminalMode,
+    SandboxBody, SetClockBody, TaskOutcomeBody, TerminalMode,
 };
 use crate::engine::{self, fault::FaultSpec, outcome::Outcome, terminal::Mode};
 use crate::error::ApiError;
@@ -35,11 +35,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(advance_clock))
         .routes(routes!(next_outcome))
         .routes(routes!(patch_terminal))
+        .routes(routes!(board))
         .routes(routes!(cancel_task))
+        .routes(routes!(decide_task))
         .routes(routes!(state))
         .routes(routes!(add_fault, list_faults, delete_faults))
         .routes(routes!(delete_fault))
         .routes(routes!(journal, clear_journal))
+        .routes(routes!(journal_stream))
+        .routes(routes!(judgement))
         .routes(routes!(patch_device))
         .routes(routes!(create_sandbox, list_sandboxes))
         .routes(routes!(delete_sandbox))
@@ -176,6 +180,7 @@ pub async fn delete_sandbox(State(app): State<AppState>, Segment(id): Segment) -
         }
         j.clear_sandbox(&id);
     });
+    app.publish("cleared", || "{}".into());
     Ok(Json(json!({"deleted": id, "tids": tids})))
 }
 
@@ -185,6 +190,7 @@ pub async fn reset(State(app): State<AppState>, Body(body): Body) -> Reply {
     let ResetBody { tid } = read(&body)?;
     admin(app.with_devices(|e, _| e.reset(tid.as_deref())))?;
     app.with_journal(|j| j.clear(tid.as_deref()));
+    app.publish("cleared", || "{}".into());
     Ok(Json(json!({"reset": tid.as_deref().unwrap_or("all")})))
 }
 
@@ -332,6 +338,40 @@ pub async fn cancel_task(
     Ok(Json(view.into()))
 }
 
+/// Every terminal as the console shows it: settings, the payment it is working on (status as of now), the
+/// queue, its last tasks, who is logged in. A pure read: nothing is settled.
+#[utoipa::path(get, path = "/__admin/terminals", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "`{\"now\", \"mode\", \"terminals\": [...]}`")))]
+pub async fn board(State(app): State<AppState>) -> Json<Value> {
+    let clock = app.clock().kind();
+    Json(app.with_devices(
+        |l, now| json!({"now": now.to_rfc3339(), "mode": clock, "terminals": l.board(now)}),
+    ))
+}
+
+/// The person at the terminal decides a payment waiting under the `operator` latency profile.
+#[utoipa::path(post, path = "/__admin/tasks/{task_id}/outcome", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("task_id" = String, Path)), request_body = TaskOutcomeBody, responses((status = 200, description = "The task as of now (final if it was IN_PROGRESS)", body = TaskDto), (status = 400, description = "Bad body or outcome; names the field", body = AdminErrorBody), (status = 404, description = "Unknown task", body = AdminErrorBody), (status = 409, description = "Already final, already decided, or not waiting for a decision (its terminal is not on the operator latency profile)", body = AdminErrorBody)))]
+pub async fn decide_task(
+    State(app): State<AppState>,
+    Segment(task_id): Segment,
+    Body(body): Body,
+) -> Result<Json<TaskDto>, ApiError> {
+    let TaskOutcomeBody { outcome: name } = read(&body)?;
+    let outcome = Outcome::parse(&name)
+        .filter(|o| *o != Outcome::InitError)
+        .ok_or_else(|| {
+            ApiError::admin(
+                "outcome",
+                format!(
+                    "{name:?} is not something a person at the terminal can do; expected one of approve, decline, \
+                     timeout, exception, customer-cancel, cardholder-abort, dcc, dcc-no-decimals (init-error \
+                     happens before a payment starts: arm it with next-outcome)"
+                ),
+            )
+        })?;
+    let view = admin(app.with_engine(|e, now| e.decide_task(&task_id, outcome, now)))?;
+    Ok(Json(view.into()))
+}
+
 /// Terminals, batches with totals, tasks (computed status), transactions.
 #[utoipa::path(get, path = "/__admin/state", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this terminal")), responses((status = 200, description = "State dump"), (status = 400, description = "Unknown filter", body = AdminErrorBody)))]
 pub async fn state(State(app): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> Reply {
@@ -448,6 +488,41 @@ pub async fn journal(State(app): State<AppState>, Query(q): Query<Vec<(String, S
     ))
 }
 
+/// The client checks of `gptom-conformance certify-client --judge` over the journal as it is now (the console
+/// asks again as traffic arrives): each check pass / warn / fail / n/a with its evidence (journal `seq`s), and a
+/// status timeline per task. `tid` and `since` narrow it to one POS or one session.
+#[utoipa::path(get, path = "/__admin/judgement", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this TID"), ("since" = Option<String>, Query, format = DateTime, description = "RFC 3339: only entries at or after this mock time")), responses((status = 200, description = "The judgement, as certify-client's JSON report holds it"), (status = 400, description = "Bad filter", body = AdminErrorBody)))]
+pub async fn judgement(
+    State(app): State<AppState>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Reply {
+    let mut filter = Filter {
+        sandbox: Scope::current().sandbox.map(|s| s.to_string()),
+        ..Filter::default()
+    };
+    for (k, v) in q {
+        match k.as_str() {
+            "tid" | "since" if v.is_empty() => {}
+            "tid" => filter.tid = Some(v),
+            "since" => {
+                filter.since = Some(Timestamp::parse(&v).map_err(|e| ApiError::admin("since", e))?)
+            }
+            other => {
+                return Err(ApiError::admin(
+                    other,
+                    format!("unknown filter {other:?}; use tid or since"),
+                ));
+            }
+        }
+    }
+    let (entries, evicted) = app.with_journal(|j| (j.select(&filter), j.evicted()));
+    let entries = serde_json::to_value(entries).unwrap_or_default();
+    let journal =
+        crate::judge::Journal::from_value(json!({"entries": entries, "evicted": evicted}))
+            .map_err(|e| ApiError::admin("(journal)", e.to_string()))?;
+    Ok(Json(json!(crate::judge::judge(&journal))))
+}
+
 /// A query parameter that must be a whole number ≥ 0.
 fn count(field: &str, v: &str) -> Result<u64, ApiError> {
     v.parse().map_err(|_| {
@@ -462,7 +537,46 @@ fn count(field: &str, v: &str) -> Result<u64, ApiError> {
 #[utoipa::path(delete, path = "/__admin/journal", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "Deleted")))]
 pub async fn clear_journal(State(app): State<AppState>) -> Json<Value> {
     app.with_journal(|j| j.clear(None));
+    app.publish("cleared", || "{}".into());
     Json(json!({"deleted": "all"}))
+}
+
+/// The journal as it is written: each new entry as a server-sent event `entry` (the entry's JSON, as
+/// `GET /__admin/journal` shows it); `cleared` when entries were removed (a reset, a sandbox deleted: read the
+/// journal again); `dropped` with `{"count"}` when this reader was too slow and lost that many (the mock never
+/// waits for a reader). Ends when the mock stops.
+#[utoipa::path(get, path = "/__admin/journal/stream", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), responses((status = 200, description = "`text/event-stream`: events `entry`, `cleared`, `dropped`")))]
+pub async fn journal_stream(State(app): State<AppState>) -> impl IntoResponse {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use futures_util::StreamExt as _;
+    let stream = events(&app).map(|(kind, data)| {
+        Ok::<_, std::convert::Infallible>(Event::default().event(kind).data(&*data))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// What a console hears, as `(kind, JSON)`: the events published, `dropped` when it fell behind; it ends when
+/// the mock stops.
+pub fn events(
+    app: &AppState,
+) -> impl futures_util::Stream<Item = (&'static str, std::sync::Arc<str>)> + Send + use<> {
+    use tokio::sync::broadcast::error::RecvError;
+    let (events, stopping) = app.listen();
+    futures_util::stream::unfold(
+        (events, stopping),
+        |(mut events, mut stopping)| async move {
+            let event = tokio::select! {
+                e = events.recv() => e,
+                _ = stopping.wait_for(|stop| *stop) => return None,
+            };
+            let event = match event {
+                Ok(e) => (e.kind, e.data),
+                Err(RecvError::Lagged(n)) => ("dropped", json!({"count": n}).to_string().into()),
+                Err(RecvError::Closed) => return None,
+            };
+            Some((event, (events, stopping)))
+        },
+    )
 }
 
 /// Change the simulated device of a TID (device channels).

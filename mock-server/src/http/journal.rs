@@ -17,6 +17,9 @@ use crate::journal::Record;
 use crate::state::AppState;
 use crate::state::Scope;
 
+/// The journal's live stream (never journaled itself).
+pub const STREAM: &str = "/__admin/journal/stream";
+
 /// Response marker: likely client bugs a handler noticed (device channels), for the journal.
 #[derive(Clone, Debug, Default)]
 pub struct Warnings(pub Vec<String>);
@@ -57,9 +60,13 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
 /// One exchange: run, finish the body, journal it (under the request's [`Scope`]).
 pub async fn exchange(app: AppState, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let own = path.starts_with("/__admin") || path.starts_with("/docs") || path == "/openapi.json";
+    let own = path.starts_with("/__admin")
+        || path.starts_with("/docs")
+        || path == "/openapi.json"
+        || path == "/__console";
     let (method, uri) = (req.method().clone(), req.uri().clone());
-    if own && !(app.config().journal_admin && path.starts_with("/__admin")) {
+    // the live stream is never journaled: it does not end, and it would journal itself
+    if own && (path == STREAM || !(app.config().journal_admin && path.starts_with("/__admin"))) {
         let res = error::finish(&app, Box::pin(next.run(req)).await, uri.path());
         log(&method, &uri, &res);
         return res;
@@ -112,7 +119,13 @@ pub async fn exchange(app: AppState, req: Request, next: Next) -> Response {
         fault,
         noticed,
     };
-    app.with_journal(|j| j.push(entry));
+    let shown = app.with_journal(|j| {
+        j.push(entry);
+        app.listened().then(|| j.newest()).flatten()
+    });
+    if let Some(e) = shown {
+        app.publish("entry", || serde_json::to_string(&e).unwrap_or_default());
+    }
     Response::from_parts(parts, Body::from(response))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod app2app;
+pub mod console;
 pub mod dto;
 pub mod extract;
 pub mod faults;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(vendor)
         .merge(admin)
         .merge(admin::public_routes())
+        .merge(console::routes())
         .split_for_parts();
     let latency = state.with_engine(|e, _| e.world().latency.keys().cloned().collect::<Vec<_>>());
     routes

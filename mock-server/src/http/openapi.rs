@@ -22,6 +22,7 @@ use super::dto;
         (name = "iOS deep links", description = "gptom:// URLs in, the redirect GP tom opens out"),
         (name = "Android app2app", description = "The AIDL calls as JSON (entities as Gson writes them)"),
         (name = "Admin (not GP tom)", description = "Control plane of the mock"),
+        (name = "Console (not GP tom)", description = "The web console at /__console"),
     )
 )]
 pub struct ApiDoc;

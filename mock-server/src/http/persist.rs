@@ -57,12 +57,16 @@ impl Held {
 /// the sandboxes, the CA and the docs cannot; `GET /__admin/state` can (it settles tasks). With
 /// `--journal-admin` every call is journaled, so every call is logged.
 pub fn logged(app: &AppState, method: &Method, path: &str) -> bool {
+    if path == super::journal::STREAM {
+        return false; // never ends: it cannot hold the log's order
+    }
     if app.config().journal_admin {
         return true;
     }
     let read = method == Method::GET || method == Method::HEAD;
     let pure = path.starts_with("/docs")
         || path == "/openapi.json"
+        || path == "/__console"
         || read
             && (path.starts_with("/__admin/journal")
                 || matches!(
@@ -72,6 +76,8 @@ pub fn logged(app: &AppState, method: &Method, path: &str) -> bool {
                         | "/__admin/clock"
                         | "/__admin/faults"
                         | "/__admin/sandboxes"
+                        | "/__admin/terminals"
+                        | "/__admin/judgement"
                 ));
     !pure
 }

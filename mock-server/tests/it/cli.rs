@@ -69,7 +69,7 @@ fn bad_flags_and_bad_fixtures_fail_before_listening() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("instant, realistic"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("instant, operator, realistic"));
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod app2app;
 mod auth;
 mod batch;
 mod cli;
+mod console;
 mod contract;
 mod determinism;
 mod faults;

@@ -11,7 +11,7 @@ const INTENT_WINDOW_MS: i64 = 60 * 1000;
 /// A re-create this long after the failure (or after any check) is taken as the operator's decision.
 const CONFIRMED_MS: i64 = 5 * 1000;
 
-use mock_server::contract::fields::{
+use crate::contract::fields::{
     BATCH_TASK_REQUIRED as BATCH_REQUIRED, TRANSACTION_TASK_FIELDS as TRANSACTION_FIELDS,
     TRANSACTION_TASK_REQUIRED as TRANSACTION_REQUIRED,
 };

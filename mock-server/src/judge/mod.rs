@@ -1,8 +1,9 @@
 //! Client certification: judges a POS from the mock's request journal (certification.md §2, "Client checks"),
 //! including its iOS deep links and app2app calls through the mock's device bridges (`judge/device.rs`).
 //! Pure: journal entries in, a [`Judgement`] out (checks with a verdict, evidence and what to fix, plus a
-//! status timeline per task). No HTTP, no I/O, no printing; `certify.rs` fetches the journal and `report/*`
-//! renders the judgement.
+//! status timeline per task). No HTTP, no I/O, no printing. It lives in the mock so that the console
+//! (`GET /__admin/judgement`) judges live; gptom-conformance's `certify-client` fetches a journal and renders the
+//! same judgement in its reports.
 //!
 //! One POS is assumed per journal (or per `--tid` filter): "the next request" means the next entry in `seq`
 //! order. Times are the mock clock's (`time`), so a POS paced by a manual clock is judged as if it had waited.
@@ -105,14 +106,21 @@ impl Judgement {
     /// `--since` or `--tid` is a mistake, never a pass).
     pub fn exit_code(&self) -> u8 {
         if self.entries == 0 {
-            crate::result::USAGE
+            USAGE
         } else if self.count(CheckVerdict::Fail) > 0 {
-            crate::result::FAILED
+            FAILED
         } else {
-            crate::result::PASSED
+            PASSED
         }
     }
 }
+
+/// Exit code of a judgement in which no check failed (gptom-conformance's exit codes are these).
+pub const PASSED: u8 = 0;
+/// Exit code of a judgement in which a check failed.
+pub const FAILED: u8 = 1;
+/// Exit code of a judgement of nothing: an empty journal is a mistake (a wrong window), never a pass.
+pub const USAGE: u8 = 2;
 
 /// The catalogue: id, title, what to fix. Order = report order.
 pub const CHECKS: &[(&str, &str, &str)] = &[
@@ -439,9 +447,9 @@ pub fn judge(journal: &Journal) -> Judgement {
     }
 }
 
-/// Hand-made journals for the unit tests.
-#[cfg(test)]
-pub(crate) mod fixture {
+/// Hand-made journals for the unit tests (here and gptom-conformance's).
+#[doc(hidden)]
+pub mod fixture {
     use serde_json::{Value, json};
 
     use super::{Entry, Journal, judge};
@@ -714,7 +722,7 @@ mod tests {
     #[test]
     fn an_empty_journal_is_a_usage_error_not_a_pass() {
         let judgement = judge(&Journal::default());
-        assert_eq!(judgement.exit_code(), crate::result::USAGE);
+        assert_eq!(judgement.exit_code(), USAGE);
         assert!(
             judgement
                 .checks

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::Entry;
 
-use mock_server::contract::status::is_final;
+use crate::contract::status::is_final;
 
 /// One task created by the POS.
 #[derive(Debug, Clone)]
