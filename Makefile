@@ -1,7 +1,7 @@
 # One or two cargo lines per target. `make test` is what CI (.ci/run) runs.
 CARGO ?= cargo
 
-.PHONY: docker docker-smoke run gateway-check demo mock test lint fmt build snapshots schema bench bench-peers bench-micro profile bench-suite reliability schemathesis
+.PHONY: test-browser docker docker-smoke run gateway-check demo mock test lint fmt build snapshots schema bench bench-peers bench-micro profile bench-suite reliability schemathesis
 
 ## run: the certification suite (scenarios/) against the embedded mock — the main job (a cold build shows cargo's progress)
 run:
@@ -32,9 +32,14 @@ docker:
 docker-smoke:
 	bash scripts/docker-smoke.sh
 
-## test: lint, then every test of the workspace
+## test: lint, then every test of the workspace (the browser tests are `make test-browser`: they need Chromium)
 test: lint
-	$(CARGO) test --workspace --locked
+	$(CARGO) test --workspace --exclude browser-tests --locked
+
+## test-browser: the web console in headless Chromium (installs Debian's chromium and chromium-driver if absent)
+test-browser:
+	bash scripts/browser-deps.sh
+	$(CARGO) test -p browser-tests --locked
 
 lint:
 	$(CARGO) fmt --all --check

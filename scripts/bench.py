@@ -190,6 +190,47 @@ def state_cost(binary, seconds=5):
     return out
 
 
+def console_cost(binary, seconds=5):
+    """The web console: its page weight, and GET throughput with a console open (a reader on the journal stream
+    and the board read every second, as the page does) against none, in the same run."""
+    if not shutil.which("wrk"):
+        return {"error": "wrk not installed"}
+    proc, base = start_mock(binary)
+    try:
+        _, page = call(base + "/__console")
+        tok = token(base)
+        headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
+        _, made = call(base + "/v1/tasks/TRANSACTION", json.dumps(SALE).encode(), headers)
+        url = base + "/v1/tasks/" + json.loads(made)["taskId"]
+        closed, _ = wrk_rps(url, seconds, headers)
+        stop, events = threading.Event(), [0]
+
+        def listen():
+            with urllib.request.urlopen(base + "/__admin/journal/stream", timeout=seconds + 30) as r:
+                while not stop.is_set():
+                    line = r.readline()
+                    if not line:
+                        break
+                    events[0] += line.startswith(b"event: entry")
+
+        def board():
+            while not stop.is_set():
+                call(base + "/__admin/terminals")
+                stop.wait(1.0)
+
+        threads = [threading.Thread(target=listen, daemon=True), threading.Thread(target=board, daemon=True)]
+        for t in threads:
+            t.start()
+        time.sleep(0.3)
+        opened, _ = wrk_rps(url, seconds, headers)
+        stop.set()
+    finally:
+        proc.kill()
+        proc.wait()
+    return {"page_bytes": len(page), "get_rps_closed": round(closed), "get_rps_open": round(opened),
+            "events_read": events[0], "open_ratio": round(opened / max(1, closed), 3)}
+
+
 class sqlite_rows:
     """How many requests a state file logged (sqlite3 is in Python's standard library)."""
 
@@ -329,7 +370,14 @@ def main():
     print("\n# --state DIR: throughput with and without it, and the restart that replays it", flush=True)
     state_r = state_cost(a.mock)
     print(json.dumps(state_r))
+    print("\n# the web console: page weight, throughput with a console open", flush=True)
+    console_r = console_cost(a.mock)
+    print(json.dumps(console_r))
     result = targets(peers, suite_r, mem)
+    if "open_ratio" in console_r:
+        result.append({"target": "GET with a console open vs none", "goal": "stated, not a target",
+                       "measured": f"{console_r['open_ratio']}x", "met": True,
+                       "note": f"page {console_r['page_bytes'] // 1024} KiB, no other request"})
     if "post_ratio" in state_r:
         result.append({"target": "--state: task creation / task reads vs in memory", "goal": "stated, not a target",
                        "measured": f"{state_r['post_ratio']}x / {state_r['get_ratio']}x", "met": True,
@@ -339,7 +387,8 @@ def main():
     for t in result:
         print(f"| {t['target']} | {t['goal']} | {t['measured']} | {'yes' if t['met'] else 'NOT MET'} | {t['note']} |")
     with open(a.out, "w") as f:
-        json.dump({"peers": peers, "suite": suite_r, "memory": mem, "state": state_r, "targets": result}, f,
+        json.dump({"peers": peers, "suite": suite_r, "memory": mem, "state": state_r, "console": console_r,
+                   "targets": result}, f,
                   indent=2)
     print(f"\nwrote {os.path.relpath(a.out, ROOT)}")
 

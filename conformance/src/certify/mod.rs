@@ -7,8 +7,9 @@
 //! - [`outcome`] — the walk-through's plain result data (what reports read);
 //! - [`walk`] — the interactive walk-through loop (arms the mock, waits on its journal, judges each item).
 //!
-//! Adding a client check: a function in the `judge/` file of its family, its catalogue line in `judge::CHECKS`
-//! and its `conclude` line in `judge::judge` — see `docs/ARCHITECTURE.md`.
+//! The checks live in the mock (`mock_server::judge`, so that its console judges live); adding one is a function in
+//! the `mock-server/src/judge/` file of its family, its catalogue line in `judge::CHECKS` and its `conclude` line
+//! in `judge::judge` — see `docs/ARCHITECTURE.md`.
 
 pub mod goals;
 /// The client checks live in the mock (its console judges live); certify-client uses the same.

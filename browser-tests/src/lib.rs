@@ -1,0 +1,1 @@
+//! Browser tests of the mock's web console; everything is in `tests/`.
