@@ -166,7 +166,7 @@ def state_cost(binary, seconds=5):
     with tempfile.TemporaryDirectory() as state:
         # a deep queue: under instant latency a task is final only once read, and creations are never read here
         for mode, extra in (("memory", ()), ("state", ("--state", state))):
-            proc, base = start_mock(binary, "--max-queue", "10000000", *extra)
+            proc, base = start_mock(binary, "--max-queue", "10000000", "--max-tasks", "10000000", "--max-transactions", "10000000", *extra)
             try:
                 tok = token(base)
                 headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
@@ -179,7 +179,7 @@ def state_cost(binary, seconds=5):
                 proc.kill()  # SIGKILL, as a crash would
                 proc.wait()
         t0 = time.perf_counter()
-        proc, base = start_mock(binary, "--max-queue", "10000000", "--state", state)
+        proc, base = start_mock(binary, "--max-queue", "10000000", "--max-tasks", "10000000", "--max-transactions", "10000000", "--state", state)
         out["restart_s"] = round(time.perf_counter() - t0, 2)
         proc.kill()
         proc.wait()

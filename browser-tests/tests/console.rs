@@ -97,6 +97,11 @@ async fn shown(c: &Client, xpath: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("the console never showed {xpath}: {e}"))
 }
 
+/// Clicks what the console shows.
+async fn click(c: &Client, xpath: &str) {
+    shown(c, xpath).await.click().await.unwrap();
+}
+
 async fn screenshot(c: &Client, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/browser");
     std::fs::create_dir_all(&dir).unwrap();
@@ -191,12 +196,7 @@ async fn a_person_declines_a_sale_on_the_console_and_sees_the_journal_and_the_ch
     )
     .await;
     field.send_keys(TOKEN).await.unwrap();
-    c.find(Locator::Css("#login-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "//form[@id='login-form']//button").await;
     shown(&c, &format!("{CARD}//div[contains(@class,'idle')]")).await;
     shown(&c, "//span[@id='live' and text()='live']").await;
     shown(&c, "//span[@id='mode' and text()='manual clock']").await;
@@ -234,12 +234,7 @@ async fn a_person_declines_a_sale_on_the_console_and_sees_the_journal_and_the_ch
     screenshot(&c, "console-deciding.png").await;
 
     // the decline button, with its reason
-    c.find(Locator::XPath(&format!("{CARD}//button[@data-decline]")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, &format!("{CARD}//button[@data-decline]")).await;
     shown(
         &c,
         &format!("{CARD}//ul[@class='recent']//span[text()='COMPLETED']"),
@@ -279,14 +274,11 @@ async fn a_person_declines_a_sale_on_the_console_and_sees_the_journal_and_the_ch
     )
     .await;
     // evidence links to its journal row, which opens
-    c.find(Locator::XPath(
+    click(
+        &c,
         "//div[@data-check='CLIENT-AMOUNT-MINOR-UNITS']//a[@data-seq]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    )
+    .await;
     shown(
         &c,
         "//tr[contains(@class,'details')]//pre[contains(text(),'11.11')]",

@@ -168,6 +168,24 @@ async fn a_gateway_like_mock_passes_every_scenario_or_runs_it_partly() {
     }
 }
 
+/// Every scenario passed or was skipped for a profile, none ran only partly: with the admin API everything runs.
+fn all_ran(results: &[ScenarioResult], run: &str) {
+    assert!(
+        not_ok(results).is_empty(),
+        "{run}: {}",
+        not_ok(results).join("\n\n")
+    );
+    let partial: Vec<&str> = results
+        .iter()
+        .filter(|r| matches!(r.verdict, Verdict::Partial(_)))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        partial.is_empty(),
+        "{run}: with the admin API everything runs: {partial:?}"
+    );
+}
+
 async fn admin(base: &str, method: reqwest::Method, path: &str, body: Value) -> Value {
     let client = reqwest::Client::builder()
         .no_proxy()
@@ -223,20 +241,7 @@ async fn a_shared_mock_with_its_admin_api_passes_twice_and_is_left_as_found() {
             ..opts.clone()
         };
         let results = conformance::run(&scenarios, &opts).await;
-        assert!(
-            not_ok(&results).is_empty(),
-            "round {round}: {}",
-            not_ok(&results).join("\n\n")
-        );
-        let partial: Vec<&str> = results
-            .iter()
-            .filter(|r| matches!(r.verdict, Verdict::Partial(_)))
-            .map(|r| r.id.as_str())
-            .collect();
-        assert!(
-            partial.is_empty(),
-            "round {round}: with the admin API everything runs: {partial:?}"
-        );
+        all_ran(&results, &format!("round {round}"));
     }
     let after = admin(
         &base,
@@ -300,22 +305,8 @@ async fn two_runs_at_once_on_one_mock_both_pass_in_their_own_sandboxes_and_leave
         conformance::run(&scenarios, &opts),
         conformance::run(&scenarios, &opts)
     );
-    for (run, results) in [("first", &a), ("second", &b)] {
-        assert!(
-            not_ok(results).is_empty(),
-            "{run} run: {}",
-            not_ok(results).join("\n\n")
-        );
-        let partial: Vec<&str> = results
-            .iter()
-            .filter(|r| matches!(r.verdict, Verdict::Partial(_)))
-            .map(|r| r.id.as_str())
-            .collect();
-        assert!(
-            partial.is_empty(),
-            "{run} run: everything runs: {partial:?}"
-        );
-    }
+    all_ran(&a, "first run");
+    all_ran(&b, "second run");
     // each moved its own sandbox's clock, added and removed its own rules, and gave its sandbox back: the
     // mock's terminals, journal, rules, sandboxes and clock are as they were
     for ((path, after), (_, before)) in look().await.iter().zip(&before) {

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::fault::{FaultRule, FaultSpec, Plan, RequestFacts};
 use super::outcome::{Outcome, Override};
-use super::task::TaskClass;
+use super::task::{Task, TaskClass};
 use super::terminal::{Mode, Terminal};
 use super::{Engine, Error, TaskView, unknown_tid, wire};
 use crate::clock::Timestamp;
@@ -170,6 +170,48 @@ impl Engine {
 
     /// The operator cancels an unfinished task on the device: it ends CANCELLED now.
     pub fn cancel_task(&mut self, id: &str, now: Timestamp) -> Result<TaskView, Error> {
+        self.change_unfinished(id, now, |t| {
+            t.cancel_at = Some(now);
+            Ok(())
+        })
+    }
+
+    /// A person's decision on a payment waiting under the `operator` latency profile (the console's buttons,
+    /// `POST /__admin/tasks/{id}/outcome`): it ends with `outcome` now, or as soon as it is IN_PROGRESS.
+    pub fn decide_task(
+        &mut self,
+        id: &str,
+        outcome: Outcome,
+        now: Timestamp,
+    ) -> Result<TaskView, Error> {
+        self.change_unfinished(id, now, |t| {
+            if !t.latency.operator || t.class != TaskClass::Transaction {
+                let msg = format!(
+                    "task {id} is not waiting for a decision: only payments on a terminal with the operator \
+                     latency profile are (PATCH /__admin/terminals/{} {{\"latency\": \"operator\"}}, or \
+                     --latency operator)",
+                    t.tid
+                );
+                return Err(Error::new(409, "NOT_WAITING", msg, None));
+            }
+            if t.decided_at.is_some() {
+                let msg = format!("task {id} was decided already ({})", wire(&t.outcome));
+                return Err(Error::new(409, "ALREADY_DECIDED", msg, None));
+            }
+            t.outcome = outcome;
+            t.decided_at = Some(now);
+            Ok(())
+        })
+    }
+
+    /// Changes a task that is not final yet (404 unknown, 409 final) and replans its terminal's queue: the
+    /// operator's cancel and decision.
+    fn change_unfinished(
+        &mut self,
+        id: &str,
+        now: Timestamp,
+        change: impl FnOnce(&mut Task) -> Result<(), Error>,
+    ) -> Result<TaskView, Error> {
         let tid = self
             .tasks
             .get(id)
@@ -186,62 +228,7 @@ impl Engine {
             ));
         }
         if let Some(t) = self.tasks.get_mut(id) {
-            t.cancel_at = Some(now);
-        }
-        self.replan(&tid);
-        self.settle(&tid, now);
-        Ok(self.view(id, now))
-    }
-
-    /// A person's decision on a payment waiting under the `operator` latency profile (the console's buttons,
-    /// `POST /__admin/tasks/{id}/outcome`): it ends with `outcome` now, or as soon as it is IN_PROGRESS.
-    pub fn decide_task(
-        &mut self,
-        id: &str,
-        outcome: Outcome,
-        now: Timestamp,
-    ) -> Result<TaskView, Error> {
-        let (tid, operator, class) = self
-            .tasks
-            .get(id)
-            .map(|t| (t.tid.clone(), t.latency.operator, t.class))
-            .ok_or_else(|| Error::not_found(format!("no task {id}")))?;
-        self.settle(&tid, now);
-        let status = self.view(id, now).status;
-        if status.is_final() {
-            return Err(Error::new(
-                409,
-                "TASK_FINAL",
-                format!(
-                    "task {id} is already {}: there is nothing left to decide",
-                    wire(&status)
-                ),
-                None,
-            ));
-        }
-        if !operator || class != TaskClass::Transaction {
-            return Err(Error::new(
-                409,
-                "NOT_WAITING",
-                format!(
-                    "task {id} is not waiting for a decision: only payments on a terminal with the operator \
-                     latency profile are (PATCH /__admin/terminals/{tid} {{\"latency\": \"operator\"}}, or \
-                     --latency operator)"
-                ),
-                None,
-            ));
-        }
-        if let Some(t) = self.tasks.get_mut(id) {
-            if t.decided_at.is_some() {
-                return Err(Error::new(
-                    409,
-                    "ALREADY_DECIDED",
-                    format!("task {id} was decided already ({})", wire(&t.outcome)),
-                    None,
-                ));
-            }
-            t.outcome = outcome;
-            t.decided_at = Some(now);
+            change(t)?;
         }
         self.replan(&tid);
         self.settle(&tid, now);

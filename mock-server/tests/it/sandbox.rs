@@ -176,6 +176,17 @@ async fn in_sandbox(
     app.send(req).await
 }
 
+/// A task created by a POS of sandbox sb1 that says so.
+async fn create_in_sb1(app: &TestApp, token: &str, body: &Value) -> super::support::Reply {
+    let req = app
+        .http
+        .post(app.url("/v1/tasks/TRANSACTION"))
+        .bearer_auth(token)
+        .header("x-gptom-sandbox", "sb1")
+        .json(body);
+    app.send(req).await
+}
+
 #[tokio::test]
 async fn a_sandbox_has_its_own_clock_fault_rules_and_journal() {
     let app = TestApp::instant().await;
@@ -230,15 +241,7 @@ async fn a_sandbox_has_its_own_clock_fault_rules_and_journal() {
         "apiKey",
         json!(api_key),
     );
-    let created = app
-        .send(
-            app.http
-                .post(app.url("/v1/tasks/TRANSACTION"))
-                .bearer_auth(&token)
-                .header("x-gptom-sandbox", "sb1")
-                .json(&body),
-        )
-        .await;
+    let created = create_in_sb1(&app, &token, &body).await;
     assert_eq!(created.status, 200, "{}", created.text);
     assert_eq!(created.json["created"], start.plus_ms(600_000).to_rfc3339());
 
@@ -259,15 +262,7 @@ async fn a_sandbox_has_its_own_clock_fault_rules_and_journal() {
         "another user's request is not faulted: {}",
         outside.text
     );
-    let inside = app
-        .send(
-            app.http
-                .post(app.url("/v1/tasks/TRANSACTION"))
-                .bearer_auth(&token)
-                .header("x-gptom-sandbox", "sb1")
-                .json(&body),
-        )
-        .await;
+    let inside = create_in_sb1(&app, &token, &body).await;
     inside.assert_vendor_error(503, "BUSY");
     let other = app.admin(Method::POST, "/sandboxes", json!({})).await;
     assert_eq!(other.json["id"], "sb2");
