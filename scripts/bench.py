@@ -231,6 +231,127 @@ def console_cost(binary, seconds=5):
             "events_read": events[0], "open_ratio": round(opened / max(1, closed), 3)}
 
 
+def wrk_script_rps(url, seconds, lua):
+    """Requests per second wrk measures with a Lua script of its own (1 thread, 4 connections), and the non-2xx."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = os.path.join(tmp, "s.lua")
+        with open(script, "w") as f:
+            f.write(lua)
+        out = subprocess.run([shutil.which("wrk") or "wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script, url],
+                             capture_output=True, text=True).stdout
+    rps = next((float(l.split()[1]) for l in out.splitlines() if l.startswith("Requests/sec:")), 0.0)
+    bad = next((int(l.split()[-1]) for l in out.splitlines() if "Non-2xx" in l), 0)
+    return rps, bad
+
+
+def pair_rps(base, tok, task, seconds):
+    """GET of one task and POST of sales on one terminal, as the `ours` rows but in this function's own runs."""
+    headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
+    get, bad_get = wrk_rps(f"{base}/v1/tasks/{task}", seconds, headers)
+    post, bad_post = wrk_rps(base + "/v1/tasks/TRANSACTION", seconds, headers, json.dumps(SALE))
+    return {"get_rps": round(get), "post_rps": round(post), "non_2xx": bad_get + bad_post}
+
+
+def first_task(base, tok):
+    headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
+    _, made = call(base + "/v1/tasks/TRANSACTION", json.dumps(SALE).encode(), headers)
+    task = json.loads(made)["taskId"]
+    call(base + "/v1/tasks/" + task, headers=headers)  # settled: final, with its transaction
+    return task
+
+
+def terminals_fixture(directory, n):
+    """A fixtures directory with n terminals, each with its own login (the built-in cards, outcomes, latency)."""
+    lines = ["oauthClient:", "  id: atom", "  secret: ashfuf4e5fa", "terminals:"]
+    for i in range(n):
+        lines += [f'  - tid: "{800000 + i}"', f"    apiKey: K{i:08d}", '    merchantId: "343382001"',
+                  "    currency: CZK", "    mode: automatic", "    reachable: true"]
+    lines.append("accounts:")
+    for i in range(n):
+        lines += [f"  - username: pos{i}@example.com", "    password: ABCDEFGHIJKL", "    kind: terminal",
+                  f'    tids: ["{800000 + i}"]']
+    with open(os.path.join(directory, "accounts.yaml"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def scale_cost(binary, seconds=4, held=100_000, terminals=1_000):
+    """How cost grows with the work held (issue 19): GET and POST on an empty mock, with `held` tasks and their
+    transactions already held (the default caps: the oldest final tasks are evicted as new ones come), and spread
+    over `terminals` terminals at once, each request another terminal's; all in this run, as ratios to the empty
+    mock. The journal is at its cap (10 000) in every one of them after the first second of load."""
+    if not shutil.which("wrk"):
+        return {"error": "wrk not installed"}
+    out = {}
+    proc, base = start_mock(binary)
+    try:
+        tok = token(base)
+        out["empty"] = pair_rps(base, tok, first_task(base, tok), seconds)
+    finally:
+        proc.kill()
+        proc.wait()
+    proc, base = start_mock(binary)
+    try:
+        tok = token(base)
+        bad = create_tasks(base, tok, held)
+        call(base + "/__admin/state?tid=" + TID)  # every task settled: final, each with its transaction
+        task = first_task(base, tok)  # the newest: the cap evicts the oldest final tasks as new ones come
+        out["held"] = pair_rps(base, tok, task, seconds)
+        out["held"]["preload_non_200"] = bad
+        out["held"]["rss_mb"] = round(rss_kb(proc.pid) / 1024, 1)
+    finally:
+        proc.kill()
+        proc.wait()
+    with tempfile.TemporaryDirectory() as fixtures:
+        terminals_fixture(fixtures, terminals)
+        proc, base = start_mock(binary, "--fixtures", fixtures)
+        try:
+            basic = base64.b64encode(b"atom:ashfuf4e5fa").decode()
+            creds = []
+            for i in range(terminals):
+                form = f"grant_type=password&username=pos{i}%40example.com&password=ABCDEFGHIJKL&tid={800000 + i}"
+                _, body = call(base + "/cloud/oauth/token", form.encode(),
+                               {"Authorization": "Basic " + basic, "Content-Type": "application/x-www-form-urlencoded"})
+                tok = json.loads(body)["access_token"]
+                sale = dict(SALE, apiKey=f"K{i:08d}", Tid=str(800000 + i))
+                creds.append((tok, None, sale))
+            tasks = []
+            for tok, _, sale in creds:
+                headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
+                _, made = call(base + "/v1/tasks/TRANSACTION", json.dumps(sale).encode(), headers)
+                tasks.append(json.loads(made)["taskId"])
+            def spread(k):
+                """GET and POST, each request on the next of the first k terminals (a Lua request() per request:
+                wrk costs the same whatever k, so k = 1 is the reference)."""
+                tokens = ", ".join(f'"{t}"' for t, _, _ in creds[:k])
+                ids = ", ".join(f'"{t}"' for t in tasks[:k])
+                bodies = ", ".join("'" + json.dumps(sl) + "'" for _, _, sl in creds[:k])
+                common = f"local tokens = {{{tokens}}}\nlocal ids = {{{ids}}}\nlocal bodies = {{{bodies}}}\nlocal n = 0\n"
+                get_lua = common + """request = function()
+  n = n % #tokens + 1
+  return wrk.format("GET", "/v1/tasks/" .. ids[n], {["Authorization"] = "Bearer " .. tokens[n]})
+end
+"""
+                post_lua = common + """request = function()
+  n = n % #tokens + 1
+  return wrk.format("POST", "/v1/tasks/TRANSACTION",
+    {["Authorization"] = "Bearer " .. tokens[n], ["Content-Type"] = "application/json"}, bodies[n])
+end
+"""
+                get, bad_get = wrk_script_rps(base + "/", seconds, get_lua)
+                post, bad_post = wrk_script_rps(base + "/", seconds, post_lua)
+                return {"get_rps": round(get), "post_rps": round(post), "non_2xx": bad_get + bad_post}
+
+            one = spread(1)
+            out["terminals"] = dict(spread(terminals), count=terminals, one_terminal=one)
+        finally:
+            proc.kill()
+            proc.wait()
+    for case, ref in (("held", out["empty"]), ("terminals", out["terminals"]["one_terminal"])):
+        out[case]["get_ratio"] = round(out[case]["get_rps"] / max(1, ref["get_rps"]), 3)
+        out[case]["post_ratio"] = round(out[case]["post_rps"] / max(1, ref["post_rps"]), 3)
+    return out
+
+
 class sqlite_rows:
     """How many requests a state file logged (sqlite3 is in Python's standard library)."""
 
@@ -370,10 +491,24 @@ def main():
     print("\n# --state DIR: throughput with and without it, and the restart that replays it", flush=True)
     state_r = state_cost(a.mock)
     print(json.dumps(state_r))
+    print("\n# cost as the work grows: 100 000 tasks held, 1 000 terminals at once", flush=True)
+    scale_r = scale_cost(a.mock)
+    print(json.dumps(scale_r))
     print("\n# the web console: page weight, throughput with a console open", flush=True)
     console_r = console_cost(a.mock)
     print(json.dumps(console_r))
     result = targets(peers, suite_r, mem)
+    for case, what in (("held", "100 000 tasks and transactions held"),
+                       ("terminals", "1 000 terminals at once (vs 1 terminal, same script)")):
+        r = scale_r.get(case)
+        if r:
+            for verb in ("get", "post"):
+                ratio = r[f"{verb}_ratio"]
+                result.append({"target": f"{verb.upper()} with {what} vs the empty mock", "goal": ">= 0.95x",
+                               "measured": f"{ratio}x", "met": ratio >= 0.95,
+                               "note": f"same run; {r[f'{verb}_rps']} vs "
+                                       f"{r.get('one_terminal', scale_r['empty'])[f'{verb}_rps']} req/s"
+                                       + (f"; {r['non_2xx']} non-2xx" if r["non_2xx"] else "")})
     if "open_ratio" in console_r:
         result.append({"target": "GET with a console open vs none", "goal": "stated, not a target",
                        "measured": f"{console_r['open_ratio']}x", "met": True,
@@ -388,6 +523,7 @@ def main():
         print(f"| {t['target']} | {t['goal']} | {t['measured']} | {'yes' if t['met'] else 'NOT MET'} | {t['note']} |")
     with open(a.out, "w") as f:
         json.dump({"peers": peers, "suite": suite_r, "memory": mem, "state": state_r, "console": console_r,
+                   "scale": scale_r,
                    "targets": result}, f,
                   indent=2)
     print(f"\nwrote {os.path.relpath(a.out, ROOT)}")
