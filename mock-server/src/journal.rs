@@ -57,7 +57,7 @@ pub struct Entry {
 /// What the journal keeps of an exchange: the bytes as they crossed the wire, nothing parsed. Recording is on
 /// every request's path, reading is rare, so bodies, token claims and labels are worked out when an [`Entry`]
 /// is read (the hot path stays free of JSON parsing and JWT decoding).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Record {
     pub(crate) seq: u64,
     pub(crate) time: Timestamp,
@@ -267,9 +267,13 @@ impl Journal {
         e
     }
 
-    /// The newest entry, as [`Journal::select`] shows it (the console's live stream).
-    pub fn newest(&self) -> Option<Entry> {
-        self.entries.back().map(|r| self.show(r))
+    /// The newest record as the live stream will show it: a copy of the raw exchange (cheap: the bodies are
+    /// shared), turned into its entry only when a reader takes it, off the request's path.
+    pub fn newest(&self) -> Option<Live> {
+        self.entries.back().map(|r| Live {
+            record: r.clone(),
+            sealed: self.seal_tokens,
+        })
     }
 
     /// The sequence number of the newest entry ever recorded (0 before the first), kept across clears.
@@ -298,6 +302,25 @@ impl Journal {
         let line = format!("{}: {id}", crate::contract::admin::SANDBOX_HEADER);
         self.entries
             .retain(|e| !e.head.split(|b| *b == b'\n').any(|l| l == line.as_bytes()));
+    }
+}
+
+/// A journal record on its way to a live reader ([`Journal::newest`]).
+#[derive(Debug)]
+pub struct Live {
+    record: Record,
+    sealed: bool,
+}
+
+impl Live {
+    /// The entry's JSON, as `GET /__admin/journal` shows it.
+    pub fn json(&self) -> String {
+        let mut e = self.record.entry();
+        if self.sealed {
+            seal(&mut e.request_body);
+            seal(&mut e.response_body);
+        }
+        serde_json::to_string(&e).unwrap_or_default()
     }
 }
 

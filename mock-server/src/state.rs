@@ -77,8 +77,29 @@ struct Inner {
 pub struct Event {
     /// `entry`, `cleared`.
     pub kind: &'static str,
-    /// JSON.
-    pub data: Arc<str>,
+    /// Its JSON, or what it is made from.
+    pub data: EventData,
+}
+
+/// What an event says: JSON, or a journal entry made into JSON only by the reader that takes it (so that an open
+/// console costs a request little more than a copy, and a reader that falls behind drops the work with the
+/// events).
+#[derive(Clone, Debug)]
+pub enum EventData {
+    /// Ready JSON.
+    Json(Arc<str>),
+    /// A journal record.
+    Entry(Arc<crate::journal::Live>),
+}
+
+impl EventData {
+    /// The JSON.
+    pub fn json(&self) -> Arc<str> {
+        match self {
+            Self::Json(j) => j.clone(),
+            Self::Entry(live) => live.json().into(),
+        }
+    }
 }
 
 /// Events kept for a slow listener before it loses the oldest (and is told how many).
@@ -117,9 +138,17 @@ impl AppState {
         if self.listened() {
             let _ = self.0.events.send(Event {
                 kind,
-                data: data().into(),
+                data: EventData::Json(data().into()),
             });
         }
+    }
+
+    /// Tells the consoles listening of a new journal entry (made into JSON by each reader).
+    pub fn publish_entry(&self, live: crate::journal::Live) {
+        let _ = self.0.events.send(Event {
+            kind: "entry",
+            data: EventData::Entry(Arc::new(live)),
+        });
     }
 
     /// A new listener: the events, and the flag that turns true when the server stops.

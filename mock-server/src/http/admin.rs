@@ -570,7 +570,7 @@ pub fn events(
                 _ = stopping.wait_for(|stop| *stop) => return None,
             };
             let event = match event {
-                Ok(e) => (e.kind, e.data),
+                Ok(e) => (e.kind, e.data.json()),
                 Err(RecvError::Lagged(n)) => ("dropped", json!({"count": n}).to_string().into()),
                 Err(RecvError::Closed) => return None,
             };

@@ -123,8 +123,8 @@ pub async fn exchange(app: AppState, req: Request, next: Next) -> Response {
         j.push(entry);
         app.listened().then(|| j.newest()).flatten()
     });
-    if let Some(e) = shown {
-        app.publish("entry", || serde_json::to_string(&e).unwrap_or_default());
+    if let Some(live) = shown {
+        app.publish_entry(live);
     }
     Response::from_parts(parts, Body::from(response))
 }
