@@ -457,13 +457,29 @@ pub async fn delete_fault(State(app): State<AppState>, Segment(id): Segment) -> 
 /// Journaled requests and responses.
 #[utoipa::path(get, path = "/__admin/journal", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this TID"), ("path" = Option<String>, Query, description = "Path prefix, or glob with *"), ("since" = Option<String>, Query, format = DateTime, description = "RFC 3339: only entries at or after this mock time"), ("after" = Option<u64>, Query, description = "Only entries recorded after this sequence number (`lastSeq` of an earlier read)"), ("limit" = Option<u64>, Query, description = "At most this many entries, the newest; `0` reads only `lastSeq`")), responses((status = 200, description = "`{\"entries\": [...], \"evicted\", \"lastSeq\"}`"), (status = 400, description = "Bad filter", body = AdminErrorBody)))]
 pub async fn journal(State(app): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> Reply {
-    // a run in a sandbox reads its own requests only
+    let filter = journal_filter(q, &["tid", "path", "since", "after", "limit"])?;
+    let (entries, evicted, last) =
+        app.with_journal(|j| (j.select(&filter), j.evicted(), j.last_seq()));
+    Ok(Json(
+        json!({"entries": entries, "evicted": evicted, "lastSeq": last}),
+    ))
+}
+
+/// A journal filter from a query, of the keys `allowed`; a run in a sandbox reads its own requests only.
+fn journal_filter(q: Vec<(String, String)>, allowed: &[&str]) -> Result<Filter, ApiError> {
     let mut filter = Filter {
         sandbox: Scope::current().sandbox.map(|s| s.to_string()),
         ..Filter::default()
     };
     for (k, v) in q {
         match k.as_str() {
+            k if !allowed.contains(&k) => {
+                let (last, rest) = allowed.split_last().unwrap_or((&"", &[]));
+                return Err(ApiError::admin(
+                    k,
+                    format!("unknown filter {k:?}; use {} or {last}", rest.join(", ")),
+                ));
+            }
             // An empty `tid` or `path` filters nothing; an empty `since` is not a time.
             "tid" | "path" if v.is_empty() => {}
             "tid" => filter.tid = Some(v),
@@ -473,19 +489,10 @@ pub async fn journal(State(app): State<AppState>, Query(q): Query<Vec<(String, S
             }
             "after" => filter.after = Some(count("after", &v)?),
             "limit" => filter.limit = Some(count("limit", &v)?.try_into().unwrap_or(usize::MAX)),
-            other => {
-                return Err(ApiError::admin(
-                    other,
-                    format!("unknown filter {other:?}; use tid, path, since, after or limit"),
-                ));
-            }
+            _ => {}
         }
     }
-    let (entries, evicted, last) =
-        app.with_journal(|j| (j.select(&filter), j.evicted(), j.last_seq()));
-    Ok(Json(
-        json!({"entries": entries, "evicted": evicted, "lastSeq": last}),
-    ))
+    Ok(filter)
 }
 
 /// The client checks of `gptom-conformance certify-client --judge` over the journal as it is now (the console
@@ -496,25 +503,7 @@ pub async fn judgement(
     State(app): State<AppState>,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Reply {
-    let mut filter = Filter {
-        sandbox: Scope::current().sandbox.map(|s| s.to_string()),
-        ..Filter::default()
-    };
-    for (k, v) in q {
-        match k.as_str() {
-            "tid" | "since" if v.is_empty() => {}
-            "tid" => filter.tid = Some(v),
-            "since" => {
-                filter.since = Some(Timestamp::parse(&v).map_err(|e| ApiError::admin("since", e))?)
-            }
-            other => {
-                return Err(ApiError::admin(
-                    other,
-                    format!("unknown filter {other:?}; use tid or since"),
-                ));
-            }
-        }
-    }
+    let filter = journal_filter(q, &["tid", "since"])?;
     let (entries, evicted) = app.with_journal(|j| (j.select(&filter), j.evicted()));
     let entries = serde_json::to_value(entries).unwrap_or_default();
     let journal =
