@@ -191,8 +191,8 @@ def state_cost(binary, seconds=5):
 
 
 def console_cost(binary, seconds=5):
-    """The web console: its page weight, and GET throughput with a console open (a reader on the journal stream
-    and the board read every second, as the page does) against none, in the same run."""
+    """The web console: its page weight, and GET throughput with a console open (a reader on the journal stream,
+    the board and the judgement read as often as the page reads them under load) against none, in the same run."""
     if not shutil.which("wrk"):
         return {"error": "wrk not installed"}
     proc, base = start_mock(binary)
@@ -213,10 +213,14 @@ def console_cost(binary, seconds=5):
                         break
                     events[0] += line.startswith(b"event: entry")
 
-        def board():
+        def board():  # as the page does under load: the board every 0.3 s, the judgement every second
+            n = 0
             while not stop.is_set():
                 call(base + "/__admin/terminals")
-                stop.wait(1.0)
+                if n % 3 == 0:
+                    call(base + "/__admin/judgement")
+                n += 1
+                stop.wait(0.3)
 
         threads = [threading.Thread(target=listen, daemon=True), threading.Thread(target=board, daemon=True)]
         for t in threads:
