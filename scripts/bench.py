@@ -206,12 +206,15 @@ def console_cost(binary, seconds=5):
         stop, events = threading.Event(), [0]
 
         def listen():
-            with urllib.request.urlopen(base + "/__admin/journal/stream", timeout=seconds + 30) as r:
-                while not stop.is_set():
-                    line = r.readline()
-                    if not line:
-                        break
-                    events[0] += line.startswith(b"event: entry")
+            try:
+                with urllib.request.urlopen(base + "/__admin/journal/stream", timeout=seconds + 30) as r:
+                    while not stop.is_set():
+                        line = r.readline()
+                        if not line:
+                            break
+                        events[0] += line.startswith(b"event: entry")
+            except OSError:
+                pass  # the mock was stopped under it
 
         def board():  # as the page does under load: the board every 0.3 s, the judgement every second
             n = 0
@@ -502,13 +505,13 @@ def main():
     console_r = console_cost(a.mock)
     print(json.dumps(console_r))
     result = targets(peers, suite_r, mem)
-    for case, what in (("held", "100 000 tasks and transactions held"),
-                       ("terminals", "1 000 terminals at once (vs 1 terminal, same script)")):
+    for case, what in (("held", "with 100 000 tasks and transactions held vs the empty mock"),
+                       ("terminals", "over 1 000 terminals at once vs one terminal (same wrk script)")):
         r = scale_r.get(case)
         if r:
             for verb in ("get", "post"):
                 ratio = r[f"{verb}_ratio"]
-                result.append({"target": f"{verb.upper()} with {what} vs the empty mock", "goal": ">= 0.95x",
+                result.append({"target": f"{verb.upper()} {what}", "goal": ">= 0.95x",
                                "measured": f"{ratio}x", "met": ratio >= 0.95,
                                "note": f"same run; {r[f'{verb}_rps']} vs "
                                        f"{r.get('one_terminal', scale_r['empty'])[f'{verb}_rps']} req/s"
