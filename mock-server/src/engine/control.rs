@@ -236,16 +236,25 @@ impl Engine {
     }
 
     /// Terminals, tasks (with computed status), transactions and batches, for `/__admin/state`.
-    pub fn state(&mut self, now: Timestamp, only: Option<&str>) -> Value {
-        // only what is shown is settled: a sandbox's dump runs on its own clock, which must not move others' tasks
-        let tids: Vec<String> = match only {
-            Some(tid) => vec![tid.to_owned()],
-            None => self.tids.keys().cloned().collect(),
+    pub fn state(&mut self, now: Timestamp, only: Option<&str>, sandbox: Option<&str>) -> Value {
+        // a run in a sandbox sees its own terminals only; and only what is shown is settled: a sandbox's dump runs
+        // on its own clock, which must not move others' tasks
+        let mine: Option<Vec<String>> = sandbox.map(|id| {
+            self.sandboxes()
+                .iter()
+                .filter(|s| s.id == id)
+                .flat_map(|s| s.terminals.iter().map(|(_, t)| t.tid.clone()))
+                .collect()
+        });
+        let shown = |tid: &str| {
+            only.is_none_or(|o| o == tid)
+                && mine.as_ref().is_none_or(|m| m.iter().any(|t| t == tid))
         };
+        let tids: Vec<String> = self.tids.keys().filter(|t| shown(t)).cloned().collect();
         for tid in &tids {
             self.settle(tid, now);
         }
-        let wanted = |tid: &str| only.is_none_or(|o| o == tid);
+        let wanted = shown;
         let tasks: Vec<Value> = self
             .task_order
             .values()

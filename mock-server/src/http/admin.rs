@@ -387,7 +387,10 @@ pub async fn state(State(app): State<AppState>, Query(q): Query<Vec<(String, Str
             }
         }
     }
-    Ok(Json(app.with_engine(|e, now| e.state(now, tid.as_deref()))))
+    let sandbox = sandbox(&app)?;
+    Ok(Json(app.with_engine(|e, now| {
+        e.state(now, tid.as_deref(), sandbox.as_deref())
+    })))
 }
 
 /// Add a fault rule.

@@ -279,6 +279,21 @@ async fn a_sandbox_has_its_own_clock_fault_rules_and_journal() {
         "sb2 removed none of sb1's"
     );
 
+    // its state dump shows its own terminals only, on its own clock
+    let dump = in_sandbox(&app, "sb1", Method::GET, "/state", json!(null)).await;
+    assert_eq!(dump.status, 200, "{}", dump.text);
+    let shown: Vec<&str> = dump.json["terminals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["tid"].as_str().unwrap())
+        .collect();
+    assert!(
+        shown.contains(&tid.as_str()) && !shown.contains(&TID),
+        "{shown:?}"
+    );
+    assert_eq!(dump.json["now"], start.plus_ms(600_000).to_rfc3339());
+
     // its journal holds its own requests only; deleting it removes them, those without a TID included
     let journal = in_sandbox(&app, "sb1", Method::GET, "/journal", json!(null)).await;
     let seen: Vec<&Value> = journal.json["entries"]

@@ -791,7 +791,7 @@ impl StateMachineTest for EngineMachine {
                 },
             },
             Op::Totals(tid) => {
-                let state = sut.engine.state(sut.now, Some(TIDS[tid].0));
+                let state = sut.engine.state(sut.now, Some(TIDS[tid].0), None);
                 let term = &state["terminals"][0];
                 let closed: Vec<Value> = term["batches"]
                     .as_array()
