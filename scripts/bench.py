@@ -143,18 +143,9 @@ end
 
 def wrk_rps(url, seconds, headers, body=None):
     """Requests per second wrk measures on one URL (1 thread, 4 connections), and how many answers were not 2xx."""
-    with tempfile.TemporaryDirectory() as tmp:
-        script = os.path.join(tmp, "s.lua")
-        with open(script, "w") as f:
-            if body is not None:
-                f.write(f"wrk.method = \"POST\"\nwrk.body = '{body}'\n")
-            for k, v in headers.items():
-                f.write(f'wrk.headers["{k}"] = "{v}"\n')
-        out = subprocess.run([shutil.which("wrk") or "wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script, url],
-                             capture_output=True, text=True).stdout
-    rps = next((float(l.split()[1]) for l in out.splitlines() if l.startswith("Requests/sec:")), 0.0)
-    bad = next((int(l.split()[-1]) for l in out.splitlines() if "Non-2xx" in l), 0)
-    return rps, bad
+    lua = f"wrk.method = \"POST\"\nwrk.body = '{body}'\n" if body is not None else ""
+    lua += "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in headers.items())
+    return wrk_script_rps(url, seconds, lua)
 
 
 def state_cost(binary, seconds=5):
@@ -170,8 +161,7 @@ def state_cost(binary, seconds=5):
             try:
                 tok = token(base)
                 headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
-                _, made = call(base + "/v1/tasks/TRANSACTION", json.dumps(SALE).encode(), headers)
-                task = json.loads(made)["taskId"]
+                task = first_task(base, tok)
                 post, post_bad = wrk_rps(base + "/v1/tasks/TRANSACTION", seconds, headers, json.dumps(SALE))
                 get, get_bad = wrk_rps(base + f"/v1/tasks/{task}", seconds, headers)
                 out[mode] = {"post_rps": round(post), "get_rps": round(get), "non_2xx": post_bad + get_bad}
@@ -200,8 +190,7 @@ def console_cost(binary, seconds=5):
         _, page = call(base + "/__console")
         tok = token(base)
         headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
-        _, made = call(base + "/v1/tasks/TRANSACTION", json.dumps(SALE).encode(), headers)
-        url = base + "/v1/tasks/" + json.loads(made)["taskId"]
+        url = base + "/v1/tasks/" + first_task(base, tok)
         closed, _ = wrk_rps(url, seconds, headers)
         stop, events = threading.Event(), [0]
 

@@ -347,19 +347,6 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// How many rows the log holds.
-    pub fn len(&self) -> Result<u64, StoreError> {
-        self.conn
-            .query_row("SELECT count(*) FROM requests", [], |r| r.get::<_, i64>(0))
-            .map(|n| n as u64)
-            .map_err(sql(&self.path, "cannot read"))
-    }
-
-    /// Whether the log is empty.
-    pub fn is_empty(&self) -> Result<bool, StoreError> {
-        self.len().map(|n| n == 0)
-    }
 }
 
 /// The seed a state directory's log was made with, if it has one (a start without `--seed` takes it).

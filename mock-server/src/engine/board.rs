@@ -2,6 +2,8 @@
 //! with its status as of now, the queue behind it, the last tasks it finished. A pure read: statuses come from the
 //! timelines, nothing is settled, so a console polling it changes nothing (and `--state` logs nothing). No axum.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use super::task::{Task, TaskClass};
@@ -14,6 +16,7 @@ const RECENT: usize = 5;
 impl Engine {
     /// The board as of `now` (each terminal's `device` is added by the device layer).
     pub fn board(&self, now: Timestamp) -> Vec<Value> {
+        let recent = self.recent(now);
         self.world
             .directory
             .terminals
@@ -21,39 +24,50 @@ impl Engine {
             .map(|t| {
                 let latency = t.latency.as_deref().unwrap_or(&self.settings.latency);
                 let operator = self.world.latency.get(latency).is_some_and(|p| p.operator);
-                let (mut open, mut done) = (Vec::new(), Vec::new());
-                for task in self.tasks_of(&t.tid).rev() {
-                    let card = self.card(task, now);
-                    if card["final"] == true {
-                        if done.len() < RECENT {
-                            done.push(card);
-                        }
-                    } else {
-                        open.push(card);
-                    }
-                    if done.len() == RECENT && open.is_empty() {
-                        break; // older tasks of this terminal are all final: nothing more to show
-                    }
-                }
-                open.reverse();
+                // an unfinished task is always in its terminal's queue, in queue order
+                let open: Vec<Value> = self.tids.get(&t.tid).map_or_else(Vec::new, |s| {
+                    s.pending
+                        .iter()
+                        .filter_map(|id| self.tasks.get(id))
+                        .map(|task| self.card(task, now))
+                        .filter(|card| card["final"] != true)
+                        .collect()
+                });
                 let mut open = open.into_iter();
                 json!({"tid": t.tid, "mode": t.mode, "reachable": t.reachable, "currency": t.currency,
                        "latency": latency, "operator": operator,
                        "nextOutcome": self.overrides.get(&t.tid),
-                       "sandbox": self.sandboxes().iter().find(|s| s.terminals.iter().any(|(_, x)| x.tid == t.tid))
-                           .map(|s| s.id.as_str()),
-                       "working": open.next(), "queue": open.collect::<Vec<_>>(), "recent": done})
+                       "sandbox": self.sandboxes().iter().find(|s| s.holds(&t.tid)).map(|s| s.id.as_str()),
+                       "working": open.next(), "queue": open.collect::<Vec<_>>(),
+                       "recent": recent.get(t.tid.as_str()).cloned().unwrap_or_default()})
             })
             .collect()
     }
 
-    /// A terminal's tasks, oldest first.
-    fn tasks_of<'a>(&'a self, tid: &'a str) -> impl DoubleEndedIterator<Item = &'a Task> + 'a {
-        self.task_order
+    /// The last finished tasks of every terminal, newest first, in one pass back from the newest task (it stops
+    /// once every terminal that has had a task has its [`RECENT`]).
+    fn recent(&self, now: Timestamp) -> HashMap<&str, Vec<Value>> {
+        let mut recent: HashMap<&str, Vec<Value>> = HashMap::new();
+        let mut full = 0;
+        for task in self
+            .task_order
             .values()
+            .rev()
             .filter_map(|id| self.tasks.get(id))
-            .filter(move |t| t.tid == tid)
-            .map(|t| &**t)
+        {
+            if full == self.tids.len() {
+                break;
+            }
+            let done = recent.entry(task.tid.as_str()).or_default();
+            if done.len() < RECENT {
+                let card = self.card(task, now);
+                if card["final"] == true {
+                    done.push(card);
+                    full += usize::from(done.len() == RECENT);
+                }
+            }
+        }
+        recent
     }
 
     /// One task as the board shows it.

@@ -54,7 +54,8 @@ impl Sandbox {
                "terminals": terminals, "accounts": accounts, "clockOffsetMs": self.offset_ms})
     }
 
-    fn holds(&self, tid: &str) -> bool {
+    /// Whether one of its terminals has this TID.
+    pub(super) fn holds(&self, tid: &str) -> bool {
         self.terminals.iter().any(|(_, t)| t.tid == tid)
     }
 }

@@ -117,16 +117,7 @@ pub async fn sequence(
     }
     let mut guard = store.lock_owned().await;
     let now = app.clock().now();
-    let row = Logged {
-        phase: Phase::Start,
-        started: now,
-        now,
-        method: parts.method.to_string(),
-        target: target(&parts),
-        head: super::journal::own_head(&parts.headers).into_vec(),
-        body: body.as_ref().map(|b| b.to_vec()),
-        plan: None,
-    };
+    let row = row(&parts, body.as_deref(), Phase::Start, (now, now), None);
     if let Err(e) = guard.append(&row) {
         return unwritable(&e);
     }
@@ -148,12 +139,29 @@ pub async fn sequence(
     res
 }
 
-fn target(parts: &Parts) -> String {
-    parts
-        .uri
-        .path_and_query()
-        .map_or(parts.uri.path(), |pq| pq.as_str())
-        .to_owned()
+/// The log row of a request: its head and body as they came, the part of it, `(started, now)`, a resumed part's
+/// plan.
+fn row(
+    parts: &Parts,
+    body: Option<&[u8]>,
+    phase: Phase,
+    (started, now): (Timestamp, Timestamp),
+    plan: Option<Plan>,
+) -> Logged {
+    Logged {
+        phase,
+        started,
+        now,
+        method: parts.method.to_string(),
+        target: parts
+            .uri
+            .path_and_query()
+            .map_or(parts.uri.path(), |pq| pq.as_str())
+            .to_owned(),
+        head: super::journal::own_head(&parts.headers).into_vec(),
+        body: body.map(<[u8]>::to_vec),
+        plan,
+    }
 }
 
 /// Waits out a fault plan's delay. A logged request lets go of the store's lock meanwhile and, to go on, takes
@@ -174,16 +182,14 @@ pub async fn wait(
     let mut guard = store.clone().lock_owned().await;
     let scope = Scope::current();
     let now = app.clock().now();
-    let row = Logged {
-        phase: Phase::Resumed,
-        started: scope.started.unwrap_or(now),
-        now,
-        method: parts.method.to_string(),
-        target: target(parts),
-        head: super::journal::own_head(&parts.headers).into_vec(),
-        body: Some(body.to_vec()),
-        plan: Some(plan.clone()),
-    };
+    let started = scope.started.unwrap_or(now);
+    let row = row(
+        parts,
+        Some(body),
+        Phase::Resumed,
+        (started, now),
+        Some(plan.clone()),
+    );
     guard.append(&row).map_err(|e| unwritable(&e))?;
     held.put(guard);
     Ok(Some(Scope {
