@@ -1,7 +1,7 @@
 # One or two cargo lines per target. `make test` is what CI (.ci/run) runs.
 CARGO ?= cargo
 
-.PHONY: test-browser docker docker-smoke run gateway-check demo mock test lint fmt build snapshots schema bench bench-peers bench-micro profile bench-suite reliability schemathesis
+.PHONY: test-browser docker docker-smoke run gateway-check demo mock test lint fmt build snapshots schema bench bench-peers bench-micro profile callgrind bench-suite reliability schemathesis
 
 ## run: the certification suite (scenarios/) against the embedded mock — the main job (a cold build shows cargo's progress)
 run:
@@ -56,8 +56,9 @@ snapshots:
 schema:
 	$(CARGO) run -q -p conformance --bin gptom-conformance -- schema > scenarios/schema.json
 
-## bench: release build, baseline vs our mock (bench/harness, quick), suite wall time, memory per task; prints
-## every issue-9 target as met / NOT MET and writes target/bench/summary.json
+## bench: release build, baseline, our mock and httpmock (bench/harness, quick), suite wall time, memory per task,
+## cost as the work grows; prints
+## every issue-19 target as met / NOT MET and writes target/bench/summary.json
 bench:
 	$(CARGO) build -q --release -p mock-server --bin gptom-mock -p conformance --bin gptom-conformance
 	python3 scripts/bench.py
@@ -75,6 +76,12 @@ bench-micro:
 profile:
 	$(CARGO) build -q --profile profiling -p mock-server --bin gptom-mock
 	bash scripts/profile.sh target/profiling/gptom-mock $(ARGS)
+
+## callgrind: instructions one request costs (valgrind callgrind: stable where req/s is noisy); ARGS=post for task
+## creation; CG_OPTS="--cache-sim=yes --branch-sim=yes" adds cache and branch misses; data in target/bench/
+callgrind:
+	$(CARGO) build -q --release -p mock-server --bin gptom-mock
+	bash scripts/callgrind.sh target/release/gptom-mock $(ARGS)
 
 ## bench-suite: wall time of the whole certification suite against the embedded mock (release build)
 bench-suite:

@@ -70,6 +70,8 @@ struct Inner {
     events: tokio::sync::broadcast::Sender<Event>,
     /// Set when the server stops, so that event streams end instead of holding the drain up.
     stopping: tokio::sync::watch::Sender<bool>,
+    /// `/openapi.json`, built on its first read (start-up does not pay for it).
+    openapi: std::sync::OnceLock<Arc<str>>,
 }
 
 /// One event for the consoles listening (`GET /__admin/journal/stream`).
@@ -125,7 +127,13 @@ impl AppState {
             store: store.map(|s| Arc::new(tokio::sync::Mutex::new(s))),
             events: tokio::sync::broadcast::Sender::new(EVENT_BUFFER),
             stopping: tokio::sync::watch::Sender::new(false),
+            openapi: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// The OpenAPI document as JSON, made by `build` the first time.
+    pub fn openapi(&self, build: impl FnOnce() -> Arc<str>) -> Arc<str> {
+        self.0.openapi.get_or_init(build).clone()
     }
 
     /// Whether a console listens (events are not even built otherwise).

@@ -12,7 +12,6 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::dto::{AdminErrorBody, TaskDto};
 use super::extract::{Body, Segment, parse_json};
@@ -26,32 +25,14 @@ use crate::error::ApiError;
 use crate::journal::Filter;
 use crate::state::{AppState, Scope};
 
-/// The admin routes (`/__admin/…`).
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(health))
-        .routes(routes!(reset))
-        .routes(routes!(clock, set_clock))
-        .routes(routes!(advance_clock))
-        .routes(routes!(next_outcome))
-        .routes(routes!(patch_terminal))
-        .routes(routes!(board))
-        .routes(routes!(cancel_task))
-        .routes(routes!(decide_task))
-        .routes(routes!(state))
-        .routes(routes!(add_fault, list_faults, delete_faults))
-        .routes(routes!(delete_fault))
-        .routes(routes!(journal, clear_journal))
-        .routes(routes!(journal_stream))
-        .routes(routes!(judgement))
-        .routes(routes!(patch_device))
-        .routes(routes!(create_sandbox, list_sandboxes))
-        .routes(routes!(delete_sandbox))
+super::api! {
+    /// The admin routes (`/__admin/…`).
+    pub fn routes / doc: [health], [reset], [clock, set_clock], [advance_clock], [next_outcome], [patch_terminal], [board], [cancel_task], [decide_task], [state], [add_fault, list_faults, delete_faults], [delete_fault], [journal, clear_journal], [journal_stream], [judgement], [patch_device], [create_sandbox, list_sandboxes], [delete_sandbox]
 }
 
-/// The admin routes anyone may read, token or not: the CA a device must trust (`--tls auto`).
-pub fn public_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(ca_pem))
+super::api! {
+    /// The admin routes anyone may read, token or not: the CA a device must trust (`--tls auto`).
+    pub fn public_routes / public_doc: [ca_pem]
 }
 
 /// With `--admin-token`, every admin call needs `Authorization: Bearer <token>`.

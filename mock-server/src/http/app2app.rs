@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{Body, Segment, parse_json};
 use super::journal::Warnings;
@@ -15,18 +14,9 @@ use crate::device::app2app::TxnReply;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The app2app routes.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(register))
-        .routes(routes!(transaction))
-        .routes(routes!(result))
-        .routes(routes!(state))
-        .routes(routes!(inquire))
-        .routes(routes!(info))
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(change_password))
+super::api! {
+    /// The app2app routes.
+    pub fn routes / doc: [register], [transaction], [result], [state], [inquire], [info], [login], [logout], [change_password]
 }
 
 /// The `X-Gptom-Tid` header: absent = the first terminal; present but empty = 400 (it names nothing).

@@ -6,16 +6,13 @@
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use utoipa_axum::{router::OpenApiRouter, routes};
-
-use crate::state::AppState;
 
 /// The page.
 pub const PAGE: &str = include_str!("console.html");
 
-/// The console's route.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(page))
+super::api! {
+    /// The console's route.
+    pub fn routes / doc: [page]
 }
 
 /// The console: terminals, journal and client checks, live.

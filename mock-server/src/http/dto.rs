@@ -4,6 +4,8 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::wire::{Out, WriteJson};
+
 use crate::engine::TaskView;
 use crate::engine::task::{TaskClass, TaskStatus};
 use crate::engine::transaction::{DccData, Transaction, TxnResult};
@@ -12,7 +14,7 @@ use crate::engine::validate::{
 };
 
 /// `CloudTaskDetailApiResponse`.
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskDto {
     title: String,
@@ -58,8 +60,130 @@ impl From<TaskView> for TaskDto {
     }
 }
 
+impl WriteJson for TaskDto {
+    fn write_json(&self, out: &mut Out) {
+        out.raw("{\"title\":");
+        out.str(&self.title);
+        out.raw(",\"taskId\":");
+        out.str(&self.task_id);
+        out.raw(",\"created\":");
+        out.str(&self.created);
+        out.raw(match self.task_class {
+            TaskClass::Transaction => ",\"taskClass\":\"TRANSACTION\"",
+            TaskClass::Batch => ",\"taskClass\":\"BATCH\"",
+        });
+        out.raw(",\"status\":\"");
+        out.raw(status_name(self.status));
+        out.raw("\",\"initiator\":");
+        out.str(&self.initiator);
+        out.raw(",\"contextId\":");
+        out.opt_str(self.context_id.as_deref());
+        out.raw(",\"payload\":");
+        match &self.payload {
+            Payload::Transaction(t) => t.write_json(out),
+            Payload::Batch(b) => b.write_json(out),
+        }
+        if let Some(id) = &self.exception_id {
+            out.raw(",\"exceptionId\":");
+            out.str(id);
+        }
+        if let Some(kind) = self.kind {
+            out.raw(",\"type\":");
+            out.str(kind);
+        }
+        if let Some(message) = self.message {
+            out.raw(",\"message\":");
+            out.str(message);
+        }
+        if let Some(context) = &self.context {
+            out.raw(",\"context\":");
+            out.opt_str(context.as_deref());
+        }
+        out.raw("}");
+    }
+}
+
+/// A task status's wire name (as its `Serialize`).
+fn status_name(s: TaskStatus) -> &'static str {
+    match s {
+        TaskStatus::Created => "CREATED",
+        TaskStatus::Started => "STARTED",
+        TaskStatus::InitOk => "INIT_OK",
+        TaskStatus::InProgress => "IN_PROGRESS",
+        TaskStatus::Completed => "COMPLETED",
+        TaskStatus::Cancelled => "CANCELLED",
+        TaskStatus::Error => "ERROR",
+        TaskStatus::InitError => "INIT_ERROR",
+    }
+}
+
+impl WriteJson for TransactionPayload {
+    fn write_json(&self, out: &mut Out) {
+        out.raw("{\"apiKey\":");
+        out.str(&self.api_key);
+        out.raw(",\"Tid\":");
+        out.str(&self.tid);
+        out.raw(",\"initiator\":");
+        out.str(&self.initiator);
+        out.raw(",\"title\":");
+        out.str(&self.title);
+        out.raw(match self.transaction_operation {
+            Operation::Sale => ",\"transactionOperation\":\"SALE\"",
+            Operation::Void => ",\"transactionOperation\":\"VOID\"",
+            Operation::Refund => ",\"transactionOperation\":\"REFUND\"",
+        });
+        out.raw(match self.transaction_type {
+            PayType::Cash => ",\"transactionType\":\"CASH\"",
+            PayType::Card => ",\"transactionType\":\"CARD\"",
+        });
+        out.raw(",\"amount\":");
+        out.int(self.amount);
+        if let Some(tip) = self.tip_amount {
+            out.raw(",\"tipAmount\":");
+            out.int(tip);
+        }
+        out.raw(",\"currencyCode\":");
+        out.str(&self.currency_code);
+        if let Some(r) = &self.origin_reference_num {
+            out.raw(",\"originReferenceNum\":");
+            out.str(r);
+        }
+        out.raw(",\"printByPaymentApp\":");
+        out.bool(self.print_by_payment_app);
+        if let Some(ttl) = self.time_to_live {
+            out.raw(",\"timeToLive\":");
+            out.int(ttl);
+        }
+        if let Some(mode) = self.cancel_mode {
+            out.raw(match mode {
+                CancelMode::LastTransaction => ",\"cancelMode\":\"LAST_TRANSACTION\"",
+                CancelMode::OlderTransaction => ",\"cancelMode\":\"OLDER_TRANSACTION\"",
+            });
+        }
+        if let Some(id) = &self.origin_transaction_id {
+            out.raw(",\"originTransactionId\":");
+            out.str(id);
+        }
+        out.raw("}");
+    }
+}
+
+impl WriteJson for BatchPayload {
+    fn write_json(&self, out: &mut Out) {
+        out.raw("{\"apiKey\":");
+        out.str(&self.api_key);
+        out.raw(",\"Tid\":");
+        out.str(&self.tid);
+        out.raw(",\"initiator\":");
+        out.str(&self.initiator);
+        out.raw(",\"title\":");
+        out.str(&self.title);
+        out.raw("}");
+    }
+}
+
 /// The accepted request body, normalised.
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Payload {
     /// TRANSACTION.
@@ -78,7 +202,7 @@ impl From<TaskRequest> for Payload {
 }
 
 /// `CreateCloudTaskTransactionApiRequest`, as accepted.
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionPayload {
     api_key: String,
@@ -125,7 +249,7 @@ impl From<TransactionRequest> for TransactionPayload {
 }
 
 /// A BATCH body, as accepted.
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchPayload {
     api_key: String,
@@ -368,4 +492,147 @@ pub struct DeeplinkBody {
     url: String,
     /// Terminal (default: the first of the fixtures); unknown → 404.
     tid: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::wire::Wire;
+    use proptest::option;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[A-Za-z0-9 ]{0,12}",
+            any::<String>(),
+            Just("quote \" back \\ tab \t nul \u{0} č".to_owned()),
+        ]
+    }
+
+    fn transaction() -> impl Strategy<Value = Payload> {
+        (
+            (text(), text(), text(), text()),
+            (
+                0..3usize,
+                any::<bool>(),
+                any::<i64>(),
+                option::of(any::<i64>()),
+            ),
+            (
+                text(),
+                option::of(text()),
+                any::<bool>(),
+                option::of(any::<i64>()),
+            ),
+            (option::of(any::<bool>()), option::of(text())),
+        )
+            .prop_map(
+                |(
+                    (api_key, tid, initiator, title),
+                    (op, cash, amount, tip),
+                    (cur, oref, print, ttl),
+                    (cm, otid),
+                )| {
+                    Payload::Transaction(TransactionPayload {
+                        api_key,
+                        tid,
+                        initiator,
+                        title,
+                        transaction_operation: [
+                            Operation::Sale,
+                            Operation::Void,
+                            Operation::Refund,
+                        ][op],
+                        transaction_type: if cash { PayType::Cash } else { PayType::Card },
+                        amount,
+                        tip_amount: tip,
+                        currency_code: cur,
+                        origin_reference_num: oref,
+                        print_by_payment_app: print,
+                        time_to_live: ttl,
+                        cancel_mode: cm.map(|older| {
+                            if older {
+                                CancelMode::OlderTransaction
+                            } else {
+                                CancelMode::LastTransaction
+                            }
+                        }),
+                        origin_transaction_id: otid,
+                    })
+                },
+            )
+    }
+
+    fn batch() -> impl Strategy<Value = Payload> {
+        (text(), text(), text(), text()).prop_map(|(api_key, tid, initiator, title)| {
+            Payload::Batch(BatchPayload {
+                api_key,
+                tid,
+                initiator,
+                title,
+            })
+        })
+    }
+
+    const STATUSES: [TaskStatus; 8] = [
+        TaskStatus::Created,
+        TaskStatus::Started,
+        TaskStatus::InitOk,
+        TaskStatus::InProgress,
+        TaskStatus::Completed,
+        TaskStatus::Cancelled,
+        TaskStatus::Error,
+        TaskStatus::InitError,
+    ];
+
+    fn task() -> impl Strategy<Value = TaskDto> {
+        (
+            (text(), text(), text(), any::<bool>(), 0..STATUSES.len()),
+            (
+                text(),
+                option::of(text()),
+                prop_oneof![transaction(), batch()],
+            ),
+            (
+                option::of(text()),
+                any::<bool>(),
+                option::of(option::of(text())),
+            ),
+        )
+            .prop_map(
+                |(
+                    (title, task_id, created, batch, status),
+                    (initiator, context_id, payload),
+                    (exception_id, failed, context),
+                )| {
+                    TaskDto {
+                        title,
+                        task_id,
+                        created,
+                        task_class: if batch {
+                            TaskClass::Batch
+                        } else {
+                            TaskClass::Transaction
+                        },
+                        status: STATUSES[status],
+                        initiator,
+                        context_id,
+                        payload,
+                        exception_id,
+                        kind: failed.then_some("PAYMENT_EXCEPTION"),
+                        message: failed.then_some("exception during card payment"),
+                        context,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        /// The hand-written bytes of a task are serde's, whatever it holds.
+        #[test]
+        fn a_task_on_the_wire_is_its_serde_json(dto in task()) {
+            let serde = serde_json::to_vec(&dto).unwrap();
+            prop_assert_eq!(String::from_utf8(Wire(dto).to_vec()).unwrap(), String::from_utf8(serde).unwrap());
+        }
+    }
 }

@@ -66,6 +66,13 @@ pub fn content_type(headers: &HeaderMap) -> Option<String> {
 
 /// 415 unless the request says it carries JSON.
 pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    // what nearly every client sends, checked without the lower-cased copy
+    if headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == b"application/json")
+    {
+        return Ok(());
+    }
     match content_type(headers) {
         Some(ct)
             if ct == "application/json"
@@ -141,7 +148,8 @@ impl<'de> Visitor<'de> for StrictVisitor {
         Ok(Value::Array(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
+        // room for a task body's fields at once (serde_json gives no size hint): no growing on the way
+        let mut out = Map::with_capacity(map.size_hint().unwrap_or(16));
         while let Some(key) = map.next_key::<String>()? {
             let Strict(v) = map.next_value()?;
             match out.entry(key) {

@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{Body, Segment, parse_json};
 use super::journal::Warnings;
@@ -14,11 +13,9 @@ use crate::device::ios::Reply;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The iOS routes.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(open))
-        .routes(routes!(poll))
+super::api! {
+    /// The iOS routes.
+    pub fn routes / doc: [open], [poll]
 }
 
 fn reply(r: Reply) -> Response {

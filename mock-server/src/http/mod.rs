@@ -14,33 +14,81 @@ pub mod persist;
 pub mod proxy;
 pub mod tasks;
 pub mod transactions;
+pub mod wire;
+
+use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::handler::Handler;
 use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
+use axum::routing::{MethodRouter, get};
 use utoipa::OpenApi as _;
+use utoipa_axum::PathItemExt as _;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error;
 use crate::state::AppState;
 
+/// A module's route table, written once: `fn ROUTES` registers each handler on an axum router at the path and
+/// methods of its `#[utoipa::path]`, and `fn DOC` builds the same table as a utoipa `OpenApiRouter` (with every
+/// operation and schema) for the document. The two are apart so that start-up builds no OpenAPI operation:
+/// that happens when `/openapi.json` is first read (or when the proxy loads the schemas). Each `[…]` group is
+/// one path (as utoipa-axum's `routes!`).
+macro_rules! api {
+    ($(#[$meta:meta])* $vis:vis fn $routes:ident / $doc:ident: $([$($handler:ident),+ $(,)?]),+ $(,)?) => {
+        $(#[$meta])*
+        $vis fn $routes() -> axum::Router<crate::state::AppState> {
+            let router = axum::Router::new();
+            $($(
+                let router = utoipa_axum::paste! {
+                    crate::http::serve_at::<[<__path_ $handler>], _, _>(router, $handler)
+                };
+            )+)+
+            router
+        }
+
+        /// The same routes with their OpenAPI operations, for the document (see `crate::http::api`).
+        $vis fn $doc() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+            utoipa_axum::router::OpenApiRouter::new()
+                $( .routes(utoipa_axum::routes!($($handler),+)) )+
+        }
+    };
+}
+pub(crate) use api;
+
+/// `handler` on `router` at the path and methods its `#[utoipa::path]` (`P`) declares.
+pub(crate) fn serve_at<P: utoipa::Path, H, T>(
+    router: Router<AppState>,
+    handler: H,
+) -> Router<AppState>
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let methods = P::methods().iter().fold(MethodRouter::new(), |r, m| {
+        r.on(m.to_method_filter(), handler.clone())
+    });
+    router.route(&P::path(), methods)
+}
+
 /// The whole HTTP surface: GP tom routes behind the fault layer, `/__admin` behind the optional admin token,
 /// the 404 fallback, and the journal layer (which also writes error bodies) around everything. Every route is
-/// registered with its `#[utoipa::path]` entry, so `/openapi.json` lists exactly what the router answers.
+/// registered from its `#[utoipa::path]` entry ([`api`]), so `/openapi.json` lists exactly what the router
+/// answers.
 pub fn router(state: AppState) -> Router {
     let vendor = vendor_routes().layer(from_fn_with_state(state.clone(), faults::apply)); // /__admin is never faulted
     let admin =
         admin::routes().route_layer(from_fn_with_state(state.clone(), admin::require_token));
-    let (routes, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    Router::new()
         .merge(vendor)
         .merge(admin)
         .merge(admin::public_routes())
         .merge(console::routes())
-        .split_for_parts();
-    let latency = state.with_engine(|e, _| e.world().latency.keys().cloned().collect::<Vec<_>>());
-    routes
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::document(doc, latency)))
+        .route("/openapi.json", get(openapi_json))
+        .merge(SwaggerUi::new("/docs").config(Config::new(["/openapi.json"])))
         .fallback(error::not_found)
         // One layer around everything: journal, error bodies, log line (each extra layer costs per request).
         .layer(from_fn_with_state(state.clone(), journal::record))
@@ -48,9 +96,29 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The GP tom routes (Cloud API and device channels), each with its `#[utoipa::path]` entry.
-fn vendor_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+/// `GET /openapi.json`: the whole document (GP tom, admin and console routes, with this mock's latency
+/// profiles), built on the first read and kept.
+async fn openapi_json(State(app): State<AppState>) -> impl IntoResponse {
+    let json = app.openapi(|| {
+        let latency = app.with_engine(|e, _| e.world().latency.keys().cloned().collect::<Vec<_>>());
+        let doc = OpenApiRouter::<AppState>::with_openapi(openapi::ApiDoc::openapi())
+            .merge(vendor_doc())
+            .merge(admin::doc())
+            .merge(admin::public_doc())
+            .merge(console::doc())
+            .split_for_parts()
+            .1;
+        Arc::from(serde_json::to_string(&openapi::document(doc, latency)).unwrap_or_default())
+    });
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json.to_string(),
+    )
+}
+
+/// The GP tom routes (Cloud API and device channels).
+fn vendor_routes() -> Router<AppState> {
+    Router::new()
         .merge(oauth::routes())
         .merge(tasks::routes())
         .merge(transactions::routes())
@@ -58,11 +126,21 @@ fn vendor_routes() -> OpenApiRouter<AppState> {
         .merge(app2app::routes())
 }
 
+/// The GP tom routes with their OpenAPI operations.
+fn vendor_doc() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(oauth::doc())
+        .merge(tasks::doc())
+        .merge(transactions::doc())
+        .merge(ios::doc())
+        .merge(app2app::doc())
+}
+
 /// The OpenAPI document of the routes the mock answers, as the router registers them (without the values only
 /// a running mock knows): the proxy checks a real GP tom's answers against its schemas.
 pub fn api_doc() -> utoipa::openapi::OpenApi {
     OpenApiRouter::<AppState>::with_openapi(openapi::ApiDoc::openapi())
-        .merge(vendor_routes())
+        .merge(vendor_doc())
         .split_for_parts()
         .1
 }

@@ -4,18 +4,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use base64::Engine as _;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{Body, content_type};
 use crate::engine::token::{OAuthError, TokenGrant, TokenPath};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The token routes.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(cloud_token))
-        .routes(routes!(api_token))
+super::api! {
+    /// The token routes.
+    pub fn routes / doc: [cloud_token], [api_token]
 }
 
 /// Password grant (documented here) or refresh grant (lenient profile).

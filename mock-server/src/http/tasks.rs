@@ -1,24 +1,20 @@
 //! `POST /v1/tasks/TRANSACTION`, `POST /v1/tasks/BATCH` (any other class → 406) and `GET /v1/tasks/{taskId}`:
 //! extract, one engine call, DTO.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::dto::TaskDto;
 use super::extract::{Bearer, Body, Segment, parse_json, require_json};
+use super::wire::Wire;
 use crate::engine::token::Claims;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The task routes. The two documented classes have their own paths; `{taskId}` takes the task id on GET and
-/// any other class on POST.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_transaction, read_transaction_id))
-        .routes(routes!(create_batch, read_batch_id))
-        .routes(routes!(create_other, read))
+super::api! {
+    /// The task routes. The two documented classes have their own paths; `{taskId}` takes the task id on GET and
+    /// any other class on POST.
+    pub fn routes / doc: [create_transaction, read_transaction_id], [create_batch, read_batch_id], [create_other, read]
 }
 
 async fn create(
@@ -27,11 +23,11 @@ async fn create(
     class: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Json<TaskDto>, ApiError> {
+) -> Result<Wire<TaskDto>, ApiError> {
     require_json(headers)?;
     let body = parse_json(body)?;
     let view = app.with_engine(|e, now| e.create_task(who, class, &body, now))?;
-    Ok(Json(view.into()))
+    Ok(Wire(view.into()))
 }
 
 /// Create a payment, refund or void task.
@@ -52,7 +48,7 @@ pub async fn create_transaction(
     Bearer(who): Bearer,
     headers: HeaderMap,
     Body(body): Body,
-) -> Result<Json<TaskDto>, ApiError> {
+) -> Result<Wire<TaskDto>, ApiError> {
     create(&app, &who, "TRANSACTION", &headers, &body).await
 }
 
@@ -74,7 +70,7 @@ pub async fn create_batch(
     Bearer(who): Bearer,
     headers: HeaderMap,
     Body(body): Body,
-) -> Result<Json<TaskDto>, ApiError> {
+) -> Result<Wire<TaskDto>, ApiError> {
     create(&app, &who, "BATCH", &headers, &body).await
 }
 
@@ -97,7 +93,7 @@ pub async fn create_other(
     Segment(class): Segment,
     headers: HeaderMap,
     Body(body): Body,
-) -> Result<Json<TaskDto>, ApiError> {
+) -> Result<Wire<TaskDto>, ApiError> {
     create(&app, &who, &class, &headers, &body).await
 }
 
@@ -115,15 +111,15 @@ pub async fn read(
     State(app): State<AppState>,
     Bearer(who): Bearer,
     Segment(id): Segment,
-) -> Result<Json<TaskDto>, ApiError> {
+) -> Result<Wire<TaskDto>, ApiError> {
     let view = app.with_engine(|e, now| e.task(&who, &id, now))?;
-    Ok(Json(view.into()))
+    Ok(Wire(view.into()))
 }
 
 /// `GET` on a create path reads the task whose id is that word, like any `GET /v1/tasks/{taskId}`.
-async fn read_literal(app: &AppState, who: &Claims, id: &str) -> Result<Json<TaskDto>, ApiError> {
+async fn read_literal(app: &AppState, who: &Claims, id: &str) -> Result<Wire<TaskDto>, ApiError> {
     let view = app.with_engine(|e, now| e.task(who, id, now))?;
-    Ok(Json(view.into()))
+    Ok(Wire(view.into()))
 }
 
 /// `GET /v1/tasks/TRANSACTION`: the task with id `TRANSACTION`, which never exists (ids have 10 characters).
@@ -136,7 +132,7 @@ async fn read_literal(app: &AppState, who: &Claims, id: &str) -> Result<Json<Tas
 pub async fn read_transaction_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
-) -> Result<Json<TaskDto>, ApiError> {
+) -> Result<Wire<TaskDto>, ApiError> {
     read_literal(&app, &who, "TRANSACTION").await
 }
 
@@ -150,6 +146,6 @@ pub async fn read_transaction_id(
 pub async fn read_batch_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
-) -> Result<Json<TaskDto>, ApiError> {
+) -> Result<Wire<TaskDto>, ApiError> {
     read_literal(&app, &who, "BATCH").await
 }

@@ -2,16 +2,15 @@
 
 use axum::Json;
 use axum::extract::State;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::dto::TransactionDto;
 use super::extract::{Bearer, Segment};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The transaction route.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(read))
+super::api! {
+    /// The transaction route.
+    pub fn routes / doc: [read]
 }
 
 /// Transaction detail, including the receipt fields.
