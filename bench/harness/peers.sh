@@ -69,7 +69,7 @@ Options:
   --ours-password P   password (default $OURS_PASSWORD)
   --ours-tid T        terminal id, also the task's Tid (default $OURS_TID)
   --ours-api-key K    the task's apiKey (default $OURS_API_KEY)
-  --quick             baseline and ours only, 1 round, 1 s warm-up + 5 s (a developer loop)
+  --quick             baseline and ours only (or --only), 1 round (or --reps), 1 s warm-up + 5 s
   --json FILE         also write the summary as JSON
   --ours-get-path P   GET path to load; default: POST a task first and GET its taskId
   --ours-ready-path P path polled (any status < 500) to time start-up (default $OURS_READY_PATH)
@@ -82,7 +82,7 @@ EOF
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --reps) REPS=$2; shift 2 ;;
+    --reps) REPS=$2; REPS_SET=1; shift 2 ;;
     --duration) DUR=$2; shift 2 ;;
     --warmup) WARM=$2; shift 2 ;;
     --conns) CONNS=$2; shift 2 ;;
@@ -110,7 +110,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
-if [[ $QUICK == 1 ]]; then REPS=1; WARM=1; DUR=5; [[ -n $ONLY ]] || ONLY="baseline,ours"; fi
+if [[ $QUICK == 1 ]]; then [[ -n ${REPS_SET:-} ]] || REPS=1; WARM=1; DUR=5; [[ -n $ONLY ]] || ONLY="baseline,ours"; fi
 OURS_TOKEN_FORM="grant_type=password&username=${OURS_USER}&password=${OURS_PASSWORD}&tid=${OURS_TID}"
 if [[ -n $OURS_CMD && -z $OURS_URL ]] || [[ -z $OURS_CMD && -n $OURS_URL ]]; then
   echo "--ours and --ours-url go together" >&2; exit 2

@@ -3,6 +3,10 @@
 //! and the judge. Secrets never leave it. Filled by the HTTP layer (`http::journal::record`); free of axum.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// How many of the newest entries a new one shares equal parts with ([`Journal::push`]).
+const RECENT: usize = 4;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
@@ -63,9 +67,9 @@ pub(crate) struct Record {
     pub(crate) time: Timestamp,
     pub(crate) method: Method,
     /// Path and query, as sent.
-    pub(crate) target: Box<str>,
+    pub(crate) target: Arc<str>,
     /// The request headers, `name: value` per line (one allocation; see `http::journal::record`).
-    pub(crate) head: Box<[u8]>,
+    pub(crate) head: Arc<[u8]>,
     pub(crate) request: Bytes,
     pub(crate) status: u16,
     pub(crate) response: Bytes,
@@ -214,6 +218,22 @@ impl Journal {
     }
 
     pub(crate) fn push(&mut self, mut e: Record) {
+        // A POS polling a task sends the same request and gets the same answer many times over: what equals
+        // one of the most recent entries' is kept once, shared. A full ring (10 000 entries by default) then holds little
+        // more than the records themselves, so recording a poll touches few cold cache lines.
+        let recent = || self.entries.iter().rev().take(RECENT);
+        if let Some(r) = recent().find(|r| r.head == e.head) {
+            e.head = Arc::clone(&r.head);
+        }
+        if let Some(r) = recent().find(|r| r.target == e.target) {
+            e.target = Arc::clone(&r.target);
+        }
+        if let Some(r) = recent().find(|r| r.request == e.request) {
+            e.request = r.request.clone();
+        }
+        if let Some(r) = recent().find(|r| r.response == e.response) {
+            e.response = r.response.clone();
+        }
         e.seq = self.next_seq;
         self.next_seq += 1;
         if self.entries.len() == self.cap {
@@ -428,6 +448,62 @@ fn redact(name: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn poll(head: &str, response: &str) -> Record {
+        Record {
+            seq: 0,
+            time: Timestamp(0),
+            method: Method::GET,
+            target: Arc::from("/v1/tasks/a"),
+            head: Arc::from(head.as_bytes()),
+            request: Bytes::new(),
+            status: 200,
+            response: Bytes::copy_from_slice(response.as_bytes()),
+            fault: None,
+            noticed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn repeated_polls_are_kept_once_and_read_back_whole() {
+        let mut j = Journal::new(10);
+        j.push(poll("authorization: Bearer t\n", r#"{"status":"CREATED"}"#));
+        j.push(poll("authorization: Bearer t\n", r#"{"status":"CREATED"}"#));
+        j.push(poll(
+            "authorization: Bearer u\n",
+            r#"{"status":"COMPLETED"}"#,
+        ));
+        let kept: Vec<&Record> = j.entries.iter().collect();
+        assert!(
+            Arc::ptr_eq(&kept[0].head, &kept[1].head),
+            "the same headers are shared"
+        );
+        assert_eq!(
+            kept[0].response.as_ptr(),
+            kept[1].response.as_ptr(),
+            "the same answer is shared"
+        );
+        assert!(Arc::ptr_eq(&kept[0].target, &kept[2].target));
+        assert!(
+            !Arc::ptr_eq(&kept[1].head, &kept[2].head),
+            "other headers are their own"
+        );
+        assert_ne!(kept[1].response, kept[2].response);
+        let read = j.select(&Filter::default());
+        assert_eq!(read.len(), 3);
+        assert_eq!(
+            read[1].response_body,
+            serde_json::json!({"status": "CREATED"})
+        );
+        assert_eq!(
+            read[2].response_body,
+            serde_json::json!({"status": "COMPLETED"})
+        );
+        assert_eq!(
+            read[2].headers.get("authorization").map(String::as_str),
+            Some("Bearer [redacted]")
+        );
+    }
 
     #[test]
     fn sealed_tokens_keep_their_claims_and_lose_their_signature() {

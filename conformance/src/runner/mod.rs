@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::result::{ScenarioResult, SnapshotStatus, StepResult, Verdict};
@@ -107,29 +106,34 @@ pub async fn run_connected(
         opts.jobs.max(1)
     };
     // Scenarios start in the given order, at most `jobs` at a time; results are taken as they finish. Under
-    // --fail-fast nothing new starts once a result is bad (finished results are handled before new starts).
-    let permits = Arc::new(Semaphore::new(jobs));
+    // --fail-fast nothing new starts once a result is bad: results already in are handled before a start, and
+    // a slot is free only once its result is handled (a permit dropped at the end of the task would free it
+    // a moment before its result can be joined, and let the next scenario start after a failure).
     let mut set = JoinSet::new();
     let mut index_of = HashMap::with_capacity(scenarios.len());
     let mut slots: Vec<Option<ScenarioResult>> = vec![None; scenarios.len()];
     let mut stopped_by: Option<String> = None;
     let mut next = 0;
     loop {
-        let more = next < scenarios.len() && stopped_by.is_none();
-        let joined = tokio::select! {
-            biased;
-            Some(joined) = set.join_next_with_id(), if !set.is_empty() => joined,
-            permit = Arc::clone(&permits).acquire_owned(), if more => {
-                let (sc, opts, client, remote) = (Arc::clone(&scenarios[next]), opts.clone(), client.clone(), remote.clone());
-                let handle = set.spawn(async move {
-                    let _permit = permit;
-                    run_one(&sc, &opts, &client, remote.as_deref()).await
-                });
+        let joined = match set.try_join_next_with_id() {
+            Some(joined) => joined,
+            None if next < scenarios.len() && stopped_by.is_none() && set.len() < jobs => {
+                let (sc, opts, client, remote) = (
+                    Arc::clone(&scenarios[next]),
+                    opts.clone(),
+                    client.clone(),
+                    remote.clone(),
+                );
+                let handle =
+                    set.spawn(async move { run_one(&sc, &opts, &client, remote.as_deref()).await });
                 index_of.insert(handle.id(), next);
                 next += 1;
                 continue;
             }
-            else => break,
+            None => match set.join_next_with_id().await {
+                Some(joined) => joined,
+                None => break,
+            },
         };
         let (i, result) = match joined {
             Ok((id, r)) => (index_of[&id], r),

@@ -1,13 +1,17 @@
 //! The journal's HTTP side: the outermost layer that records every exchange into [`crate::journal`] (the ring,
 //! its entries and their redaction live there), and the response marker handlers attach warnings with.
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, Uri};
-use axum::middleware::Next;
-use axum::response::Response;
-
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
 
 use super::faults::{DropConnection, FaultApplied, buffer};
 use super::persist::{self, Replay, Suspended};
@@ -24,10 +28,49 @@ pub const STREAM: &str = "/__admin/journal/stream";
 #[derive(Clone, Debug, Default)]
 pub struct Warnings(pub Vec<String>);
 
+/// `routes` inside the journal ([`record`]) and the body limit, which are wrapped once around the whole router:
+/// added with `Router::layer` they would wrap every route apart, and each request would pay for another boxed
+/// copy of its route's service stack (and `axum::middleware::from_fn` for another boxed `Next`).
+pub fn around(app: AppState, routes: Router) -> Router {
+    let limit = DefaultBodyLimit::max(app.config().body_limit);
+    Router::new().fallback_service(tower::Layer::layer(&limit, Recorded { app, routes }))
+}
+
+/// The service [`around`] puts outside the routes.
+#[derive(Clone)]
+struct Recorded {
+    app: AppState,
+    routes: Router,
+}
+
+impl tower::Service<Request> for Recorded {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let (app, routes) = (self.app.clone(), self.routes.clone());
+        Box::pin(async move { Ok(record(app, req, routes).await) })
+    }
+}
+
+/// The request through the routes inside the journal.
+async fn run(routes: Router, req: Request) -> Response {
+    let mut routes = routes;
+    match tower::Service::call(&mut routes, req).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    }
+}
+
 /// The outermost layer of every request: records it in the journal (admin calls only with
 /// `--journal-admin`), writes vendor error bodies ([`error::finish`]) and logs one line
 /// (`RUST_LOG=mock_server=debug`).
-pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn record(app: AppState, req: Request, next: Router) -> Response {
     let sandbox: Option<Arc<str>> = req
         .headers()
         .get(SANDBOX_HEADER)
@@ -58,7 +101,7 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
 }
 
 /// One exchange: run, finish the body, journal it (under the request's [`Scope`]).
-pub async fn exchange(app: AppState, req: Request, next: Next) -> Response {
+pub async fn exchange(app: AppState, req: Request, next: Router) -> Response {
     let path = req.uri().path();
     let own = path.starts_with("/__admin")
         || path.starts_with("/docs")
@@ -67,7 +110,7 @@ pub async fn exchange(app: AppState, req: Request, next: Next) -> Response {
     let (method, uri) = (req.method().clone(), req.uri().clone());
     // the live stream is never journaled: it does not end, and it would journal itself
     if own && (path == STREAM || !(app.config().journal_admin && path.starts_with("/__admin"))) {
-        let res = error::finish(&app, Box::pin(next.run(req)).await, uri.path());
+        let res = error::finish(&app, Box::pin(run(next, req)).await, uri.path());
         log(&method, &uri, &res);
         return res;
     }
@@ -82,7 +125,7 @@ pub async fn exchange(app: AppState, req: Request, next: Next) -> Response {
     let head = own_head(req.headers());
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
-    let res = Box::pin(next.run(req)).await;
+    let res = Box::pin(run(next, req)).await;
     if res.extensions().get::<Suspended>().is_some() {
         return res; // replayed up to its delay: the rest, and the journal entry, come with a later row
     }
@@ -112,7 +155,7 @@ pub async fn exchange(app: AppState, req: Request, next: Next) -> Response {
             .path_and_query()
             .map_or(uri.path(), |pq| pq.as_str())
             .into(),
-        head,
+        head: head.into(),
         request: Bytes::copy_from_slice(&request),
         status,
         response: response.clone(),

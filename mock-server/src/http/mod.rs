@@ -19,7 +19,7 @@ pub mod wire;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::handler::Handler;
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
@@ -82,7 +82,7 @@ pub fn router(state: AppState) -> Router {
     let vendor = vendor_routes().layer(from_fn_with_state(state.clone(), faults::apply)); // /__admin is never faulted
     let admin =
         admin::routes().route_layer(from_fn_with_state(state.clone(), admin::require_token));
-    Router::new()
+    let routes = Router::new()
         .merge(vendor)
         .merge(admin)
         .merge(admin::public_routes())
@@ -90,10 +90,8 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi_json))
         .merge(SwaggerUi::new("/docs").config(Config::new(["/openapi.json"])))
         .fallback(error::not_found)
-        // One layer around everything: journal, error bodies, log line (each extra layer costs per request).
-        .layer(from_fn_with_state(state.clone(), journal::record))
-        .layer(DefaultBodyLimit::max(state.config().body_limit))
-        .with_state(state)
+        .with_state(state.clone());
+    journal::around(state, routes)
 }
 
 /// `GET /openapi.json`: the whole document (GP tom, admin and console routes, with this mock's latency

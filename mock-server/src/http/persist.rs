@@ -12,7 +12,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tokio::sync::OwnedMutexGuard;
@@ -101,7 +100,7 @@ fn unwritable(why: &str) -> Response {
 pub async fn sequence(
     app: AppState,
     req: Request,
-    next: Next,
+    next: axum::Router,
     sandbox: Option<Arc<str>>,
 ) -> Response {
     use super::journal::exchange;

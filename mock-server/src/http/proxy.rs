@@ -89,14 +89,11 @@ pub fn router(state: AppState, forwarder: Forwarder) -> Router {
         .route("/__admin/divergences", get(divergences))
         .layer(Extension(model))
         .route_layer(from_fn_with_state(state.clone(), admin::require_token));
-    forwarded
+    let routes = forwarded
         .merge(control)
         .fallback(error::not_found)
-        .layer(from_fn_with_state(state.clone(), journal::record))
-        .layer(axum::extract::DefaultBodyLimit::max(
-            state.config().body_limit,
-        ))
-        .with_state(state)
+        .with_state(state.clone());
+    journal::around(state, routes)
 }
 
 async fn health(State(app): State<AppState>) -> Json<serde_json::Value> {
