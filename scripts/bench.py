@@ -313,8 +313,8 @@ def scale_cost(binary, seconds=4, held=100_000, terminals=1_000):
                 headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
                 _, made = call(base + "/v1/tasks/TRANSACTION", json.dumps(sale).encode(), headers)
                 tasks.append(json.loads(made)["taskId"])
-            def spread(k):
-                """GET and POST, each request on the next of the first k terminals (a Lua request() per request:
+            def spread(k, verb):
+                """GET or POST, each request on the next of the first k terminals (a Lua request() per request:
                 wrk costs the same whatever k, so k = 1 is the reference)."""
                 tokens = ", ".join(f'"{t}"' for t, _, _ in creds[:k])
                 ids = ", ".join(f'"{t}"' for t in tasks[:k])
@@ -331,12 +331,15 @@ end
     {["Authorization"] = "Bearer " .. tokens[n], ["Content-Type"] = "application/json"}, bodies[n])
 end
 """
-                get, bad_get = wrk_script_rps(base + "/", seconds, get_lua)
-                post, bad_post = wrk_script_rps(base + "/", seconds, post_lua)
-                return {"get_rps": round(get), "post_rps": round(post), "non_2xx": bad_get + bad_post}
+                return wrk_script_rps(base + "/", seconds, get_lua if verb == "get" else post_lua)
 
-            one = spread(1)
-            out["terminals"] = dict(spread(terminals), count=terminals, one_terminal=one)
+            # Every GET before any POST: the POSTs create more tasks than --max-tasks keeps, and the oldest
+            # final ones (the tasks the GETs read) would be evicted, leaving the GETs to measure 404s.
+            (get1, bad_get1), (getk, bad_getk) = spread(1, "get"), spread(terminals, "get")
+            (post1, bad_post1), (postk, bad_postk) = spread(1, "post"), spread(terminals, "post")
+            one = {"get_rps": round(get1), "post_rps": round(post1), "non_2xx": bad_get1 + bad_post1}
+            out["terminals"] = {"get_rps": round(getk), "post_rps": round(postk), "non_2xx": bad_getk + bad_postk,
+                                "count": terminals, "one_terminal": one}
         finally:
             proc.kill()
             proc.wait()
