@@ -62,20 +62,16 @@ impl From<TaskView> for TaskDto {
 
 impl WriteJson for TaskDto {
     fn write_json(&self, out: &mut Out) {
-        out.raw("{\"title\":");
-        out.str(&self.title);
-        out.raw(",\"taskId\":");
-        out.str(&self.task_id);
-        out.raw(",\"created\":");
-        out.str(&self.created);
+        out.field("{\"title\":", &self.title);
+        out.field(",\"taskId\":", &self.task_id);
+        out.field(",\"created\":", &self.created);
         out.raw(match self.task_class {
             TaskClass::Transaction => ",\"taskClass\":\"TRANSACTION\"",
             TaskClass::Batch => ",\"taskClass\":\"BATCH\"",
         });
         out.raw(",\"status\":\"");
         out.raw(status_name(self.status));
-        out.raw("\",\"initiator\":");
-        out.str(&self.initiator);
+        out.field("\",\"initiator\":", &self.initiator);
         out.raw(",\"contextId\":");
         out.opt_str(self.context_id.as_deref());
         out.raw(",\"payload\":");
@@ -84,16 +80,13 @@ impl WriteJson for TaskDto {
             Payload::Batch(b) => b.write_json(out),
         }
         if let Some(id) = &self.exception_id {
-            out.raw(",\"exceptionId\":");
-            out.str(id);
+            out.field(",\"exceptionId\":", id);
         }
         if let Some(kind) = self.kind {
-            out.raw(",\"type\":");
-            out.str(kind);
+            out.field(",\"type\":", kind);
         }
         if let Some(message) = self.message {
-            out.raw(",\"message\":");
-            out.str(message);
+            out.field(",\"message\":", message);
         }
         if let Some(context) = &self.context {
             out.raw(",\"context\":");
@@ -117,16 +110,17 @@ fn status_name(s: TaskStatus) -> &'static str {
     }
 }
 
+/// `{"apiKey":…,"Tid":…,"initiator":…,"title":…`: how both payloads begin.
+fn payload_head(out: &mut Out, api_key: &str, tid: &str, initiator: &str, title: &str) {
+    out.field("{\"apiKey\":", api_key);
+    out.field(",\"Tid\":", tid);
+    out.field(",\"initiator\":", initiator);
+    out.field(",\"title\":", title);
+}
+
 impl WriteJson for TransactionPayload {
     fn write_json(&self, out: &mut Out) {
-        out.raw("{\"apiKey\":");
-        out.str(&self.api_key);
-        out.raw(",\"Tid\":");
-        out.str(&self.tid);
-        out.raw(",\"initiator\":");
-        out.str(&self.initiator);
-        out.raw(",\"title\":");
-        out.str(&self.title);
+        payload_head(out, &self.api_key, &self.tid, &self.initiator, &self.title);
         out.raw(match self.transaction_operation {
             Operation::Sale => ",\"transactionOperation\":\"SALE\"",
             Operation::Void => ",\"transactionOperation\":\"VOID\"",
@@ -142,11 +136,9 @@ impl WriteJson for TransactionPayload {
             out.raw(",\"tipAmount\":");
             out.int(tip);
         }
-        out.raw(",\"currencyCode\":");
-        out.str(&self.currency_code);
+        out.field(",\"currencyCode\":", &self.currency_code);
         if let Some(r) = &self.origin_reference_num {
-            out.raw(",\"originReferenceNum\":");
-            out.str(r);
+            out.field(",\"originReferenceNum\":", r);
         }
         out.raw(",\"printByPaymentApp\":");
         out.bool(self.print_by_payment_app);
@@ -161,8 +153,7 @@ impl WriteJson for TransactionPayload {
             });
         }
         if let Some(id) = &self.origin_transaction_id {
-            out.raw(",\"originTransactionId\":");
-            out.str(id);
+            out.field(",\"originTransactionId\":", id);
         }
         out.raw("}");
     }
@@ -170,14 +161,7 @@ impl WriteJson for TransactionPayload {
 
 impl WriteJson for BatchPayload {
     fn write_json(&self, out: &mut Out) {
-        out.raw("{\"apiKey\":");
-        out.str(&self.api_key);
-        out.raw(",\"Tid\":");
-        out.str(&self.tid);
-        out.raw(",\"initiator\":");
-        out.str(&self.initiator);
-        out.raw(",\"title\":");
-        out.str(&self.title);
+        payload_head(out, &self.api_key, &self.tid, &self.initiator, &self.title);
         out.raw("}");
     }
 }

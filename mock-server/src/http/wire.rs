@@ -59,6 +59,12 @@ impl Out {
         self.0.push(b'"');
     }
 
+    /// A pre-escaped key (with its punctuation, `,"taskId":`) and a string.
+    pub fn field(&mut self, key: &str, s: &str) {
+        self.raw(key);
+        self.str(s);
+    }
+
     /// A string, or `null`.
     pub fn opt_str(&mut self, s: Option<&str>) {
         match s {
