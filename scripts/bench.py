@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -72,9 +73,9 @@ def start_mock(binary, *extra):
     raise SystemExit(f"bench: {binary} did not answer on {base}")
 
 
-def token(base):
+def token(base, user=USER, tid=TID):
     basic = base64.b64encode(b"atom:ashfuf4e5fa").decode()
-    form = f"grant_type=password&username={USER}&password={PASSWORD}&tid={TID}".encode()
+    form = f"grant_type=password&username={urllib.parse.quote(user)}&password={PASSWORD}&tid={tid}".encode()
     _, body = call(base + "/cloud/oauth/token", form,
                    {"Authorization": "Basic " + basic, "Content-Type": "application/x-www-form-urlencoded"})
     return json.loads(body)["access_token"]
@@ -299,26 +300,20 @@ def scale_cost(binary, seconds=4, held=100_000, terminals=1_000):
         terminals_fixture(fixtures, terminals)
         proc, base = start_mock(binary, "--fixtures", fixtures)
         try:
-            basic = base64.b64encode(b"atom:ashfuf4e5fa").decode()
-            creds = []
+            creds, tasks = [], []  # each terminal's token and sale, and its task
             for i in range(terminals):
-                form = f"grant_type=password&username=pos{i}%40example.com&password=ABCDEFGHIJKL&tid={800000 + i}"
-                _, body = call(base + "/cloud/oauth/token", form.encode(),
-                               {"Authorization": "Basic " + basic, "Content-Type": "application/x-www-form-urlencoded"})
-                tok = json.loads(body)["access_token"]
+                tok = token(base, f"pos{i}@example.com", 800000 + i)
                 sale = dict(SALE, apiKey=f"K{i:08d}", Tid=str(800000 + i))
-                creds.append((tok, None, sale))
-            tasks = []
-            for tok, _, sale in creds:
                 headers = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
                 _, made = call(base + "/v1/tasks/TRANSACTION", json.dumps(sale).encode(), headers)
+                creds.append((tok, sale))
                 tasks.append(json.loads(made)["taskId"])
             def spread(k, verb):
                 """GET or POST, each request on the next of the first k terminals (a Lua request() per request:
                 wrk costs the same whatever k, so k = 1 is the reference)."""
-                tokens = ", ".join(f'"{t}"' for t, _, _ in creds[:k])
+                tokens = ", ".join(f'"{t}"' for t, _ in creds[:k])
                 ids = ", ".join(f'"{t}"' for t in tasks[:k])
-                bodies = ", ".join("'" + json.dumps(sl) + "'" for _, _, sl in creds[:k])
+                bodies = ", ".join("'" + json.dumps(sl) + "'" for _, sl in creds[:k])
                 common = f"local tokens = {{{tokens}}}\nlocal ids = {{{ids}}}\nlocal bodies = {{{bodies}}}\nlocal n = 0\n"
                 get_lua = common + """request = function()
   n = n % #tokens + 1

@@ -5,6 +5,15 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::clock::Timestamp;
+use crate::engine::validate::likely_mistakes;
+use crate::facts::{bearer_claim, facts_of};
+
 /// How many of the newest entries a new one shares equal parts with ([`Journal::push`]).
 const RECENT: usize = 4;
 
@@ -14,15 +23,6 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     let tail = a.len().min(16);
     a.len() == b.len() && a[a.len() - tail..] == b[b.len() - tail..] && a == b
 }
-
-use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
-use serde::Serialize;
-use serde_json::Value;
-
-use crate::clock::Timestamp;
-use crate::engine::validate::likely_mistakes;
-use crate::facts::{bearer_claim, facts_of};
 
 /// Largest body kept per entry; longer ones are cut.
 const BODY_KEEP: usize = 16 * 1024;
@@ -112,6 +112,16 @@ impl Record {
             }
         }
         headers
+    }
+
+    /// The entry as it is read back, tokens sealed when `sealed` (proxy mode).
+    fn shown(&self, sealed: bool) -> Entry {
+        let mut e = self.entry();
+        if sealed {
+            seal(&mut e.request_body);
+            seal(&mut e.response_body);
+        }
+        e
     }
 
     fn entry(&self) -> Entry {
@@ -225,8 +235,8 @@ impl Journal {
     }
 
     pub(crate) fn push(&mut self, mut e: Record) {
-        // A POS polling a task sends the same request and gets the same answer many times over: what equals
-        // one of the most recent entries' is kept once, shared. A full ring (10 000 entries by default) then holds little
+        // A POS polling a task sends the same request and gets the same answer many times over: what equals one of
+        // the most recent entries' is kept once, shared. A full ring (10 000 entries by default) then holds little
         // more than the records themselves, so recording a poll touches few cold cache lines.
         let recent = || self.entries.iter().rev().take(RECENT);
         if let Some(r) = recent().find(|r| same(&r.head, &e.head)) {
@@ -270,7 +280,7 @@ impl Journal {
                 })
             })
             .filter(|e| f.since.is_none_or(|s| e.time >= s))
-            .map(|r| self.show(r))
+            .map(|r| r.shown(self.seal_tokens))
             .filter(|e| f.tid.as_ref().is_none_or(|t| e.tid.as_ref() == Some(t)))
             .filter(|e| {
                 f.sandbox.as_ref().is_none_or(|s| {
@@ -282,16 +292,6 @@ impl Journal {
             out.drain(..out.len().saturating_sub(n));
         }
         out
-    }
-
-    /// A record as an entry is read back (tokens sealed in proxy mode).
-    fn show(&self, r: &Record) -> Entry {
-        let mut e = r.entry();
-        if self.seal_tokens {
-            seal(&mut e.request_body);
-            seal(&mut e.response_body);
-        }
-        e
     }
 
     /// The newest record as the live stream will show it: a copy of the raw exchange (cheap: the bodies are
@@ -342,12 +342,7 @@ pub struct Live {
 impl Live {
     /// The entry's JSON, as `GET /__admin/journal` shows it.
     pub fn json(&self) -> String {
-        let mut e = self.record.entry();
-        if self.sealed {
-            seal(&mut e.request_body);
-            seal(&mut e.response_body);
-        }
-        serde_json::to_string(&e).unwrap_or_default()
+        serde_json::to_string(&self.record.shown(self.sealed)).unwrap_or_default()
     }
 }
 

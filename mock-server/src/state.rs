@@ -71,7 +71,7 @@ struct Inner {
     /// Set when the server stops, so that event streams end instead of holding the drain up.
     stopping: tokio::sync::watch::Sender<bool>,
     /// `/openapi.json`, built on its first read (start-up does not pay for it).
-    openapi: std::sync::OnceLock<Arc<str>>,
+    openapi: std::sync::OnceLock<bytes::Bytes>,
 }
 
 /// One event for the consoles listening (`GET /__admin/journal/stream`).
@@ -132,7 +132,7 @@ impl AppState {
     }
 
     /// The OpenAPI document as JSON, made by `build` the first time.
-    pub fn openapi(&self, build: impl FnOnce() -> Arc<str>) -> Arc<str> {
+    pub fn openapi(&self, build: impl FnOnce() -> bytes::Bytes) -> bytes::Bytes {
         self.0.openapi.get_or_init(build).clone()
     }
 

@@ -261,12 +261,11 @@ impl Engine {
         for tid in &tids {
             self.settle(tid, now);
         }
-        let wanted = shown;
         let tasks: Vec<Value> = self
             .task_order
             .values()
             .filter_map(|id| self.tasks.get(id))
-            .filter(|t| wanted(&t.tid))
+            .filter(|t| shown(&t.tid))
             .map(|t| {
                 let v = self.view(&t.id, now);
                 json!({"taskId": v.task_id, "tid": t.tid, "taskClass": v.class, "status": v.status,
@@ -278,7 +277,7 @@ impl Engine {
             .txn_order
             .iter()
             .filter_map(|id| self.transactions.get(id))
-            .filter(|t| wanted(&t.tid))
+            .filter(|t| shown(&t.tid))
             .map(|t| {
                 json!({"transactionId": t.id, "taskId": t.task_id, "tid": t.tid, "operation": t.operation,
                        "type": t.pay_type, "result": t.result, "amount": t.amount, "tipAmount": t.tip_amount,
@@ -290,7 +289,7 @@ impl Engine {
             .directory
             .terminals
             .values()
-            .filter(|t| wanted(&t.tid))
+            .filter(|t| shown(&t.tid))
             .map(|t| {
                 let s = self.tids.get(&t.tid);
                 json!({"tid": t.tid, "mode": t.mode, "reachable": t.reachable, "currency": t.currency,

@@ -103,10 +103,7 @@ pub async fn record(app: AppState, req: Request, next: Router) -> Response {
 /// One exchange: run, finish the body, journal it (under the request's [`Scope`]).
 pub async fn exchange(app: AppState, req: Request, next: Router) -> Response {
     let path = req.uri().path();
-    let own = path.starts_with("/__admin")
-        || path.starts_with("/docs")
-        || path == "/openapi.json"
-        || path == "/__console";
+    let own = path.starts_with("/__admin") || page(path);
     let (method, uri) = (req.method().clone(), req.uri().clone());
     // the live stream is never journaled: it does not end, and it would journal itself
     if own && (path == STREAM || !(app.config().journal_admin && path.starts_with("/__admin"))) {
@@ -172,8 +169,13 @@ pub async fn exchange(app: AppState, req: Request, next: Router) -> Response {
     Response::from_parts(parts, Body::from(response))
 }
 
+/// The mock's own pages (Swagger UI, the OpenAPI document, the console): not GP tom's, and they change nothing.
+pub fn page(path: &str) -> bool {
+    path.starts_with("/docs") || path == "/openapi.json" || path == "/__console"
+}
+
 /// The headers as `name: value` lines in one buffer that owns its bytes (see [`record`]).
-pub fn own_head(headers: &HeaderMap) -> Box<[u8]> {
+pub fn own_head(headers: &HeaderMap) -> Vec<u8> {
     let mut head = Vec::with_capacity(
         headers
             .iter()
@@ -186,7 +188,7 @@ pub fn own_head(headers: &HeaderMap) -> Box<[u8]> {
         head.extend_from_slice(value.as_bytes());
         head.push(b'\n');
     }
-    head.into_boxed_slice()
+    head
 }
 
 fn log(method: &Method, uri: &Uri, res: &Response) {

@@ -16,8 +16,6 @@ pub mod tasks;
 pub mod transactions;
 pub mod wire;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::State;
 use axum::handler::Handler;
@@ -106,11 +104,13 @@ async fn openapi_json(State(app): State<AppState>) -> impl IntoResponse {
             .merge(console::doc())
             .split_for_parts()
             .1;
-        Arc::from(serde_json::to_string(&openapi::document(doc, latency)).unwrap_or_default())
+        serde_json::to_vec(&openapi::document(doc, latency))
+            .unwrap_or_default()
+            .into()
     });
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        json.to_string(),
+        json,
     )
 }
 

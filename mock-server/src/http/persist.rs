@@ -63,9 +63,7 @@ pub fn logged(app: &AppState, method: &Method, path: &str) -> bool {
         return true;
     }
     let read = method == Method::GET || method == Method::HEAD;
-    let pure = path.starts_with("/docs")
-        || path == "/openapi.json"
-        || path == "/__console"
+    let pure = super::journal::page(path)
         || read
             && (path.starts_with("/__admin/journal")
                 || matches!(
@@ -157,7 +155,7 @@ fn row(
             .path_and_query()
             .map_or(parts.uri.path(), |pq| pq.as_str())
             .to_owned(),
-        head: super::journal::own_head(&parts.headers).into_vec(),
+        head: super::journal::own_head(&parts.headers),
         body: body.map(<[u8]>::to_vec),
         plan,
     }

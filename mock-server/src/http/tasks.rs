@@ -112,12 +112,11 @@ pub async fn read(
     Bearer(who): Bearer,
     Segment(id): Segment,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    let view = app.with_engine(|e, now| e.task(&who, &id, now))?;
-    Ok(Wire(view.into()))
+    read_task(&app, &who, &id).await
 }
 
-/// `GET` on a create path reads the task whose id is that word, like any `GET /v1/tasks/{taskId}`.
-async fn read_literal(app: &AppState, who: &Claims, id: &str) -> Result<Wire<TaskDto>, ApiError> {
+/// The task with this id (`GET /v1/tasks/{taskId}`, and `GET` on a create path: the task whose id is that word).
+async fn read_task(app: &AppState, who: &Claims, id: &str) -> Result<Wire<TaskDto>, ApiError> {
     let view = app.with_engine(|e, now| e.task(who, id, now))?;
     Ok(Wire(view.into()))
 }
@@ -133,7 +132,7 @@ pub async fn read_transaction_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    read_literal(&app, &who, "TRANSACTION").await
+    read_task(&app, &who, "TRANSACTION").await
 }
 
 /// `GET /v1/tasks/BATCH`: the task with id `BATCH`, which never exists (ids have 10 characters).
@@ -147,5 +146,5 @@ pub async fn read_batch_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    read_literal(&app, &who, "BATCH").await
+    read_task(&app, &who, "BATCH").await
 }

@@ -95,11 +95,12 @@ fn needs_escape(b: u8) -> bool {
 
 /// A wire shape that writes itself (the same bytes as serde_json's compact output of its `Serialize`).
 pub trait WriteJson {
-    /// About how many bytes it takes (the buffer is sized once from it).
-    const SIZE_HINT: usize = 512;
     /// Writes the value.
     fn write_json(&self, out: &mut Out);
 }
+
+/// What a task takes on the wire, about: the buffer is sized once.
+const CAPACITY: usize = 512;
 
 /// A `200 application/json` answer written by [`WriteJson`] (the response `axum::Json` gives, without serde).
 pub struct Wire<T>(pub T);
@@ -107,7 +108,7 @@ pub struct Wire<T>(pub T);
 impl<T: WriteJson> Wire<T> {
     /// The document's bytes.
     pub fn to_vec(&self) -> Vec<u8> {
-        let mut out = Out::with_capacity(T::SIZE_HINT);
+        let mut out = Out::with_capacity(CAPACITY);
         self.0.write_json(&mut out);
         out.into_bytes()
     }
