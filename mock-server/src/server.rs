@@ -12,7 +12,6 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tower::ServiceExt;
 
 use crate::clock::{Clock, ManualClock, SystemClock, Timestamp};
 use crate::config::{ClockMode, Config};
@@ -420,7 +419,7 @@ impl Drop for MockServer {
 
 async fn serve(
     listener: TcpListener,
-    app: axum::Router,
+    app: crate::http::journal::Served,
     timeouts: crate::conn::Timeouts,
     tls: Option<tokio_rustls::TlsAcceptor>,
     mut stop: oneshot::Receiver<()>,
@@ -453,7 +452,7 @@ async fn serve(
                     let keep_alive = keep_alive.clone();
                     async move {
                         // Boxed: the router's future is large, and every layer that holds it inline copies it again.
-                        let mut res = Box::pin(app.oneshot(req.map(axum::body::Body::new))).await.unwrap_or_else(|e| match e {});
+                        let mut res = Box::pin(app.answer(req.map(axum::body::Body::new))).await;
                         // A fault rule asked to drop the connection: an error makes hyper close it unanswered.
                         match res.extensions().get::<DropConnection>() {
                             Some(_) => Err(ConnectionDropped),

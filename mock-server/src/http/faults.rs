@@ -2,10 +2,15 @@
 //! lock, then wait / answer / drop outside it (STYLE 2.2). Also the request-body buffering both this layer
 //! and the journal use.
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
+use futures_util::future::Either;
 
 use crate::engine;
 use crate::error::ApiError;
@@ -34,21 +39,88 @@ pub async fn buffer(app: &AppState, req: Request) -> Result<(Request, Bytes), Re
     }
 }
 
-/// The fault layer of the GP tom routes.
-pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let replay = req.extensions().get::<Replay>().cloned();
-    // The replay of a request's part after its delay goes on with the plan decided before it.
-    let resumed = replay.as_ref().and_then(|r| r.plan.clone());
-    // No rule and no network latency: nothing to decide, so the request is not even described.
-    if resumed.is_none() && app.with_engine_untimed(|e| e.faults_idle()) {
-        return Box::pin(next.run(req)).await;
+/// The fault layer of the GP tom routes (`Router::layer(Layer(app))`; `/__admin` is never faulted).
+#[derive(Clone)]
+pub struct Layer(pub AppState);
+
+impl<S> tower::Layer<S> for Layer {
+    type Service = Faulted<S>;
+
+    fn layer(&self, inner: S) -> Faulted<S> {
+        Faulted {
+            app: self.0.clone(),
+            inner,
+        }
     }
+}
+
+/// A route behind the fault layer. When nothing could apply (no rule, no network latency, not a replay resuming
+/// after its delay) the request goes straight to the route: no description, no boxed future. Else [`apply`].
+#[derive(Clone)]
+pub struct Faulted<S> {
+    app: AppState,
+    inner: S,
+}
+
+type Answer = Result<Response, Infallible>;
+
+impl<S> tower::Service<Request> for Faulted<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<S::Future, Pin<Box<dyn Future<Output = Answer> + Send>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        if untouched(&self.app, &req) {
+            return Either::Left(self.inner.call(req));
+        }
+        let replay = req.extensions().get::<Replay>().cloned();
+        // The replay of a request's part after its delay goes on with the plan decided before it.
+        let resumed = replay.as_ref().and_then(|r| r.plan.clone());
+        // the service polled ready goes with this call; a clone stays for the next one
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        let app = self.app.clone();
+        Either::Right(Box::pin(async move {
+            Ok(apply(app, req, replay, resumed, inner).await)
+        }))
+    }
+}
+
+/// Whether nothing could shape `req`: no fault rule, no network latency, and not the replay of a request's part
+/// after its delay (which goes on with the plan decided before it).
+pub fn untouched(app: &AppState, req: &Request) -> bool {
+    req.extensions()
+        .get::<Replay>()
+        .is_none_or(|r| r.plan.is_none())
+        && app.with_engine_untimed(|e| e.faults_idle())
+}
+
+/// A request that a fault rule or network latency may shape: described, decided under the engine's lock, then
+/// waited / answered / dropped outside it, or run.
+async fn apply<S>(
+    app: AppState,
+    req: Request,
+    replay: Option<Replay>,
+    resumed: Option<engine::fault::Plan>,
+    mut inner: S,
+) -> Response
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+{
     // The journal layer (outside this one) has already buffered the body: this is a cheap clone.
     let (req, body) = match buffer(&app, req).await {
         Ok(r) => r,
         Err(res) => return res,
     };
-    let (parts, inner) = req.into_parts();
+    let (parts, body_in) = req.into_parts();
     let mut scope = None;
     let plan = match resumed {
         Some(plan) => plan,
@@ -79,7 +151,8 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
             .unwrap_or_else(|| format!("injected fault: {} {}", r.status, r.kind));
         ApiError::Vendor(engine::Error::new(r.status, r.kind, message, None)).into_response()
     } else {
-        let run = Box::pin(next.run(Request::from_parts(parts, inner)));
+        let run = inner.call(Request::from_parts(parts, body_in));
+        let run = Box::pin(async move { run.await.unwrap_or_else(|e| match e {}) });
         match scope {
             Some(scope) => scope.run(run).await,
             None => run.await,

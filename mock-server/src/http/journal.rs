@@ -1,11 +1,8 @@
 //! The journal's HTTP side: the outermost layer that records every exchange into [`crate::journal`] (the ring,
 //! its entries and their redaction live there), and the response marker handlers attach warnings with.
 
-use std::convert::Infallible;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -28,33 +25,27 @@ pub const STREAM: &str = "/__admin/journal/stream";
 #[derive(Clone, Debug, Default)]
 pub struct Warnings(pub Vec<String>);
 
-/// `routes` inside the journal ([`record`]) and the body limit, which are wrapped once around the whole router:
-/// added with `Router::layer` they would wrap every route apart, and each request would pay for another boxed
-/// copy of its route's service stack (and `axum::middleware::from_fn` for another boxed `Next`).
-pub fn around(app: AppState, routes: Router) -> Router {
+/// `routes` inside the journal ([`record`]) and the body limit: the whole surface, wrapped once. Added with
+/// `Router::layer` they would wrap every route apart, and each request would pay for another boxed copy of its
+/// route's service stack; held in an outer `Router` they would cost another route lookup and boxed call.
+pub fn around(app: AppState, routes: Router) -> Served {
     let limit = DefaultBodyLimit::max(app.config().body_limit);
-    Router::new().fallback_service(tower::Layer::layer(&limit, Recorded { app, routes }))
+    Served { app, routes, limit }
 }
 
-/// The service [`around`] puts outside the routes.
+/// The mock's (or the proxy's) whole HTTP surface: what the server hands each request to.
 #[derive(Clone)]
-struct Recorded {
+pub struct Served {
     app: AppState,
     routes: Router,
+    limit: DefaultBodyLimit,
 }
 
-impl tower::Service<Request> for Recorded {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, req: Request) -> Self::Future {
-        let (app, routes) = (self.app.clone(), self.routes.clone());
-        Box::pin(async move { Ok(record(app, req, routes).await) })
+impl Served {
+    /// Answers one request (journaled; see [`record`]).
+    pub fn answer(&self, mut req: Request) -> impl Future<Output = Response> + Send + 'static {
+        self.limit.apply(&mut req);
+        record(self.app.clone(), req, self.routes.clone())
     }
 }
 
@@ -83,10 +74,12 @@ pub async fn record(app: AppState, req: Request, next: Router) -> Response {
             sandbox,
             replay: true,
         };
-        return scope.run(exchange(app, req, next)).await;
+        return Box::pin(scope.run(exchange(app, req, next))).await;
     }
+    // The rarer paths are boxed: inline, each would make this future (which every request allocates) as
+    // large as the largest of them, and `--state`'s is more than twice the plain exchange.
     if app.store().is_some() && persist::logged(&app, req.method(), req.uri().path()) {
-        return persist::sequence(app, req, next, sandbox).await;
+        return Box::pin(persist::sequence(app, req, next, sandbox)).await;
     }
     match sandbox {
         None => exchange(app, req, next).await,
@@ -95,7 +88,7 @@ pub async fn record(app: AppState, req: Request, next: Router) -> Response {
                 sandbox,
                 ..Scope::default()
             };
-            scope.run(exchange(app, req, next)).await
+            Box::pin(scope.run(exchange(app, req, next))).await
         }
     }
 }
@@ -122,7 +115,10 @@ pub async fn exchange(app: AppState, req: Request, next: Router) -> Response {
     let head = own_head(req.headers());
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
-    let res = Box::pin(run(next, req)).await;
+    let res = match super::hot::route(&app, &req) {
+        Some(hot) => super::hot::answer(app.clone(), hot, req, request.clone()).await,
+        None => Box::pin(run(next, req)).await,
+    };
     if res.extensions().get::<Suspended>().is_some() {
         return res; // replayed up to its delay: the rest, and the journal entry, come with a later row
     }

@@ -6,6 +6,7 @@ pub mod console;
 pub mod dto;
 pub mod extract;
 pub mod faults;
+pub mod hot;
 pub mod ios;
 pub mod journal;
 pub mod oauth;
@@ -76,8 +77,8 @@ where
 /// the 404 fallback, and the journal layer (which also writes error bodies) around everything. Every route is
 /// registered from its `#[utoipa::path]` entry ([`api`]), so `/openapi.json` lists exactly what the router
 /// answers.
-pub fn router(state: AppState) -> Router {
-    let vendor = vendor_routes().layer(from_fn_with_state(state.clone(), faults::apply)); // /__admin is never faulted
+pub fn router(state: AppState) -> journal::Served {
+    let vendor = vendor_routes().layer(faults::Layer(state.clone())); // /__admin is never faulted
     let admin =
         admin::routes().route_layer(from_fn_with_state(state.clone(), admin::require_token));
     let routes = Router::new()

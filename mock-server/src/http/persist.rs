@@ -7,7 +7,6 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::request::Parts;
@@ -15,7 +14,6 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tokio::sync::OwnedMutexGuard;
-use tower::ServiceExt;
 
 use crate::clock::Timestamp;
 use crate::engine::fault::Plan;
@@ -197,7 +195,7 @@ pub async fn wait(
 
 /// Replays the log through the router at start, before the first connection; then puts the clock back as it
 /// was saved (or saves it, on a new log). How many rows it replayed.
-pub async fn replay(app: &AppState, router: &Router) -> Result<u64, String> {
+pub async fn replay(app: &AppState, router: &super::journal::Served) -> Result<u64, String> {
     let Some(store) = app.store() else {
         return Ok(0);
     };
@@ -215,9 +213,9 @@ pub async fn replay(app: &AppState, router: &Router) -> Result<u64, String> {
                 request_of(&row, limit).map_err(|e| format!("--state: {path}: row {seq}: {e}"))?;
             // in a task of its own, as when it ran: a request that panicked then (its connection's task ended,
             // the mock went on) panics again here, and the replay goes on the same way
-            let run = router.clone().oneshot(req);
+            let run = router.answer(req);
             let ran = tokio::spawn(async move {
-                let res = run.await.unwrap_or_else(|e| match e {});
+                let res = run.await;
                 let _ = axum::body::to_bytes(res.into_body(), usize::MAX).await;
             })
             .await;

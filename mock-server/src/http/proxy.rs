@@ -71,7 +71,7 @@ impl Forwarder {
 
 /// The proxy's HTTP surface: the forwarded GP tom routes and a small admin API (health, clock, journal,
 /// divergences) behind the optional admin token, inside the same journal layer as the mock's.
-pub fn router(state: AppState, forwarder: Forwarder) -> Router {
+pub fn router(state: AppState, forwarder: Forwarder) -> journal::Served {
     let document = serde_json::to_value(super::api_doc()).unwrap_or_default();
     let model = Arc::new(Model::new(state.config().profiles, &document));
     let forwarded = Router::new()

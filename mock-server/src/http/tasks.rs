@@ -17,7 +17,8 @@ super::api! {
     pub fn routes / doc: [create_transaction, read_transaction_id], [create_batch, read_batch_id], [create_other, read]
 }
 
-async fn create(
+/// A task of `class` from a JSON `body` (also [`super::hot`]).
+pub(super) async fn create(
     app: &AppState,
     who: &crate::engine::token::Claims,
     class: &str,
@@ -116,7 +117,11 @@ pub async fn read(
 }
 
 /// The task with this id (`GET /v1/tasks/{taskId}`, and `GET` on a create path: the task whose id is that word).
-async fn read_task(app: &AppState, who: &Claims, id: &str) -> Result<Wire<TaskDto>, ApiError> {
+pub(super) async fn read_task(
+    app: &AppState,
+    who: &Claims,
+    id: &str,
+) -> Result<Wire<TaskDto>, ApiError> {
     let view = app.with_engine(|e, now| e.task(who, id, now))?;
     Ok(Wire(view.into()))
 }

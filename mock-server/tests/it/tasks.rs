@@ -340,3 +340,258 @@ async fn a_terminal_queues_at_most_max_queue_unfinished_tasks() {
     app.advance(5.0); // the first task is done: room for one more
     app.create_ok(&token, &sale(1111)).await;
 }
+
+/// The task routes' requests, right and wrong, as `(method, path, token?, content type, body)`.
+fn task_requests(
+    id: &str,
+) -> Vec<(
+    reqwest::Method,
+    String,
+    Option<&'static str>,
+    &'static str,
+    String,
+)> {
+    use reqwest::Method;
+    let sale = sale(1111).to_string();
+    let json = "application/json";
+    vec![
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            json,
+            sale.clone(),
+        ),
+        (
+            Method::GET,
+            format!("/v1/tasks/{id}"),
+            Some("ok"),
+            "",
+            String::new(),
+        ),
+        (
+            Method::GET,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            "",
+            String::new(),
+        ),
+        (
+            Method::GET,
+            "/v1/tasks/BATCH".into(),
+            Some("ok"),
+            "",
+            String::new(),
+        ),
+        (
+            Method::GET,
+            "/v1/tasks/unknown123".into(),
+            Some("ok"),
+            "",
+            String::new(),
+        ),
+        (
+            Method::GET,
+            format!("/v1/tasks/{id}?x=1"),
+            Some("ok"),
+            "",
+            String::new(),
+        ),
+        (
+            Method::GET,
+            format!("/v1/tasks/{id}/"),
+            Some("ok"),
+            "",
+            String::new(),
+        ),
+        (
+            Method::GET,
+            "/v1/tasks/ab%20c".into(),
+            Some("ok"),
+            "",
+            String::new(),
+        ),
+        (
+            Method::HEAD,
+            format!("/v1/tasks/{id}"),
+            Some("ok"),
+            "",
+            String::new(),
+        ),
+        (
+            Method::GET,
+            format!("/v1/tasks/{id}"),
+            None,
+            "",
+            String::new(),
+        ),
+        (
+            Method::GET,
+            format!("/v1/tasks/{id}"),
+            Some("bad"),
+            "",
+            String::new(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("basic"),
+            json,
+            sale.clone(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            "text/plain",
+            sale.clone(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            "",
+            sale.clone(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            "application/json; charset=UTF-8",
+            sale.clone(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            json,
+            "{\"amount\": ".into(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            json,
+            "{\"a\": 1, \"a\": 2}".into(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            json,
+            "[1]".into(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            json,
+            "{\"Tid\": \"999888\"}".into(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/DUMMY".into(),
+            Some("ok"),
+            json,
+            sale.clone(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/DUMMY".into(),
+            Some("ok"),
+            "text/plain",
+            "x".into(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/BATCH".into(),
+            Some("ok"),
+            json,
+            batch().to_string(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/%42ATCH".into(),
+            Some("ok"),
+            json,
+            batch().to_string(),
+        ),
+        (
+            Method::PUT,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("ok"),
+            json,
+            sale,
+        ),
+    ]
+}
+
+/// Every answer of the task routes, as the client sees it (status, headers but `date`, body).
+async fn task_answers(app: &TestApp) -> Vec<String> {
+    let token = app.token().await;
+    let id = app.create_ok(&token, &sale(2222)).await;
+    app.advance(3.0);
+    let mut seen = Vec::new();
+    for (method, path, auth, content_type, body) in task_requests(&id) {
+        let mut req = app.http.request(method.clone(), app.url(&path));
+        req = match auth {
+            Some("ok") => req.bearer_auth(&token),
+            Some("bad") => req.bearer_auth("not.a.token"),
+            Some(_) => req.basic_auth(CLIENT.0, Some(CLIENT.1)),
+            None => req,
+        };
+        if !content_type.is_empty() {
+            req = req.header("content-type", content_type);
+        }
+        if !body.is_empty() {
+            req = req.body(body);
+        }
+        let r = app.send(req).await;
+        let mut headers: Vec<String> = r
+            .headers
+            .iter()
+            .filter(|(k, _)| *k != "date")
+            .map(|(k, v)| format!("{k}: {}", v.to_str().unwrap_or("?")))
+            .collect();
+        headers.sort();
+        seen.push(format!(
+            "{method} {path}\n{}\n{}\n{}",
+            r.status,
+            headers.join("\n"),
+            r.text
+        ));
+        app.advance(1.0);
+    }
+    let journal = app
+        .admin(reqwest::Method::GET, "/journal", json!(null))
+        .await;
+    // the same but for the port each mock listens on
+    seen.push(journal.text.replace(&app.mock.addr().to_string(), "HOST"));
+    seen
+}
+
+/// Polls and task creations skip the router when nothing could fault them (`http::hot`); a mock with a fault
+/// rule in force (one that matches nothing) takes every request through the router and the fault layer. Both
+/// must answer and journal alike, byte for byte, the errors included.
+#[tokio::test]
+async fn the_task_routes_answer_alike_with_and_without_the_router() {
+    let direct = TestApp::spawn().await;
+    let routed = TestApp::spawn().await;
+    let rule = json!({"match": {"tid": "000000"}, "action": {"respond": {"status": 500, "type": "INTERNAL_ERROR"}}});
+    let r = routed.admin(reqwest::Method::POST, "/faults", rule).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (a, b) = (task_answers(&direct).await, task_answers(&routed).await);
+    assert_eq!(a.len(), b.len());
+    for (a, b) in a.iter().zip(&b) {
+        assert_eq!(
+            a, b,
+            "the direct answer (left) differs from the routed one (right)"
+        );
+    }
+    assert!(
+        a[0].starts_with("POST /v1/tasks/TRANSACTION\n200 OK"),
+        "{}",
+        a[0]
+    );
+    assert!(a[1].contains("\n200 OK\n"), "{}", a[1]);
+}
