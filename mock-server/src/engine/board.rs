@@ -73,7 +73,7 @@ impl Engine {
     /// One task as the board shows it.
     fn card(&self, task: &Task, now: Timestamp) -> Value {
         let view = self.view(&task.id, now);
-        let (operation, amount) = match &view.request {
+        let (operation, amount) = match &*view.request {
             super::validate::TaskRequest::Transaction(r) => (wire(&r.operation), Some(r.amount)),
             _ => ("BATCH".to_owned(), None),
         };

@@ -132,8 +132,8 @@ pub struct TaskView {
     pub initiator: String,
     /// `contextId` once COMPLETED.
     pub context_id: Option<String>,
-    /// `payload`.
-    pub request: TaskRequest,
+    /// `payload` (the task's own, shared).
+    pub request: std::sync::Arc<TaskRequest>,
     /// `exceptionId` and failure for ERROR / INIT_ERROR.
     pub failure: Option<(String, Failure)>,
 }
@@ -413,7 +413,7 @@ impl Engine {
             decided_at,
             drawn: self.draw(),
             settled: None,
-            request,
+            request: std::sync::Arc::new(request),
         };
         self.next_seq += 1;
         let id = task.id.clone();

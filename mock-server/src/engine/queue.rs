@@ -122,7 +122,7 @@ impl Engine {
         task.settled = Some(schedule);
         let task: &Task = task;
         let state = tids.entry(task.tid.clone()).or_default();
-        match (&task.request, completed) {
+        match (&*task.request, completed) {
             (TaskRequest::Batch(_), true) => {
                 state.batches.push(Batch {
                     id: task.drawn.context_id.clone(),

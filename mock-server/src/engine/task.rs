@@ -158,8 +158,8 @@ pub struct Task {
     pub class: TaskClass,
     /// Creation time.
     pub created: Timestamp,
-    /// The accepted, normalised request.
-    pub request: TaskRequest,
+    /// The accepted, normalised request (shared with every view of the task: a poll copies no field of it).
+    pub request: std::sync::Arc<TaskRequest>,
     /// What it will end as.
     pub outcome: Outcome,
     /// Lifecycle durations (snapshot at creation).

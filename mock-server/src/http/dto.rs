@@ -1,6 +1,8 @@
 //! Wire shapes with the vendor's exact names, spellings and field order (`contextId`, `transanctionId`,
 //! `merchantID`, `Tid`). Struct field order is the order on the wire. The only file that knows vendor names.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -24,7 +26,10 @@ pub struct TaskDto {
     status: TaskStatus,
     initiator: String,
     context_id: Option<String>,
-    payload: Payload,
+    /// The task's own request, shared: written on the wire as [`Payload`].
+    #[serde(serialize_with = "payload")]
+    #[schema(value_type = Payload)]
+    payload: Arc<TaskRequest>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exception_id: Option<String>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -51,7 +56,7 @@ impl From<TaskView> for TaskDto {
             status: v.status,
             initiator: v.initiator,
             context_id: v.context_id,
-            payload: Payload::from(v.request),
+            payload: v.request,
             exception_id,
             kind: failure.map(|f| f.kind()),
             message: failure.map(|f| f.message()),
@@ -75,9 +80,9 @@ impl WriteJson for TaskDto {
         out.raw(",\"contextId\":");
         out.opt_str(self.context_id.as_deref());
         out.raw(",\"payload\":");
-        match &self.payload {
-            Payload::Transaction(t) => t.write_json(out),
-            Payload::Batch(b) => b.write_json(out),
+        match &*self.payload {
+            TaskRequest::Transaction(t) => t.write_json(out),
+            TaskRequest::Batch(b) => b.write_json(out),
         }
         if let Some(id) = &self.exception_id {
             out.field(",\"exceptionId\":", id);
@@ -118,15 +123,20 @@ fn payload_head(out: &mut Out, api_key: &str, tid: &str, initiator: &str, title:
     out.field(",\"title\":", title);
 }
 
-impl WriteJson for TransactionPayload {
+/// A task's `payload` as serde writes [`Payload`] (not the DTO itself: the task's request is shared, not copied).
+fn payload<S: serde::Serializer>(request: &Arc<TaskRequest>, s: S) -> Result<S::Ok, S::Error> {
+    Payload::from(TaskRequest::clone(request)).serialize(s)
+}
+
+impl WriteJson for TransactionRequest {
     fn write_json(&self, out: &mut Out) {
         payload_head(out, &self.api_key, &self.tid, &self.initiator, &self.title);
-        out.raw(match self.transaction_operation {
+        out.raw(match self.operation {
             Operation::Sale => ",\"transactionOperation\":\"SALE\"",
             Operation::Void => ",\"transactionOperation\":\"VOID\"",
             Operation::Refund => ",\"transactionOperation\":\"REFUND\"",
         });
-        out.raw(match self.transaction_type {
+        out.raw(match self.pay_type {
             PayType::Cash => ",\"transactionType\":\"CASH\"",
             PayType::Card => ",\"transactionType\":\"CARD\"",
         });
@@ -159,7 +169,7 @@ impl WriteJson for TransactionPayload {
     }
 }
 
-impl WriteJson for BatchPayload {
+impl WriteJson for BatchRequest {
     fn write_json(&self, out: &mut Out) {
         payload_head(out, &self.api_key, &self.tid, &self.initiator, &self.title);
         out.raw("}");
@@ -493,7 +503,7 @@ mod tests {
         ]
     }
 
-    fn transaction() -> impl Strategy<Value = Payload> {
+    fn transaction() -> impl Strategy<Value = TaskRequest> {
         (
             (text(), text(), text(), text()),
             (
@@ -517,17 +527,13 @@ mod tests {
                     (cur, oref, print, ttl),
                     (cm, otid),
                 )| {
-                    Payload::Transaction(TransactionPayload {
+                    TaskRequest::Transaction(TransactionRequest {
                         api_key,
                         tid,
                         initiator,
                         title,
-                        transaction_operation: [
-                            Operation::Sale,
-                            Operation::Void,
-                            Operation::Refund,
-                        ][op],
-                        transaction_type: if cash { PayType::Cash } else { PayType::Card },
+                        operation: [Operation::Sale, Operation::Void, Operation::Refund][op],
+                        pay_type: if cash { PayType::Cash } else { PayType::Card },
                         amount,
                         tip_amount: tip,
                         currency_code: cur,
@@ -547,9 +553,9 @@ mod tests {
             )
     }
 
-    fn batch() -> impl Strategy<Value = Payload> {
+    fn batch() -> impl Strategy<Value = TaskRequest> {
         (text(), text(), text(), text()).prop_map(|(api_key, tid, initiator, title)| {
-            Payload::Batch(BatchPayload {
+            TaskRequest::Batch(BatchRequest {
                 api_key,
                 tid,
                 initiator,
@@ -601,7 +607,7 @@ mod tests {
                         status: STATUSES[status],
                         initiator,
                         context_id,
-                        payload,
+                        payload: Arc::new(payload),
                         exception_id,
                         kind: failed.then_some("PAYMENT_EXCEPTION"),
                         message: failed.then_some("exception during card payment"),

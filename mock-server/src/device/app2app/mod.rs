@@ -211,7 +211,7 @@ impl Layer<'_> {
         let mut e = json!({
             "result": result, "error": null, "clientID": reg.client_id.clone().or_else(|| terminal.as_ref().map(client_id)), "responseMessage": message,
             "transactionID": id, "externalTransactionID": txn.map(|t| t.id.clone()),
-            "transactionType": match &view.request { TaskRequest::Batch(_) => 4, TaskRequest::Transaction(t) => match t.operation { Operation::Sale => 1, Operation::Void => 2, Operation::Refund => 3 } },
+            "transactionType": match &*view.request { TaskRequest::Batch(_) => 4, TaskRequest::Transaction(t) => match t.operation { Operation::Sale => 1, Operation::Void => 2, Operation::Refund => 3 } },
             "merchantID": terminal.as_ref().map(|t| t.merchant_id.clone()), "terminalID": reg.tid,
             "currencyCode": numeric_currency(&currency),
         });
@@ -230,7 +230,7 @@ impl Layer<'_> {
                 "date": date, "time": time,
                 "emvAid": card.map(|c| c.brand.aid.clone()), "emvAppLabel": card.map(|c| c.brand.label.clone()),
                 "sequenceNumber": t.sequence_number, "batchNumber": t.batch_number.to_string(),
-                "printByPaymentApp": matches!(&view.request, TaskRequest::Transaction(r) if r.print_by_payment_app), "cardProduct": card.map(|c| card_product(&c.brand.card_type)),
+                "printByPaymentApp": matches!(&*view.request, TaskRequest::Transaction(r) if r.print_by_payment_app), "cardProduct": card.map(|c| card_product(&c.brand.card_type)),
                 "receiptNumber": t.receipt_number, "pinOk": card.map(|c| c.pin),
                 "merchantInfo": merchant_info(),
                 "cardHolderVerificationMethod": card.map(|c| if c.pin { "PIN" } else { "NONE" }),
@@ -238,7 +238,7 @@ impl Layer<'_> {
             });
             merge(&mut e, extra);
         }
-        if let (TaskRequest::Batch(_), Some(batch_id)) = (&view.request, &view.context_id)
+        if let (TaskRequest::Batch(_), Some(batch_id)) = (&*view.request, &view.context_id)
             && let Some(b) = self.engine.closed_batch(&reg.tid, batch_id)
         {
             let t = b.totals;
@@ -341,7 +341,7 @@ impl Layer<'_> {
             .task_id
             .as_ref()
             .and_then(|t| self.engine.task_any(t, now))?;
-        let TaskRequest::Batch(_) = &view.request else {
+        let TaskRequest::Batch(_) = &*view.request else {
             return None;
         };
         let batch_id = view.context_id.as_ref()?;
