@@ -38,6 +38,12 @@ SALE = {"apiKey": API_KEY, "Tid": TID, "initiator": "bench", "title": "bench sal
 PEER_REFERENCE = {"httpmock": 1.13, "stripe-mock": 0.27, "wiremock": 0.10, "prism": 0.08}
 
 
+# As bench/harness does: the server on CPU 0, the load generator on CPU 1 (when the machine has two and taskset).
+_PIN = shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
+PIN_SERVER = ["taskset", "-c", "0"] if _PIN else []
+PIN_CLIENT = ["taskset", "-c", "1"] if _PIN else []
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -60,7 +66,7 @@ def rss_kb(pid):
 
 def start_mock(binary, *extra):
     port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--seed", "1", "--latency", "instant", *extra],
+    proc = subprocess.Popen([*PIN_SERVER, binary, "--port", str(port), "--seed", "1", "--latency", "instant", *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     for _ in range(6000):  # up to a minute: a --state mock replays its log first
@@ -235,7 +241,7 @@ def wrk_script_rps(url, seconds, lua):
         script = os.path.join(tmp, "s.lua")
         with open(script, "w") as f:
             f.write(lua)
-        out = subprocess.run([shutil.which("wrk") or "wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script, url],
+        out = subprocess.run([*PIN_CLIENT, shutil.which("wrk") or "wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script, url],
                              capture_output=True, text=True).stdout
     rps = next((float(l.split()[1]) for l in out.splitlines() if l.startswith("Requests/sec:")), 0.0)
     bad = next((int(l.split()[-1]) for l in out.splitlines() if "Non-2xx" in l), 0)
@@ -270,6 +276,9 @@ def terminals_fixture(directory, n):
                   f'    tids: ["{800000 + i}"]']
     with open(os.path.join(directory, "accounts.yaml"), "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+ROUNDS = 3
 
 
 def scale_cost(binary, seconds=4, held=100_000, terminals=1_000):
@@ -331,22 +340,33 @@ end
 """
                 return wrk_script_rps(base + "/", seconds, get_lua if verb == "get" else post_lua)
 
+            def rounds(verb):
+                """One terminal and all of them in turn, `ROUNDS` times: the medians, and the median of the
+                per-round ratios (one run each swung ±20 % between bench runs)."""
+                ones, alls = [], []
+                for _ in range(ROUNDS):
+                    ones.append(spread(1, verb))
+                    alls.append(spread(terminals, verb))
+                ratio = statistics.median(k[0] / max(1.0, o[0]) for o, k in zip(ones, alls))
+                return (statistics.median(o[0] for o in ones), statistics.median(k[0] for k in alls),
+                        sum(o[1] + k[1] for o, k in zip(ones, alls)), ratio)
+
             # Every GET before any POST: the POSTs create more tasks than --max-tasks keeps, and the oldest
             # final ones (the tasks the GETs read) would be evicted, leaving the GETs to measure 404s.
-            (get1, bad_get1), (getk, bad_getk) = spread(1, "get"), spread(terminals, "get")
-            # Both POST runs at the caps (each new task evicts the oldest): else the first would run on a
-            # nearly empty mock and the second on a full one, and the ratio would mix in the held case's cost.
+            get1, getk, bad_get, get_ratio = rounds("get")
+            # Every POST run at the caps (each new task evicts the oldest): else the first would run on a
+            # nearly empty mock and the later ones on a full one, and the ratio would mix in the held case's cost.
             preload = create_tasks(base, creds[0][0], held, creds[0][1])
-            (post1, bad_post1), (postk, bad_postk) = spread(1, "post"), spread(terminals, "post")
-            one = {"get_rps": round(get1), "post_rps": round(post1), "non_2xx": bad_get1 + bad_post1 + preload}
-            out["terminals"] = {"get_rps": round(getk), "post_rps": round(postk), "non_2xx": bad_getk + bad_postk,
-                                "count": terminals, "one_terminal": one}
+            post1, postk, bad_post, post_ratio = rounds("post")
+            one = {"get_rps": round(get1), "post_rps": round(post1), "non_2xx": preload}
+            out["terminals"] = {"get_rps": round(getk), "post_rps": round(postk), "non_2xx": bad_get + bad_post,
+                                "count": terminals, "one_terminal": one, "rounds": ROUNDS,
+                                "get_ratio": round(get_ratio, 3), "post_ratio": round(post_ratio, 3)}
         finally:
             proc.kill()
             proc.wait()
-    for case, ref in (("held", out["empty"]), ("terminals", out["terminals"]["one_terminal"])):
-        out[case]["get_ratio"] = round(out[case]["get_rps"] / max(1, ref["get_rps"]), 3)
-        out[case]["post_ratio"] = round(out[case]["post_rps"] / max(1, ref["post_rps"]), 3)
+    out["held"]["get_ratio"] = round(out["held"]["get_rps"] / max(1, out["empty"]["get_rps"]), 3)
+    out["held"]["post_ratio"] = round(out["held"]["post_rps"] / max(1, out["empty"]["post_rps"]), 3)
     return out
 
 
@@ -514,6 +534,7 @@ def main():
                                "measured": f"{ratio}x", "met": ratio >= 0.95,
                                "note": f"same run; {r[f'{verb}_rps']} vs "
                                        f"{r.get('one_terminal', scale_r['empty'])[f'{verb}_rps']} req/s"
+                                       + (f"; ratio: median of {r['rounds']} rounds" if "rounds" in r else "")
                                        + (f"; {r['non_2xx']} non-2xx" if r["non_2xx"] else "")})
     if "open_ratio" in console_r:
         result.append({"target": "GET with a console open vs none", "goal": "stated, not a target",
