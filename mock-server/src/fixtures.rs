@@ -299,7 +299,7 @@ fn directory(
             printer_available: t.printer_available,
             latency: t.latency.map(|l| l.value),
         };
-        terminals.insert(tid, terminal);
+        terminals.insert(tid, std::sync::Arc::new(terminal));
     }
     let mut accounts = BTreeMap::new();
     for a in file.accounts {

@@ -92,7 +92,7 @@ impl Engine {
                     .terminals
                     .get(tid)
                     .cloned()
-                    .or_else(|| self.sandbox_terminal(tid))
+                    .or_else(|| self.sandbox_terminal(tid).map(std::sync::Arc::new))
                     .ok_or_else(|| unknown_tid(tid))?;
                 self.world
                     .directory
@@ -162,6 +162,7 @@ impl Engine {
             .directory
             .terminals
             .get_mut(tid)
+            .map(std::sync::Arc::make_mut)
             .ok_or_else(|| unknown_tid(tid))?;
         if let Some(r) = reachable {
             t.reachable = r;

@@ -333,9 +333,11 @@ impl Engine {
         let obj = validate::object(body)?;
         let terminal = validate::access(obj, who, &self.world.directory, strict)?;
         let request = match class {
-            TaskClass::Transaction => {
-                TaskRequest::Transaction(validate::transaction(obj, terminal, strict)?)
-            }
+            TaskClass::Transaction => TaskRequest::Transaction(validate::transaction(
+                obj,
+                terminal.map(|t| &**t),
+                strict,
+            )?),
             TaskClass::Batch => TaskRequest::Batch(validate::batch(obj, strict)?),
         };
         let terminal = terminal

@@ -330,7 +330,8 @@ fn make_transaction(
         card,
         reference_number: req.origin_reference_num.clone(),
         date: at,
-        sequence_number: format!("{:09}", 100_000_000 + state.sequence),
+        // nine digits or more from 100 000 000 on: what `{:09}` would pad, without the formatter's padding path
+        sequence_number: (100_000_000 + state.sequence).to_string(),
         batch_number: state.open_batch,
         receipt_number: state.receipts.to_string(),
         dcc,

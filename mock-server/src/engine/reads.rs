@@ -49,7 +49,7 @@ impl Engine {
 
     /// A terminal by TID.
     pub fn terminal(&self, tid: &str) -> Option<&Terminal> {
-        self.world.directory.terminals.get(tid)
+        self.world.directory.terminals.get(tid).map(|t| &**t)
     }
 
     /// The TID devices use when a call names none: the fixtures' first terminal.
@@ -64,7 +64,7 @@ impl Engine {
             .directory
             .terminals
             .get(tid)
-            .cloned()
+            .map(|t| Terminal::clone(t))
             .ok_or_else(|| Error::not_found(format!("no terminal with TID {tid}")))
     }
 

@@ -89,7 +89,7 @@ impl Engine {
             let terminal = Terminal {
                 tid,
                 api_key: self.rng.base62(9).to_uppercase(),
-                ..fixture.clone()
+                ..Terminal::clone(fixture)
             };
             terminals.push((fixture_tid.clone(), terminal));
         }
@@ -131,7 +131,8 @@ impl Engine {
     pub(super) fn admit(&mut self, sandbox: &Sandbox) {
         let dir = &mut self.world.directory;
         for (_, t) in &sandbox.terminals {
-            dir.terminals.insert(t.tid.clone(), t.clone());
+            dir.terminals
+                .insert(t.tid.clone(), std::sync::Arc::new(t.clone()));
         }
         for (_, a) in &sandbox.accounts {
             dir.accounts.insert(a.username.clone(), a.clone());

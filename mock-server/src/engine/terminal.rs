@@ -90,8 +90,8 @@ pub struct OAuthClient {
 pub struct Directory {
     /// The published OAuth client.
     pub client: OAuthClient,
-    /// Terminals by TID.
-    pub terminals: BTreeMap<String, Terminal>,
+    /// Terminals by TID (shared: a task creation takes its terminal without copying it).
+    pub terminals: BTreeMap<String, std::sync::Arc<Terminal>>,
     /// The first terminal of the fixtures (device channels' default TID).
     pub first_tid: String,
     /// Accounts by username.

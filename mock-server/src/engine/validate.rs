@@ -340,7 +340,7 @@ pub fn access<'d>(
     who: &Claims,
     dir: &'d Directory,
     strict: bool,
-) -> Result<Option<&'d Terminal>, Error> {
+) -> Result<Option<&'d std::sync::Arc<Terminal>>, Error> {
     let f = Fields { body, strict };
     let Some(tid) = f.string("Tid")?.filter(|t| !t.is_empty()) else {
         return Ok(None);
