@@ -210,7 +210,9 @@ pub struct Engine {
     tasks: HashMap<String, Box<Task>>,
     /// Task ids by creation order (for eviction).
     task_order: BTreeMap<u64, String>,
-    tids: BTreeMap<String, TidState>,
+    /// Hashed, not ordered: a task creation looks its terminal's state up several times, and with many terminals
+    /// the ordered map's string comparisons added up. Where the TIDs are walked they are sorted first.
+    tids: HashMap<String, TidState>,
     transactions: HashMap<String, Box<Transaction>>,
     /// Transaction ids in the order they were made (for eviction).
     txn_order: VecDeque<String>,
@@ -249,7 +251,7 @@ impl Engine {
             // Sized for the caps up front: growing a map of 100 000 entries would stall requests while it rehashes.
             tasks: HashMap::with_capacity_and_hasher(task_cap, Default::default()),
             task_order: BTreeMap::new(),
-            tids: BTreeMap::new(),
+            tids: HashMap::default(),
             transactions: HashMap::with_capacity_and_hasher(txn_cap, Default::default()),
             txn_order: VecDeque::with_capacity(txn_cap),
             overrides: BTreeMap::new(),
@@ -466,12 +468,13 @@ impl Engine {
         id: &str,
         now: Timestamp,
     ) -> Result<Transaction, Error> {
-        let tids: Vec<String> = self
+        let mut tids: Vec<String> = self
             .tids
             .keys()
             .filter(|t| self.sees(who, t))
             .cloned()
             .collect();
+        tids.sort_unstable(); // settled in TID order, as they always were
         for tid in &tids {
             self.settle(tid, now);
         }
