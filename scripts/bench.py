@@ -44,6 +44,12 @@ PIN_SERVER = ["taskset", "-c", "0"] if _PIN else []
 PIN_CLIENT = ["taskset", "-c", "1"] if _PIN else []
 
 
+def pin_client_thread():
+    """Puts the calling thread (a client of the mock, such as the console's readers) on the client's CPU."""
+    if _PIN:
+        os.sched_setaffinity(0, {1})  # on Linux, 0 is the calling thread
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -200,6 +206,7 @@ def console_cost(binary, seconds=5):
         stop, events = threading.Event(), [0]
 
         def listen():
+            pin_client_thread()
             try:
                 with urllib.request.urlopen(base + "/__admin/journal/stream", timeout=seconds + 30) as r:
                     while not stop.is_set():
@@ -211,6 +218,7 @@ def console_cost(binary, seconds=5):
                 pass  # the mock was stopped under it
 
         def board():  # as the page does under load: the board every 0.3 s, the judgement every second
+            pin_client_thread()
             n = 0
             try:
                 while not stop.is_set():
