@@ -177,7 +177,7 @@ impl WriteJson for BatchRequest {
 }
 
 /// The accepted request body, normalised.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Payload {
     /// TRANSACTION.
@@ -196,7 +196,7 @@ impl From<TaskRequest> for Payload {
 }
 
 /// `CreateCloudTaskTransactionApiRequest`, as accepted.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionPayload {
     api_key: String,
@@ -243,7 +243,7 @@ impl From<TransactionRequest> for TransactionPayload {
 }
 
 /// A BATCH body, as accepted.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchPayload {
     api_key: String,

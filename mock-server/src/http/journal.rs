@@ -28,8 +28,9 @@ pub struct Warnings(pub Vec<String>);
 /// `routes` inside the journal ([`record`]) and the body limit: the whole surface, wrapped once. Added with
 /// `Router::layer` they would wrap every route apart, and each request would pay for another boxed copy of its
 /// route's service stack; held in an outer `Router` they would cost another route lookup and boxed call.
-pub fn around(app: AppState, routes: Router) -> Served {
+pub fn around(app: AppState, router: Router) -> Served {
     let limit = DefaultBodyLimit::max(app.config().body_limit);
+    let routes = Routes { router, hot: false };
     Served { app, routes, limit }
 }
 
@@ -37,11 +38,18 @@ pub fn around(app: AppState, routes: Router) -> Served {
 #[derive(Clone)]
 pub struct Served {
     app: AppState,
-    routes: Router,
+    routes: Routes,
     limit: DefaultBodyLimit,
 }
 
 impl Served {
+    /// Polls and task creations may skip the router ([`super::hot`]): the mock's surface does, the proxy's
+    /// (which forwards them) does not.
+    pub fn with_hot_tasks(mut self) -> Self {
+        self.routes.hot = true;
+        self
+    }
+
     /// Answers one request (journaled; see [`record`]).
     pub fn answer(&self, mut req: Request) -> impl Future<Output = Response> + Send + 'static {
         self.limit.apply(&mut req);
@@ -49,10 +57,17 @@ impl Served {
     }
 }
 
+/// The routes inside the journal, and whether [`super::hot`] may answer before them.
+#[derive(Clone)]
+pub struct Routes {
+    router: Router,
+    hot: bool,
+}
+
 /// The request through the routes inside the journal.
-async fn run(routes: Router, req: Request) -> Response {
-    let mut routes = routes;
-    match tower::Service::call(&mut routes, req).await {
+async fn run(routes: Routes, req: Request) -> Response {
+    let mut router = routes.router;
+    match tower::Service::call(&mut router, req).await {
         Ok(res) => res,
         Err(never) => match never {},
     }
@@ -61,7 +76,7 @@ async fn run(routes: Router, req: Request) -> Response {
 /// The outermost layer of every request: records it in the journal (admin calls only with
 /// `--journal-admin`), writes vendor error bodies ([`error::finish`]) and logs one line
 /// (`RUST_LOG=mock_server=debug`).
-pub async fn record(app: AppState, req: Request, next: Router) -> Response {
+pub async fn record(app: AppState, req: Request, next: Routes) -> Response {
     let sandbox: Option<Arc<str>> = req
         .headers()
         .get(SANDBOX_HEADER)
@@ -94,7 +109,7 @@ pub async fn record(app: AppState, req: Request, next: Router) -> Response {
 }
 
 /// One exchange: run, finish the body, journal it (under the request's [`Scope`]).
-pub async fn exchange(app: AppState, req: Request, next: Router) -> Response {
+pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
     let path = req.uri().path();
     let own = path.starts_with("/__admin") || page(path);
     let (method, uri) = (req.method().clone(), req.uri().clone());
@@ -115,7 +130,8 @@ pub async fn exchange(app: AppState, req: Request, next: Router) -> Response {
     let head = own_head(req.headers());
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
-    let res = match super::hot::route(&app, &req) {
+    let hot = next.hot.then(|| super::hot::route(&app, &req)).flatten();
+    let res = match hot {
         Some(hot) => super::hot::answer(app.clone(), hot, req, request.clone()).await,
         None => Box::pin(run(next, req)).await,
     };

@@ -90,7 +90,7 @@ pub fn router(state: AppState) -> journal::Served {
         .merge(SwaggerUi::new("/docs").config(Config::new(["/openapi.json"])))
         .fallback(error::not_found)
         .with_state(state.clone());
-    journal::around(state, routes)
+    journal::around(state, routes).with_hot_tasks()
 }
 
 /// `GET /openapi.json`: the whole document (GP tom, admin and console routes, with this mock's latency
@@ -115,25 +115,22 @@ async fn openapi_json(State(app): State<AppState>) -> impl IntoResponse {
     )
 }
 
-/// The GP tom routes (Cloud API and device channels).
-fn vendor_routes() -> Router<AppState> {
-    Router::new()
-        .merge(oauth::routes())
-        .merge(tasks::routes())
-        .merge(transactions::routes())
-        .merge(ios::routes())
-        .merge(app2app::routes())
-}
+/// The GP tom areas (Cloud API and device channels), listed once: `vendor_routes` merges their routes,
+/// `vendor_doc` the same routes with their OpenAPI operations.
+macro_rules! vendor {
+    ($($area:ident),+) => {
+        /// The GP tom routes (Cloud API and device channels).
+        fn vendor_routes() -> Router<AppState> {
+            Router::new()$(.merge($area::routes()))+
+        }
 
-/// The GP tom routes with their OpenAPI operations.
-fn vendor_doc() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .merge(oauth::doc())
-        .merge(tasks::doc())
-        .merge(transactions::doc())
-        .merge(ios::doc())
-        .merge(app2app::doc())
+        /// The GP tom routes with their OpenAPI operations.
+        fn vendor_doc() -> OpenApiRouter<AppState> {
+            OpenApiRouter::new()$(.merge($area::doc()))+
+        }
+    };
 }
+vendor!(oauth, tasks, transactions, ios, app2app);
 
 /// The OpenAPI document of the routes the mock answers, as the router registers them (without the values only
 /// a running mock knows): the proxy checks a real GP tom's answers against its schemas.

@@ -96,7 +96,7 @@ fn unwritable(why: &str) -> Response {
 pub async fn sequence(
     app: AppState,
     req: Request,
-    next: axum::Router,
+    next: super::journal::Routes,
     sandbox: Option<Arc<str>>,
 ) -> Response {
     use super::journal::exchange;
