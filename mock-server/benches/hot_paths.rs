@@ -20,11 +20,12 @@ use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use mock_server::engine::Engine;
+use mock_server::engine::body::Json;
 use mock_server::engine::task::TaskStatus;
 use mock_server::engine::terminal::Directory;
 use mock_server::engine::token::{Claims, TokenPath, TokenTtls, Tokens};
 use mock_server::http::dto::{TaskDto, TransactionDto};
-use mock_server::http::extract::parse_json;
+use mock_server::http::extract::parse_task_body;
 use mock_server::rng::MockRng;
 use mock_server::{Config, Timestamp};
 use serde_json::{Value, json};
@@ -130,7 +131,8 @@ fn token_benches(c: &mut Criterion) {
 }
 
 fn engine_benches(c: &mut Criterion) {
-    let body = sale_body();
+    let value = sale_body();
+    let body = Json::from_value(&value);
     let mut g = c.benchmark_group("engine");
     g.throughput(Throughput::Elements(1));
 
@@ -195,7 +197,7 @@ fn json_benches(c: &mut Criterion) {
     let mut e = engine("instant");
     let who = terminal_claims(&mut e);
     let view = e
-        .create_task(&who, "TRANSACTION", &sale_body(), NOW)
+        .create_task(&who, "TRANSACTION", &Json::from_value(&sale_body()), NOW)
         .expect("sale created");
     let txn_id = view.context_id.clone().expect("COMPLETED has a contextId");
     let txn = e.transaction(&who, &txn_id, NOW).expect("transaction");
@@ -204,7 +206,7 @@ fn json_benches(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     // The POST body as the route parses it (strict: duplicate keys refused).
     g.bench_function("parse_sale_body", |b| {
-        b.iter(|| parse_json(black_box(SALE_BODY.as_bytes())).is_ok());
+        b.iter(|| parse_task_body(black_box(SALE_BODY.as_bytes())).is_ok());
     });
     // The engine's view → DTO → bytes, as `GET /v1/tasks/{id}` answers (the clone of the view is not timed).
     g.bench_function("task", |b| {

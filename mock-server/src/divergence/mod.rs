@@ -15,9 +15,10 @@ mod schema;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::engine::Profiles;
+use crate::engine::body::{Field, Json, Object};
 use crate::engine::terminal::Terminal;
 use crate::engine::validate;
 use crate::journal::Entry;
@@ -272,7 +273,8 @@ fn validation(batch: bool, e: &Entry, profiles: Profiles) -> Option<(String, Str
     if !json {
         return None; // 415 on the mock; whether GP tom checks it is open
     }
-    let model = match validate::object(&e.request_body) {
+    let body = Json::from_value(&e.request_body);
+    let model = match validate::object(&body) {
         Err(err) => Err(err),
         Ok(body) => rules(batch, body, profiles.strict),
     };
@@ -318,15 +320,14 @@ fn field_of(context: &str) -> Option<&str> {
 
 /// The field rules alone, with a terminal that takes the body's currency (the upstream's terminals are not
 /// known here: a currency mismatch is state, not a field rule).
-fn rules(batch: bool, body: &Map<String, Value>, strict: bool) -> Result<(), crate::engine::Error> {
+fn rules(batch: bool, body: &Object<'_>, strict: bool) -> Result<(), crate::engine::Error> {
     if batch {
         return validate::batch(body, strict).map(|_| ());
     }
-    let currency = body
-        .get("currencyCode")
-        .and_then(Value::as_str)
-        .filter(|c| c.len() == 3)
-        .unwrap_or("CZK");
+    let currency = match body.get("currencyCode") {
+        Some(Field::Str(c)) if c.len() == 3 => c,
+        _ => "CZK",
+    };
     let terminal = Terminal::stand_in(currency);
     validate::transaction(body, Some(&terminal), strict).map(|_| ())
 }

@@ -8,6 +8,7 @@
 //! `control.rs` the control plane; `ios.rs` / `app2app.rs` / `device.rs` the device channels.
 
 mod board;
+pub mod body;
 mod control;
 pub mod fault;
 pub mod outcome;
@@ -31,8 +32,6 @@ pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 
 /// Presized maps stop at this many entries (a larger `--max-tasks` grows past it on demand).
 const PRESIZE_CAP: usize = 1 << 20;
-
-use serde_json::Value;
 
 use self::fault::Faults;
 use self::outcome::{Outcome, Override};
@@ -323,7 +322,7 @@ impl Engine {
         &mut self,
         who: &Claims,
         class: &str,
-        body: &Value,
+        body: &body::Json<'_>,
         now: Timestamp,
     ) -> Result<TaskView, Error> {
         let class = match class {

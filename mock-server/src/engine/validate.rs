@@ -1,12 +1,15 @@
 //! Request bodies of `POST /v1/tasks/{class}` → a normalised [`TaskRequest`] or the first rule broken, in the
 //! order of cloud-mock.md §6: JSON shape (400) → access (403) → field rules in table order (406). Profile-aware
 //! (`lenient` coerces numeric and boolean strings as Jackson does; `strict` does not and refuses unknown
-//! fields). Works on `serde_json::Value`; no axum.
+//! fields). Reads a body parsed by [`super::body`] (the journal's checks: `serde_json::Value`); no axum.
 
 use crate::contract::fields::TRANSACTION_TASK_FIELDS as TRANSACTION_FIELDS;
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::Error;
+use super::body::{Field, Json, Object};
 use super::terminal::{AccountKind, Directory, Terminal};
 use super::token::Claims;
 
@@ -172,21 +175,14 @@ pub const MAX_AMOUNT: i64 = 99_999_999;
 const AMOUNT_RULE: &str = "must be an integer between 1 and 99999999";
 
 /// Reads typed fields out of a JSON object with the profile's coercion rules.
-struct Fields<'a> {
-    body: &'a Map<String, Value>,
+struct Fields<'b, 'a> {
+    body: &'b Object<'a>,
     strict: bool,
 }
 
-impl<'a> Fields<'a> {
-    fn get(&self, name: &str) -> Option<&'a Value> {
-        // A task body has about ten keys: comparing them costs less than hashing the name (serde_json's map
-        // hashes with SipHash), and a body is read a dozen times on every task created.
-        let found = if self.body.len() <= 32 {
-            self.body.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
-        } else {
-            self.body.get(name)
-        };
-        found.filter(|v| !v.is_null())
+impl<'b, 'a> Fields<'b, 'a> {
+    fn get(&self, name: &str) -> Option<&'b Field<'a>> {
+        self.body.get(name).filter(|v| !matches!(v, Field::Null))
     }
 
     /// A field GP tom requires but the body lacks; names a key that differs only in case.
@@ -194,7 +190,7 @@ impl<'a> Fields<'a> {
         let near = self
             .body
             .keys()
-            .find(|k| k.as_str() != name && k.eq_ignore_ascii_case(name));
+            .find(|k| *k != name && k.eq_ignore_ascii_case(name));
         let mut e = Error::validation(name, "is required");
         if let Some(k) = near {
             e.message = format!(
@@ -204,14 +200,14 @@ impl<'a> Fields<'a> {
         e
     }
 
-    fn string(&self, name: &str) -> Result<Option<String>, Error> {
+    /// A string field, borrowed from the body (lenient: a number or boolean as its JSON text).
+    fn string(&self, name: &str) -> Result<Option<Cow<'b, str>>, Error> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(v @ (Value::Number(_) | Value::Bool(_))) if !self.strict => {
-                Ok(Some(v.to_string()))
-            }
-            Some(Value::Number(_) | Value::Bool(_)) => {
+            Some(Field::Str(s)) => Ok(Some(Cow::Borrowed(s))),
+            Some(Field::Number(n)) if !self.strict => Ok(Some(Cow::Owned(n.to_string()))),
+            Some(Field::Bool(b)) if !self.strict => Ok(Some(Cow::Owned(b.to_string()))),
+            Some(Field::Number(_) | Field::Bool(_)) => {
                 Err(Error::validation(name, "must be a JSON string"))
             }
             Some(_) => Err(Error::malformed(format!(
@@ -220,7 +216,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn required_string(&self, name: &str) -> Result<String, Error> {
+    fn required_string(&self, name: &str) -> Result<Cow<'b, str>, Error> {
         match self.string(name)? {
             Some(s) if !s.is_empty() => Ok(s),
             Some(_) => Err(Error::validation(name, "must not be empty")),
@@ -236,19 +232,19 @@ impl<'a> Fields<'a> {
                 &format!("must be 1 to {max} characters"),
             ));
         }
-        Ok(s)
+        Ok(s.into_owned())
     }
 
     fn integer(&self, name: &str, min: i64, max: i64, rule: &str) -> Result<Option<i64>, Error> {
         let out_of_rule = || Error::validation(name, rule);
         let n = match self.get(name) {
             None => return Ok(None),
-            Some(Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
+            Some(Field::Number(n)) => match (n.as_i64(), n.as_f64()) {
                 (Some(i), _) => i,
                 (None, Some(f)) if f.fract() == 0.0 && !self.strict && f.abs() < 1e15 => f as i64,
                 _ => return Err(out_of_rule()),
             },
-            Some(Value::String(s)) if !self.strict => match s.trim().parse::<i64>() {
+            Some(Field::Str(s)) if !self.strict => match s.trim().parse::<i64>() {
                 Ok(i) => i,
                 Err(_) if s.trim().parse::<f64>().is_ok() => return Err(out_of_rule()),
                 Err(_) => {
@@ -257,7 +253,7 @@ impl<'a> Fields<'a> {
                     )));
                 }
             },
-            Some(Value::String(_)) => {
+            Some(Field::Str(_)) => {
                 return Err(Error::validation(
                     name,
                     &format!("{rule}, as a JSON number (strict profile)"),
@@ -266,7 +262,7 @@ impl<'a> Fields<'a> {
             Some(other) => {
                 return Err(Error::malformed(format!(
                     "{name} must be a number, not {}",
-                    kind(other)
+                    other.kind()
                 )));
             }
         };
@@ -279,16 +275,16 @@ impl<'a> Fields<'a> {
     fn boolean(&self, name: &str) -> Result<Option<bool>, Error> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(Value::String(s)) if !self.strict && (s == "true" || s == "false") => {
+            Some(Field::Bool(b)) => Ok(Some(*b)),
+            Some(Field::Str(s)) if !self.strict && (s == "true" || s == "false") => {
                 Ok(Some(s == "true"))
             }
-            Some(Value::String(_)) => {
+            Some(Field::Str(_)) => {
                 Err(Error::validation(name, "must be a boolean (true or false)"))
             }
             Some(other) => Err(Error::malformed(format!(
                 "{name} must be a boolean, not {}",
-                kind(other)
+                other.kind()
             ))),
         }
     }
@@ -324,19 +320,20 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// The body as a JSON object, or 400.
-pub fn object(body: &Value) -> Result<&Map<String, Value>, Error> {
-    body.as_object().ok_or_else(|| {
-        Error::malformed(format!(
+pub fn object<'b, 'a>(body: &'b Json<'a>) -> Result<&'b Object<'a>, Error> {
+    match body {
+        Json::Object(o) => Ok(o),
+        Json::Other(v) => Err(Error::malformed(format!(
             "the request body must be a JSON object, not {}",
-            kind(body)
-        ))
-    })
+            kind(v)
+        ))),
+    }
 }
 
 /// The access rule (403): the body's `Tid` must be the token's (or the master's company's), and `apiKey`
 /// that terminal's key. Runs only on the fields present; missing ones fail the field rules later.
 pub fn access<'d>(
-    body: &Map<String, Value>,
+    body: &Object<'_>,
     who: &Claims,
     dir: &'d Directory,
     strict: bool,
@@ -346,19 +343,23 @@ pub fn access<'d>(
         return Ok(None);
     };
     let allowed = match (&who.tid, dir.account(&who.user_name)) {
-        (Some(token_tid), _) => *token_tid == tid,
-        (None, Some(a)) => a.kind == AccountKind::Master && a.tids.contains(&tid),
+        (Some(token_tid), _) => **token_tid == *tid,
+        (None, Some(a)) => a.kind == AccountKind::Master && a.tids.iter().any(|t| *t == *tid),
         (None, None) => false,
     };
-    let terminal = dir.terminals.get(&tid).filter(|_| allowed).ok_or_else(|| {
-        let why = match &who.tid {
-            Some(t) => format!("the token is bound to TID {t}"),
-            None => format!("TID {tid} does not belong to this master account"),
-        };
-        Error::forbidden(format!("[Tid]:{{{why}}}"))
-    })?;
+    let terminal = dir
+        .terminals
+        .get(tid.as_ref())
+        .filter(|_| allowed)
+        .ok_or_else(|| {
+            let why = match &who.tid {
+                Some(t) => format!("the token is bound to TID {t}"),
+                None => format!("TID {tid} does not belong to this master account"),
+            };
+            Error::forbidden(format!("[Tid]:{{{why}}}"))
+        })?;
     if let Some(key) = f.string("apiKey")?.filter(|k| !k.is_empty())
-        && key != terminal.api_key
+        && *key != *terminal.api_key
     {
         return Err(Error::forbidden(format!(
             "[apiKey]:{{not the API key of TID {tid}}}"
@@ -369,20 +370,16 @@ pub fn access<'d>(
 
 /// Field rules of a TRANSACTION body, in the spec's table order; the first failure is reported.
 pub fn transaction(
-    body: &Map<String, Value>,
+    body: &Object<'_>,
     terminal: Option<&Terminal>,
     strict: bool,
 ) -> Result<TransactionRequest, Error> {
     let f = Fields { body, strict };
-    if strict
-        && let Some(unknown) = body
-            .keys()
-            .find(|k| !TRANSACTION_FIELDS.contains(&k.as_str()))
-    {
+    if strict && let Some(unknown) = body.keys().find(|k| !TRANSACTION_FIELDS.contains(k)) {
         return Err(Error::validation(unknown, "unknown field (strict profile)"));
     }
-    let api_key = f.required_string("apiKey")?;
-    let tid = f.required_string("Tid")?;
+    let api_key = f.required_string("apiKey")?.into_owned();
+    let tid = f.required_string("Tid")?.into_owned();
     let terminal = terminal.ok_or_else(|| f.missing("Tid"))?;
     let initiator = f.text("initiator", 100)?;
     let title = f.text("title", 200)?;
@@ -415,11 +412,11 @@ pub fn transaction(
                 "must be a 3-letter ISO 4217 code",
             ));
         }
-        Some(c) if c != terminal.currency => {
+        Some(c) if *c != *terminal.currency => {
             let why = format!("must be the terminal's currency {}", terminal.currency);
             return Err(Error::validation("currencyCode", &why));
         }
-        Some(c) => c,
+        Some(c) => c.into_owned(),
     };
     let origin_reference_num = match f.string("originReferenceNum")? {
         Some(r) if r.is_empty() => None,
@@ -427,7 +424,7 @@ pub fn transaction(
             let why = "must be at most 20 ASCII letters and digits (no spaces, punctuation or diacritics)";
             return Err(Error::validation("originReferenceNum", why));
         }
-        r => r,
+        r => r.map(Cow::into_owned),
     };
     let print_by_payment_app = f.boolean("printByPaymentApp")?.unwrap_or(true);
     let time_to_live = f.integer(
@@ -451,7 +448,7 @@ pub fn transaction(
                 ));
             }
             (CancelMode::LastTransaction, _) => (Some(mode), None),
-            (CancelMode::OlderTransaction, origin) => (Some(mode), origin),
+            (CancelMode::OlderTransaction, origin) => (Some(mode), origin.map(Cow::into_owned)),
         }
     } else {
         (None, None)
@@ -475,11 +472,11 @@ pub fn transaction(
 }
 
 /// Field rules of a BATCH body: `apiKey`, `Tid`, `initiator`, `title`; everything else is ignored.
-pub fn batch(body: &Map<String, Value>, strict: bool) -> Result<BatchRequest, Error> {
+pub fn batch(body: &Object<'_>, strict: bool) -> Result<BatchRequest, Error> {
     let f = Fields { body, strict };
     Ok(BatchRequest {
-        api_key: f.required_string("apiKey")?,
-        tid: f.required_string("Tid")?,
+        api_key: f.required_string("apiKey")?.into_owned(),
+        tid: f.required_string("Tid")?.into_owned(),
         initiator: f.text("initiator", 100)?,
         title: f.text("title", 200)?,
     })
@@ -510,8 +507,12 @@ mod tests {
                "transactionOperation": "SALE", "transactionType": "CARD", "amount": 1111})
     }
 
+    fn fields(body: &Value) -> Object<'_> {
+        Object::from_map(body.as_object().unwrap())
+    }
+
     fn context(body: Value, strict: bool) -> String {
-        let e = transaction(body.as_object().unwrap(), Some(&terminal()), strict).unwrap_err();
+        let e = transaction(&fields(&body), Some(&terminal()), strict).unwrap_err();
         format!("{} {} {}", e.status, e.kind, e.context.unwrap_or_default())
     }
 
@@ -708,7 +709,7 @@ mod tests {
         b["originReferenceNum"] = json!("");
         b["cancelMode"] = json!("LAST_TRANSACTION"); // ignored on SALE
         b["extra"] = json!({"deep": [1, 2]}); // unknown fields ignored
-        let r = transaction(b.as_object().unwrap(), Some(&terminal()), false).unwrap();
+        let r = transaction(&fields(&b), Some(&terminal()), false).unwrap();
         assert_eq!((r.amount, r.print_by_payment_app), (1111, false));
         assert_eq!(r.currency_code, "CZK");
         assert_eq!((r.origin_reference_num, r.cancel_mode), (None, None));
@@ -731,7 +732,7 @@ mod tests {
         let mut b = sale();
         let tid = b.as_object_mut().unwrap().remove("Tid").unwrap();
         b["tid"] = tid;
-        let e = transaction(b.as_object().unwrap(), Some(&terminal()), false).unwrap_err();
+        let e = transaction(&fields(&b), Some(&terminal()), false).unwrap_err();
         assert_eq!(e.context.as_deref(), Some("[Tid]:{is required}"));
         assert!(e.message.contains("case-sensitive"), "{}", e.message);
     }

@@ -2,14 +2,12 @@
 //! that refuses duplicate keys (400 `MALFORMED_REQUEST`), a JSON content type on POSTs (415) and the bearer
 //! token of `/v1/*` (401).
 
-use std::fmt;
-
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, header, request::Parts};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::engine::body;
 use crate::engine::token::{AuthError, Claims};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -93,77 +91,16 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// Parses JSON, refusing duplicate object keys anywhere in the document.
 pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Strict::deserialize(&mut de)
-        .and_then(|v| de.end().map(|()| v.0))
-        .map_err(|e| ApiError::malformed(format!("the request body is not valid JSON: {e}")))?;
-    Ok(value)
+    body::parse_value(bytes).map_err(malformed)
 }
 
-struct Strict(Value);
-
-impl<'de> Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrictVisitor).map(Strict)
-    }
+/// Parses a task body (the fields borrowed for the field rules), refusing what [`parse_json`] refuses.
+pub fn parse_task_body(bytes: &[u8]) -> Result<body::Json<'_>, ApiError> {
+    body::parse(bytes).map_err(malformed)
 }
 
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(Strict(v)) = seq.next_element()? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        // room for a task body's fields at once (serde_json gives no size hint): no growing on the way
-        let mut out = Map::with_capacity(map.size_hint().unwrap_or(16));
-        while let Some(key) = map.next_key::<String>()? {
-            let Strict(v) = map.next_value()?;
-            match out.entry(key) {
-                serde_json::map::Entry::Vacant(slot) => {
-                    slot.insert(v);
-                }
-                serde_json::map::Entry::Occupied(slot) => {
-                    let key = slot.key();
-                    return Err(de::Error::custom(format_args!("duplicate key \"{key}\"")));
-                }
-            }
-        }
-        Ok(Value::Object(out))
-    }
+fn malformed(e: serde_json::Error) -> ApiError {
+    ApiError::malformed(format!("the request body is not valid JSON: {e}"))
 }
 
 /// The verified claims of an `Authorization: Bearer` access token.

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 
 use super::dto::TaskDto;
-use super::extract::{Bearer, Body, Segment, parse_json, require_json};
+use super::extract::{Bearer, Body, Segment, parse_task_body, require_json};
 use super::wire::Wire;
 use crate::engine::token::Claims;
 use crate::error::ApiError;
@@ -26,7 +26,7 @@ pub(super) async fn create(
     body: &[u8],
 ) -> Result<Wire<TaskDto>, ApiError> {
     require_json(headers)?;
-    let body = parse_json(body)?;
+    let body = parse_task_body(body)?;
     let view = app.with_engine(|e, now| e.create_task(who, class, &body, now))?;
     Ok(Wire(view.into()))
 }

@@ -5,6 +5,7 @@
 
 use mock_server::Config;
 use mock_server::Timestamp;
+use mock_server::engine::body::Json;
 use mock_server::engine::task::TaskStatus;
 
 use super::support::{self, master};
@@ -27,7 +28,7 @@ fn a_million_tasks_stay_under_the_memory_cap() {
         .create_task(
             &who,
             "TRANSACTION",
-            &support::sale_body("483590", "K7Q2M9X4A", 1123, false),
+            &Json::from_value(&support::sale_body("483590", "K7Q2M9X4A", 1123, false)),
             now,
         )
         .expect("created")
@@ -37,7 +38,7 @@ fn a_million_tasks_stay_under_the_memory_cap() {
         .create_task(
             &who,
             "TRANSACTION",
-            &support::sale_body("999888", "333W212J3", 1111, false),
+            &Json::from_value(&support::sale_body("999888", "333W212J3", 1111, false)),
             now,
         )
         .expect("created")
@@ -61,7 +62,7 @@ fn a_million_tasks_stay_under_the_memory_cap() {
         };
         let class = if i % 97 == 0 { "BATCH" } else { "TRANSACTION" };
         engine
-            .create_task(&who, class, &body, now)
+            .create_task(&who, class, &Json::from_value(&body), now)
             .expect("created");
         if i % 50_000 == 0 {
             peak = peak.max(support::rss_kib().expect("RSS"));

@@ -701,6 +701,7 @@ impl Sut {
     }
 
     fn create(&mut self, class: &str, body: Value) -> Obs {
+        let body = mock_server::engine::body::Json::from_value(&body);
         match self.engine.create_task(&self.who, class, &body, self.now) {
             Ok(v) => {
                 self.ids.push(v.task_id.clone());
