@@ -4,6 +4,7 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use smol_str::SmolStr;
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -18,36 +19,48 @@ impl MockRng {
     }
 
     /// `len` characters of `[0-9A-Za-z]`.
-    pub fn base62(&mut self, len: usize) -> String {
-        (0..len)
-            .map(|_| BASE62[self.0.random_range(0..BASE62.len())] as char)
-            .collect()
+    pub fn base62(&mut self, len: usize) -> SmolStr {
+        self.chars(len, |r| BASE62[r.random_range(0..BASE62.len())])
     }
 
     /// A task id: 10 base62 characters.
-    pub fn task_id(&mut self) -> String {
+    pub fn task_id(&mut self) -> SmolStr {
         self.base62(10)
     }
 
     /// An error "support id": 6 base62 characters.
-    pub fn exception_id(&mut self) -> String {
+    pub fn exception_id(&mut self) -> SmolStr {
         self.base62(6)
     }
 
     /// A version-4 UUID drawn from this generator.
-    pub fn uuid(&mut self) -> String {
+    pub fn uuid(&mut self) -> SmolStr {
         let bytes: [u8; 16] = self.0.random();
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .hyphenated()
-            .to_string()
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        SmolStr::new(
+            uuid::Builder::from_random_bytes(bytes)
+                .into_uuid()
+                .hyphenated()
+                .encode_lower(&mut text),
+        )
     }
 
     /// `len` decimal digits.
-    pub fn digits(&mut self, len: usize) -> String {
-        (0..len)
-            .map(|_| char::from(b'0' + self.0.random_range(0..10u8)))
-            .collect()
+    pub fn digits(&mut self, len: usize) -> SmolStr {
+        self.chars(len, |r| b'0' + r.random_range(0..10u8))
+    }
+
+    /// `len` ASCII characters from `draw`, inline when short (no allocation up to 23).
+    fn chars(&mut self, len: usize, mut draw: impl FnMut(&mut ChaCha8Rng) -> u8) -> SmolStr {
+        let mut buf = [0u8; 23];
+        if len > buf.len() {
+            let text: String = (0..len).map(|_| char::from(draw(&mut self.0))).collect();
+            return SmolStr::from(text);
+        }
+        for b in &mut buf[..len] {
+            *b = draw(&mut self.0);
+        }
+        SmolStr::new(std::str::from_utf8(&buf[..len]).expect("ASCII"))
     }
 
     /// An index into a collection of `len` items (`len` ≥ 1).

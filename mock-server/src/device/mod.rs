@@ -260,7 +260,7 @@ pub(crate) fn device_request(
         api_key: terminal.api_key.clone(),
         tid: terminal.tid.clone(),
         initiator: "device".into(),
-        title: format!("{operation:?}").to_uppercase(),
+        title: format!("{operation:?}").to_uppercase().into(),
         operation,
         pay_type,
         amount,

@@ -25,7 +25,7 @@ impl Engine {
                 let latency = t.latency.as_deref().unwrap_or(&self.settings.latency);
                 let operator = self.world.latency.get(latency).is_some_and(|p| p.operator);
                 // an unfinished task is always in its terminal's queue, in queue order
-                let open: Vec<Value> = self.tids.get(&t.tid).map_or_else(Vec::new, |s| {
+                let open: Vec<Value> = self.tids.get(t.tid.as_str()).map_or_else(Vec::new, |s| {
                     s.pending
                         .iter()
                         .filter_map(|id| self.tasks.get(id))

@@ -258,7 +258,7 @@ impl Engine {
             only.is_none_or(|o| o == tid)
                 && mine.as_ref().is_none_or(|m| m.iter().any(|t| t == tid))
         };
-        let mut tids: Vec<String> = self.tids.keys().filter(|t| shown(t)).cloned().collect();
+        let mut tids: Vec<super::Id> = self.tids.keys().filter(|t| shown(t)).cloned().collect();
         tids.sort_unstable(); // settled in TID order, as they always were
         for tid in &tids {
             self.settle(tid, now);
@@ -293,7 +293,7 @@ impl Engine {
             .values()
             .filter(|t| shown(&t.tid))
             .map(|t| {
-                let s = self.tids.get(&t.tid);
+                let s = self.tids.get(t.tid.as_str());
                 json!({"tid": t.tid, "mode": t.mode, "reachable": t.reachable, "currency": t.currency,
                        "latency": t.latency.as_deref().unwrap_or(&self.settings.latency),
                        "nextOutcome": self.overrides.get(&t.tid),

@@ -30,6 +30,10 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 /// std's. Nothing iterates them where order reaches a response, so determinism does not depend on the seed.
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+/// An id or short code the engine hands around (task ids, TIDs, transaction UUIDs, card digits): immutable,
+/// inline up to 23 bytes and shared beyond, so a clone never allocates.
+pub type Id = smol_str::SmolStr;
+
 /// Presized maps stop at this many entries (a larger `--max-tasks` grows past it on demand).
 const PRESIZE_CAP: usize = 1 << 20;
 
@@ -118,9 +122,9 @@ pub enum Channel {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskView {
     /// `title`.
-    pub title: String,
+    pub title: Id,
     /// `taskId`.
-    pub task_id: String,
+    pub task_id: Id,
     /// `created`.
     pub created: Timestamp,
     /// `taskClass`.
@@ -128,13 +132,13 @@ pub struct TaskView {
     /// `status` at the time of reading.
     pub status: TaskStatus,
     /// `initiator`.
-    pub initiator: String,
+    pub initiator: Id,
     /// `contextId` once COMPLETED.
-    pub context_id: Option<String>,
+    pub context_id: Option<Id>,
     /// `payload` (the task's own, shared).
     pub request: std::sync::Arc<TaskRequest>,
     /// `exceptionId` and failure for ERROR / INIT_ERROR.
-    pub failure: Option<(String, Failure)>,
+    pub failure: Option<(Id, Failure)>,
 }
 
 impl TaskView {
@@ -155,11 +159,11 @@ impl TaskView {
 #[derive(Clone, Debug)]
 struct TidState {
     /// Tasks not yet removed from the queue, in creation order.
-    pending: VecDeque<String>,
+    pending: VecDeque<Id>,
     /// When the terminal became free of the tasks already removed from `pending`.
     free_at: Timestamp,
     /// The newest TRANSACTION task (for VOID `LAST_TRANSACTION`).
-    last_txn_task: Option<String>,
+    last_txn_task: Option<Id>,
     /// Number of the open batch.
     open_batch: u32,
     /// Totals of the open batch.
@@ -171,9 +175,9 @@ struct TidState {
     /// Receipts in the open batch.
     receipts: u64,
     /// Timelines of the tasks in `pending`, kept current: a new task extends them, an operator cancel rebuilds them.
-    plans: HashMap<String, Schedule>,
+    plans: HashMap<Id, Schedule>,
     /// Tasks in `pending` not yet settled, by the time they become final (then creation order).
-    finals: BTreeSet<(Timestamp, u64, String)>,
+    finals: BTreeSet<(Timestamp, u64, Id)>,
     /// When the terminal is free after every occupying task in `pending`.
     tail_free: Timestamp,
 }
@@ -206,15 +210,15 @@ pub struct Engine {
     rng: MockRng,
     next_seq: u64,
     /// Boxed: a table slot stays one pointer wide, so growth and empty slots cost little.
-    tasks: HashMap<String, Box<Task>>,
+    tasks: HashMap<Id, Box<Task>>,
     /// Task ids by creation order (for eviction).
-    task_order: BTreeMap<u64, String>,
+    task_order: BTreeMap<u64, Id>,
     /// Hashed, not ordered: a task creation looks its terminal's state up several times, and with many terminals
     /// the ordered map's string comparisons added up. Where the TIDs are walked they are sorted first.
-    tids: HashMap<String, TidState>,
-    transactions: HashMap<String, Box<Transaction>>,
+    tids: HashMap<Id, TidState>,
+    transactions: HashMap<Id, Box<Transaction>>,
     /// Transaction ids in the order they were made (for eviction).
-    txn_order: VecDeque<String>,
+    txn_order: VecDeque<Id>,
     overrides: BTreeMap<String, Override>,
     faults: Faults,
     /// Sandboxes in order of creation (`POST /__admin/sandboxes`).
@@ -269,7 +273,7 @@ impl Engine {
     }
 
     /// A fresh 6-character support id for an error body.
-    pub fn exception_id(&mut self) -> String {
+    pub fn exception_id(&mut self) -> Id {
         self.rng.exception_id()
     }
 
@@ -357,7 +361,7 @@ impl Engine {
         channel: Channel,
         now: Timestamp,
     ) -> Result<TaskView, Error> {
-        let tid = terminal.tid.clone();
+        let tid = Id::new(&terminal.tid);
         let class = match request {
             TaskRequest::Transaction(_) => TaskClass::Transaction,
             TaskRequest::Batch(_) => TaskClass::Batch,
@@ -431,7 +435,7 @@ impl Engine {
         }
         self.task_order.insert(task.seq, id.clone());
         self.tasks.insert(id.clone(), Box::new(task));
-        self.enqueue(&tid, &id);
+        self.enqueue(&id);
         self.settle(&tid, now);
         let view = self.view(&id, now);
         self.evict();
@@ -467,7 +471,7 @@ impl Engine {
         id: &str,
         now: Timestamp,
     ) -> Result<Transaction, Error> {
-        let mut tids: Vec<String> = self
+        let mut tids: Vec<Id> = self
             .tids
             .keys()
             .filter(|t| self.sees(who, t))

@@ -8,12 +8,12 @@ use super::outcome::Outcome;
 use super::task::{Schedule, Task, TaskStatus};
 use super::transaction::{Batch, CardBrand, CardData, DccData, Transaction, TxnResult};
 use super::validate::{PayType, TaskRequest, TransactionRequest};
-use super::{Engine, TaskView, TidState, World};
+use super::{Engine, Id, TaskView, TidState, World};
 use crate::clock::Timestamp;
 
 impl Engine {
     /// The first task of `tid` that is not final at `now`.
-    pub(super) fn unfinished(&self, tid: &str, now: Timestamp) -> Option<String> {
+    pub(super) fn unfinished(&self, tid: &str, now: Timestamp) -> Option<Id> {
         let state = self.tids.get(tid)?;
         state
             .pending
@@ -24,21 +24,21 @@ impl Engine {
 
     /// Puts a new task at the end of its terminal's queue, with its timeline (the queue's earlier timelines
     /// do not change: tasks run in creation order).
-    pub(super) fn enqueue(&mut self, tid: &str, id: &str) {
+    pub(super) fn enqueue(&mut self, id: &str) {
         let ttl_cancelled = self.settings.profiles.ttl_cancelled;
         let Some(task) = self.tasks.get(id) else {
             return;
         };
-        let state = self.tids.entry(tid.to_owned()).or_default();
+        let state = self.tids.entry(task.tid.clone()).or_default();
         let plan = task.plan(state.tail_free, ttl_cancelled);
         if plan.occupies {
             state.tail_free = state.tail_free.max(plan.final_at());
         }
         state
             .finals
-            .insert((plan.final_at(), task.seq, id.to_owned()));
-        state.plans.insert(id.to_owned(), plan);
-        state.pending.push_back(id.to_owned());
+            .insert((plan.final_at(), task.seq, task.id.clone()));
+        state.plans.insert(task.id.clone(), plan);
+        state.pending.push_back(task.id.clone());
     }
 
     /// Recomputes the timelines of a terminal's queue (after an operator cancel changed one of them).
@@ -71,40 +71,7 @@ impl Engine {
 
     /// Applies the effects of every task of `tid` that became final by `now`, in the order they did.
     pub(super) fn settle(&mut self, tid: &str, now: Timestamp) {
-        loop {
-            let Some(state) = self.tids.get_mut(tid) else {
-                return;
-            };
-            let due = match state.finals.first() {
-                Some(first) if first.0 <= now => first.clone(),
-                _ => break,
-            };
-            state.finals.remove(&due);
-            if let Some(schedule) = state.plans.get(&due.2).cloned() {
-                self.apply_final(&due.2, schedule);
-            }
-        }
-        let Some(state) = self.tids.get_mut(tid) else {
-            return;
-        };
-        while let Some(front) = state.pending.front() {
-            match self.tasks.get(front).and_then(|t| t.settled.as_ref()) {
-                Some(s) => {
-                    if s.occupies {
-                        state.free_at = state.free_at.max(s.final_at());
-                    }
-                    let id = front.clone();
-                    state.plans.remove(&id);
-                    state.pending.pop_front();
-                }
-                None => break,
-            }
-        }
-    }
-
-    /// Records what a task that just became final leaves behind: its transaction or batch, a voided origin.
-    pub(super) fn apply_final(&mut self, id: &str, schedule: Schedule) {
-        // Field by field, so the task is read in place instead of cloned (this runs once per task).
+        // Field by field: the terminal's state is looked up once and each task is read in place.
         let Engine {
             tasks,
             tids,
@@ -114,59 +81,41 @@ impl Engine {
             brands,
             ..
         } = self;
-        let Some(task) = tasks.get_mut(id) else {
+        let Some(state) = tids.get_mut(tid) else {
             return;
         };
-        let completed = schedule.final_status() == TaskStatus::Completed;
-        let final_at = schedule.final_at();
-        task.settled = Some(schedule);
-        let task: &Task = task;
-        let state = tids.entry(task.tid.clone()).or_default();
-        match (&*task.request, completed) {
-            (TaskRequest::Batch(_), true) => {
-                state.batches.push(Batch {
-                    id: task.drawn.context_id.clone(),
-                    number: state.open_batch,
-                    closed: final_at.to_rfc3339(),
-                    totals: std::mem::take(&mut state.open_totals),
-                });
-                state.open_batch += 1;
-                state.receipts = 0;
-            }
-            (TaskRequest::Transaction(req), true) => {
-                let origin = task.void_origin.as_ref().and_then(|o| transactions.get(o));
-                let txn = make_transaction(
-                    task,
-                    req,
-                    final_at,
-                    origin.map(|o| &**o),
-                    state,
-                    world,
-                    brands,
-                );
-                state.open_totals.add(&txn);
-                if let Some(origin) = task
-                    .void_origin
-                    .as_ref()
-                    .and_then(|o| transactions.get_mut(o))
-                {
-                    origin.voided |= txn.result == TxnResult::Accepted;
-                }
-                txn_order.push_back(txn.id.clone());
-                transactions.insert(txn.id.clone(), Box::new(txn));
-            }
-            _ => {}
+        while state.finals.first().is_some_and(|first| first.0 <= now) {
+            let Some((_, _, id)) = state.finals.pop_first() else {
+                break;
+            };
+            let Some(schedule) = state.plans.get(&id).cloned() else {
+                continue;
+            };
+            let Some(task) = tasks.get_mut(&id) else {
+                continue;
+            };
+            let stores = Stores {
+                transactions: &mut *transactions,
+                txn_order: &mut *txn_order,
+                world,
+                brands,
+            };
+            apply_final(task, state, stores, schedule);
         }
-        if let Some(origin) = task
-            .void_origin
-            .as_ref()
-            .and_then(|o| transactions.get_mut(o))
-            && origin.void_pending.as_deref() == Some(id)
-        {
-            origin.void_pending = None;
+        while let Some(front) = state.pending.front() {
+            match tasks.get(front).and_then(|t| t.settled.as_ref()) {
+                Some(s) => {
+                    if s.occupies {
+                        state.free_at = state.free_at.max(s.final_at());
+                    }
+                    if let Some(id) = state.pending.pop_front() {
+                        state.plans.remove(&id);
+                    }
+                }
+                None => break,
+            }
         }
     }
-
     /// Keeps the stores within their caps: the oldest *final* tasks go first (a task still running, or one
     /// whose timeline later tasks still depend on, is never evicted), then the oldest transactions.
     pub(super) fn evict(&mut self) {
@@ -180,7 +129,7 @@ impl Engine {
             return;
         }
         let excess = self.tasks.len() - self.settings.max_tasks;
-        let victims: Vec<(u64, String)> = self
+        let victims: Vec<(u64, Id)> = self
             .task_order
             .iter()
             .filter(|(_, id)| {
@@ -252,16 +201,86 @@ impl Engine {
             _ => None,
         };
         TaskView {
-            title: task.request.title().to_owned(),
+            title: task.request.title().clone(),
             task_id: task.id.clone(),
             created: task.created,
             class: task.class,
             status,
-            initiator: task.request.initiator().to_owned(),
+            initiator: task.request.initiator().clone(),
             context_id,
             request: task.request.clone(),
             failure,
         }
+    }
+}
+
+/// `n` in decimal, inline (no formatter, no allocation).
+fn decimal(n: u64) -> Id {
+    Id::new(itoa::Buffer::new().format(n))
+}
+
+/// What settling a task writes beside its terminal's state.
+struct Stores<'a> {
+    transactions: &'a mut super::HashMap<Id, Box<Transaction>>,
+    txn_order: &'a mut std::collections::VecDeque<Id>,
+    world: &'a World,
+    brands: &'a [Arc<CardBrand>],
+}
+
+/// Records what a task that just became final leaves behind: its transaction or batch, a voided origin.
+fn apply_final(task: &mut Task, state: &mut TidState, stores: Stores<'_>, schedule: Schedule) {
+    let Stores {
+        transactions,
+        txn_order,
+        world,
+        brands,
+    } = stores;
+    let completed = schedule.final_status() == TaskStatus::Completed;
+    let final_at = schedule.final_at();
+    task.settled = Some(schedule);
+    let task: &Task = task;
+    match (&*task.request, completed) {
+        (TaskRequest::Batch(_), true) => {
+            state.batches.push(Batch {
+                id: task.drawn.context_id.to_string(),
+                number: state.open_batch,
+                closed: final_at.to_rfc3339(),
+                totals: std::mem::take(&mut state.open_totals),
+            });
+            state.open_batch += 1;
+            state.receipts = 0;
+        }
+        (TaskRequest::Transaction(req), true) => {
+            let origin = task.void_origin.as_ref().and_then(|o| transactions.get(o));
+            let txn = make_transaction(
+                task,
+                req,
+                final_at,
+                origin.map(|o| &**o),
+                state,
+                world,
+                brands,
+            );
+            state.open_totals.add(&txn);
+            if let Some(origin) = task
+                .void_origin
+                .as_ref()
+                .and_then(|o| transactions.get_mut(o))
+            {
+                origin.voided |= txn.result == TxnResult::Accepted;
+            }
+            txn_order.push_back(txn.id.clone());
+            transactions.insert(txn.id.clone(), Box::new(txn));
+        }
+        _ => {}
+    }
+    if let Some(origin) = task
+        .void_origin
+        .as_ref()
+        .and_then(|o| transactions.get_mut(o))
+        && origin.void_pending.as_deref() == Some(task.id.as_str())
+    {
+        origin.void_pending = None;
     }
 }
 
@@ -293,7 +312,7 @@ fn make_transaction(
                 .cloned();
             brand.map(|brand| CardData {
                 last4: task.drawn.last4.clone(),
-                entry: entry.unwrap_or_else(|| "CHIP".into()),
+                entry: entry.map_or_else(|| Id::new_static("CHIP"), Id::new),
                 brand,
                 pin: task.drawn.pin,
             })
@@ -310,8 +329,8 @@ fn make_transaction(
     let merchant_id = world
         .directory
         .terminals
-        .get(&task.tid)
-        .map(|t| t.merchant_id.clone())
+        .get(task.tid.as_str())
+        .map(|t| Id::new(&t.merchant_id))
         .unwrap_or_default();
     Transaction {
         id: task.drawn.context_id.clone(),
@@ -320,8 +339,8 @@ fn make_transaction(
         operation: req.operation,
         pay_type: req.pay_type,
         result,
-        response_message: response_message.into(),
-        currency: origin.map_or_else(|| req.currency_code.clone(), |o| o.currency.clone()),
+        response_message,
+        currency: origin.map_or_else(|| Id::new(&req.currency_code), |o| o.currency.clone()),
         amount: origin.map_or(req.amount, |o| o.amount),
         tip_amount: req.tip_amount,
         merchant_id,
@@ -331,9 +350,9 @@ fn make_transaction(
         reference_number: req.origin_reference_num.clone(),
         date: at,
         // nine digits or more from 100 000 000 on: what `{:09}` would pad, without the formatter's padding path
-        sequence_number: (100_000_000 + state.sequence).to_string(),
+        sequence_number: decimal(100_000_000 + state.sequence),
         batch_number: state.open_batch,
-        receipt_number: state.receipts.to_string(),
+        receipt_number: decimal(state.receipts),
         dcc,
         voided: false,
         void_pending: None,

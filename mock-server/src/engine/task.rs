@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Id;
 use super::outcome::Outcome;
 use super::validate::TaskRequest;
 use crate::clock::Timestamp;
@@ -130,19 +131,19 @@ impl Failure {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Drawn {
     /// Transaction UUID (TRANSACTION) or batch id (BATCH): the future `contextId`.
-    pub context_id: String,
+    pub context_id: Id,
     /// Support id shown if the task fails.
-    pub exception_id: String,
+    pub exception_id: Id,
     /// Index into the card catalogue.
     pub brand: usize,
     /// Last four PAN digits.
-    pub last4: String,
+    pub last4: Id,
     /// Index into the entry modes.
     pub entry: usize,
     /// Whether the PIN was verified.
     pub pin: bool,
     /// Issuer authorisation code.
-    pub auth_code: String,
+    pub auth_code: Id,
 }
 
 /// One Cloud task.
@@ -151,9 +152,9 @@ pub struct Task {
     /// Creation order across the engine (for listings).
     pub seq: u64,
     /// 10-character base62 id.
-    pub id: String,
+    pub id: Id,
     /// Terminal.
-    pub tid: String,
+    pub tid: Id,
     /// TRANSACTION or BATCH.
     pub class: TaskClass,
     /// Creation time.
@@ -165,7 +166,7 @@ pub struct Task {
     /// Lifecycle durations (snapshot at creation).
     pub latency: LatencyProfile,
     /// VOID: the transaction it cancels.
-    pub void_origin: Option<String>,
+    pub void_origin: Option<Id>,
     /// Set by an operator cancel on the device.
     pub cancel_at: Option<Timestamp>,
     /// Under an `operator` latency profile: when a person chose the outcome (now in `outcome`).

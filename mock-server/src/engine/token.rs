@@ -297,7 +297,7 @@ impl Tokens {
             iat,
             exp: iat + ttl,
             nbf: None,
-            jti: rng.uuid(),
+            jti: rng.uuid().to_string(),
             ati: None,
         };
         let refresh_token = match keep_refresh {
@@ -305,7 +305,7 @@ impl Tokens {
             None => {
                 let refresh = Claims {
                     exp: iat + self.ttls.refresh,
-                    jti: rng.uuid(),
+                    jti: rng.uuid().to_string(),
                     ati: Some(access.jti.clone()),
                     ..access.clone()
                 };

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Id;
 use super::validate::{Operation, PayType};
 use crate::clock::Timestamp;
 
@@ -51,9 +52,9 @@ pub struct CardCatalog {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CardData {
     /// Last four PAN digits.
-    pub last4: String,
+    pub last4: Id,
     /// `CONTACTLESS` / `CHIP` / `MAGSTRIPE`.
-    pub entry: String,
+    pub entry: Id,
     /// Brand.
     pub brand: std::sync::Arc<CardBrand>,
     /// Whether the PIN was verified.
@@ -110,11 +111,11 @@ impl DccData {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transaction {
     /// UUID v4 (= the task's `contextId`).
-    pub id: String,
+    pub id: Id,
     /// The task that produced it.
-    pub task_id: String,
+    pub task_id: Id,
     /// Terminal.
-    pub tid: String,
+    pub tid: Id,
     /// SALE / VOID / REFUND.
     pub operation: Operation,
     /// CARD / CASH.
@@ -122,15 +123,15 @@ pub struct Transaction {
     /// ACCEPTED / DECLINED / CANCELLED.
     pub result: TxnResult,
     /// e.g. `Approved`, `Insufficient funds`.
-    pub response_message: String,
+    pub response_message: &'static str,
     /// Currency.
-    pub currency: String,
+    pub currency: Id,
     /// Minor units.
     pub amount: i64,
     /// Minor units.
     pub tip_amount: Option<i64>,
     /// Terminal's merchant id.
-    pub merchant_id: String,
+    pub merchant_id: Id,
     /// Card data (CARD only).
     pub card: Option<CardData>,
     /// From `originReferenceNum`.
@@ -138,19 +139,19 @@ pub struct Transaction {
     /// Authorisation time.
     pub date: Timestamp,
     /// 9-digit, increasing per TID.
-    pub sequence_number: String,
+    pub sequence_number: Id,
     /// The batch it belongs to.
     pub batch_number: u32,
     /// Receipt number, increasing per TID.
-    pub receipt_number: String,
+    pub receipt_number: Id,
     /// When ACCEPTED (card).
-    pub authorization_code: Option<String>,
+    pub authorization_code: Option<Id>,
     /// DCC outcomes only.
     pub dcc: Option<DccData>,
     /// A VOID of this transaction was accepted.
     pub voided: bool,
     /// The VOID task currently running against it.
-    pub void_pending: Option<String>,
+    pub void_pending: Option<Id>,
 }
 
 /// Count and sum of one kind of transaction.

@@ -8,10 +8,10 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::Error;
 use super::body::{Field, Json, Object};
 use super::terminal::{AccountKind, Directory, Terminal};
 use super::token::Claims;
+use super::{Error, Id};
 
 /// `SALE`, `VOID` or `REFUND`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -53,9 +53,9 @@ pub struct TransactionRequest {
     /// `Tid`.
     pub tid: String,
     /// `initiator`.
-    pub initiator: String,
+    pub initiator: Id,
     /// `title`.
-    pub title: String,
+    pub title: Id,
     /// `transactionOperation`.
     pub operation: Operation,
     /// `transactionType`.
@@ -86,9 +86,9 @@ pub struct BatchRequest {
     /// `Tid`.
     pub tid: String,
     /// `initiator`.
-    pub initiator: String,
+    pub initiator: Id,
     /// `title`.
-    pub title: String,
+    pub title: Id,
 }
 
 /// The body of an accepted task.
@@ -113,14 +113,14 @@ impl TaskRequest {
         matches!(self, TaskRequest::Transaction(t) if t.pay_type == PayType::Cash)
     }
     /// `title`.
-    pub fn title(&self) -> &str {
+    pub fn title(&self) -> &Id {
         match self {
             TaskRequest::Transaction(t) => &t.title,
             TaskRequest::Batch(b) => &b.title,
         }
     }
     /// `initiator`.
-    pub fn initiator(&self) -> &str {
+    pub fn initiator(&self) -> &Id {
         match self {
             TaskRequest::Transaction(t) => &t.initiator,
             TaskRequest::Batch(b) => &b.initiator,
@@ -224,7 +224,7 @@ impl<'b, 'a> Fields<'b, 'a> {
         }
     }
 
-    fn text(&self, name: &str, max: usize) -> Result<String, Error> {
+    fn text(&self, name: &str, max: usize) -> Result<Id, Error> {
         let s = self.required_string(name)?;
         if s.chars().count() > max {
             return Err(Error::validation(
@@ -232,7 +232,7 @@ impl<'b, 'a> Fields<'b, 'a> {
                 &format!("must be 1 to {max} characters"),
             ));
         }
-        Ok(s.into_owned())
+        Ok(Id::new(s))
     }
 
     fn integer(&self, name: &str, min: i64, max: i64, rule: &str) -> Result<Option<i64>, Error> {

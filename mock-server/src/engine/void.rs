@@ -13,7 +13,7 @@ impl Engine {
         &self,
         req: &TransactionRequest,
         now: Timestamp,
-    ) -> Result<String, Error> {
+    ) -> Result<super::Id, Error> {
         let origin = match req.cancel_mode {
             Some(CancelMode::OlderTransaction) => {
                 let id = req.origin_transaction_id.as_deref().unwrap_or_default();

@@ -8,30 +8,35 @@ use utoipa::ToSchema;
 
 use super::wire::{Out, WriteJson};
 
-use crate::engine::TaskView;
 use crate::engine::task::{TaskClass, TaskStatus};
 use crate::engine::transaction::{DccData, Transaction, TxnResult};
 use crate::engine::validate::{
     BatchRequest, CancelMode, Operation, PayType, TaskRequest, TransactionRequest,
 };
+use crate::engine::{Id, TaskView};
 
 /// `CloudTaskDetailApiResponse`.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskDto {
-    title: String,
-    task_id: String,
+    #[schema(value_type = String)]
+    title: Id,
+    #[schema(value_type = String)]
+    task_id: Id,
     created: String,
     task_class: TaskClass,
     status: TaskStatus,
-    initiator: String,
-    context_id: Option<String>,
+    #[schema(value_type = String)]
+    initiator: Id,
+    #[schema(value_type = Option<String>)]
+    context_id: Option<Id>,
     /// The task's own request, shared: written on the wire as [`Payload`].
     #[serde(serialize_with = "payload")]
     #[schema(value_type = Payload)]
     payload: Arc<TaskRequest>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    exception_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    exception_id: Option<Id>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]
     kind: Option<&'static str>,
@@ -226,8 +231,8 @@ impl From<TransactionRequest> for TransactionPayload {
         TransactionPayload {
             api_key: t.api_key,
             tid: t.tid,
-            initiator: t.initiator,
-            title: t.title,
+            initiator: t.initiator.into(),
+            title: t.title.into(),
             transaction_operation: t.operation,
             transaction_type: t.pay_type,
             amount: t.amount,
@@ -258,8 +263,8 @@ impl From<BatchRequest> for BatchPayload {
         BatchPayload {
             api_key: b.api_key,
             tid: b.tid,
-            initiator: b.initiator,
-            title: b.title,
+            initiator: b.initiator.into(),
+            title: b.title.into(),
         }
     }
 }
@@ -305,29 +310,29 @@ impl From<Transaction> for TransactionDto {
         let card = t.card;
         TransactionDto {
             result: t.result,
-            response_message: t.response_message,
-            transanction_id: t.id,
+            response_message: t.response_message.to_owned(),
+            transanction_id: t.id.into(),
             transaction_operation: t.operation,
             transaction_type: t.pay_type,
-            merchant_id: (t.pay_type == PayType::Card).then_some(t.merchant_id),
-            tid: t.tid,
-            currency_code: t.currency,
+            merchant_id: (t.pay_type == PayType::Card).then_some(t.merchant_id.into()),
+            tid: t.tid.into(),
+            currency_code: t.currency.into(),
             amount: t.amount,
             tip_amount: t.tip_amount,
-            card_number: card.as_ref().map(|c| c.last4.clone()),
-            card_data_entry: card.as_ref().map(|c| c.entry.clone()),
+            card_number: card.as_ref().map(|c| c.last4.to_string()),
+            card_data_entry: card.as_ref().map(|c| c.entry.to_string()),
             reference_number: t.reference_number,
             invoice_number: None,
             date: t.date.to_rfc3339(),
             emv_app_label: card.as_ref().map(|c| c.brand.label.clone()),
-            sequence_number: t.sequence_number,
+            sequence_number: t.sequence_number.into(),
             batch_number: t.batch_number.to_string(),
-            receipt_number: t.receipt_number,
+            receipt_number: t.receipt_number.into(),
             aid: card.as_ref().map(|c| c.brand.aid.clone()),
             card_type: card.as_ref().map(|c| c.brand.card_type.clone()),
             masked_pan: card.as_ref().map(|c| format!("************{}", c.last4)),
             pin_message: card.as_ref().map(|c| c.pin),
-            authorization_code: t.authorization_code,
+            authorization_code: t.authorization_code.map(Into::into),
             dcc_data: t.dcc.map(DccDto::from),
         }
     }
@@ -530,8 +535,8 @@ mod tests {
                     TaskRequest::Transaction(TransactionRequest {
                         api_key,
                         tid,
-                        initiator,
-                        title,
+                        initiator: initiator.into(),
+                        title: title.into(),
                         operation: [Operation::Sale, Operation::Void, Operation::Refund][op],
                         pay_type: if cash { PayType::Cash } else { PayType::Card },
                         amount,
@@ -558,8 +563,8 @@ mod tests {
             TaskRequest::Batch(BatchRequest {
                 api_key,
                 tid,
-                initiator,
-                title,
+                initiator: initiator.into(),
+                title: title.into(),
             })
         })
     }
@@ -596,8 +601,8 @@ mod tests {
                     (exception_id, failed, context),
                 )| {
                     TaskDto {
-                        title,
-                        task_id,
+                        title: title.into(),
+                        task_id: task_id.into(),
                         created,
                         task_class: if batch {
                             TaskClass::Batch
@@ -605,10 +610,10 @@ mod tests {
                             TaskClass::Transaction
                         },
                         status: STATUSES[status],
-                        initiator,
-                        context_id,
+                        initiator: initiator.into(),
+                        context_id: context_id.map(Into::into),
                         payload: Arc::new(payload),
-                        exception_id,
+                        exception_id: exception_id.map(Into::into),
                         kind: failed.then_some("PAYMENT_EXCEPTION"),
                         message: failed.then_some("exception during card payment"),
                         context,

@@ -704,7 +704,7 @@ impl Sut {
         let body = mock_server::engine::body::Json::from_value(&body);
         match self.engine.create_task(&self.who, class, &body, self.now) {
             Ok(v) => {
-                self.ids.push(v.task_id.clone());
+                self.ids.push(v.task_id.to_string());
                 Self::view_obs(&v)
             }
             Err(e) => Self::err(e),
@@ -714,7 +714,11 @@ impl Sut {
     /// The transaction id of task `k` as the engine shows it (its `contextId`), if any.
     fn context_of(&mut self, k: usize) -> Option<String> {
         let id = self.ids.get(k)?.clone();
-        self.engine.task(&self.who, &id, self.now).ok()?.context_id
+        self.engine
+            .task(&self.who, &id, self.now)
+            .ok()?
+            .context_id
+            .map(Into::into)
     }
 
     fn body(tid: usize, op: &str, amount: i64, cash: bool) -> Value {

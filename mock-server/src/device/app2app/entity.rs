@@ -8,7 +8,7 @@ use crate::clock::Timestamp;
 use crate::engine::task::{Failure, TaskStatus};
 use crate::engine::transaction::TxnResult;
 
-pub(super) fn error_entity(code: &str, exception: &str, support: String) -> Value {
+pub(super) fn error_entity(code: &str, exception: &str, support: &str) -> Value {
     json!({"errorCode": code, "supportID": support, "exception": exception})
 }
 
@@ -35,11 +35,7 @@ pub(super) fn failure_entity(support: &str, f: Failure) -> Value {
         Failure::PaymentException => "PaymentException",
         Failure::InitFailed => "InitializationException",
     };
-    error_entity(
-        &format!("1-{:03}", error_code(f)),
-        exception,
-        support.to_owned(),
-    )
+    error_entity(&format!("1-{:03}", error_code(f)), exception, support)
 }
 
 /// `MerchantInfoEntity` of the mock's merchants.

@@ -74,7 +74,7 @@ impl Layer<'_> {
     ) -> Value {
         let support = self.engine.rng().exception_id();
         let Ok(terminal) = self.engine.terminal_or_first(tid) else {
-            return json!({"resultCode": ret::PARAMETER_INVALID, "error": error_entity("1-055", "InvalidParameter", support)});
+            return json!({"resultCode": ret::PARAMETER_INVALID, "error": error_entity("1-055", "InvalidParameter", &support)});
         };
         let logged_in = self
             .device(&terminal.tid)
@@ -82,14 +82,14 @@ impl Layer<'_> {
             .unwrap_or(false);
         if !logged_in {
             return json!({"resultCode": ret::UNAUTHORIZED, "transactionId": null, "clientID": null,
-                          "responseMessage": "user not logged in", "error": error_entity("1-040", "UserLoggedOutException", support)});
+                          "responseMessage": "user not logged in", "error": error_entity("1-040", "UserLoggedOutException", &support)});
         }
         let cid = text(body, "clientID").map(str::to_owned);
         if cid.as_ref().is_some_and(|c| *c != client_id(&terminal)) {
             return json!({"resultCode": ret::UNAUTHORIZED, "transactionId": null, "clientID": cid,
-                          "responseMessage": "ClientAPIDoesNotMatch", "error": error_entity("1-008", "InvalidClientId", support)});
+                          "responseMessage": "ClientAPIDoesNotMatch", "error": error_entity("1-008", "InvalidClientId", &support)});
         }
-        let id = self.engine.rng().uuid();
+        let id = self.engine.rng().uuid().to_string();
         let reg = Registration {
             tid: terminal.tid.clone(),
             client_id: cid.clone(),
@@ -161,7 +161,7 @@ impl Layer<'_> {
             Err(e) => return self.refused(&id, e, now),
         };
         if let Some(r) = self.devices.registrations.get_mut(&id) {
-            r.task_id = Some(view.task_id.clone());
+            r.task_id = Some(view.task_id.to_string());
         }
         Ok(self.a2a_result(&id, now).unwrap_or(TxnReply::Pending(id)))
     }
@@ -169,7 +169,7 @@ impl Layer<'_> {
     /// A registration id or a transaction id → the transaction id.
     fn a2a_resolve(&mut self, id: &str, now: Timestamp) -> Option<String> {
         let task = self.devices.registrations.get(id)?.task_id.clone()?;
-        self.engine.task_any(&task, now)?.context_id
+        self.engine.task_any(&task, now)?.context_id.map(Into::into)
     }
 
     /// The `TransactionResultV2Entity` of a registered id once its task is final.
@@ -304,7 +304,7 @@ impl Layer<'_> {
         let txn = txn_id.and_then(|t| {
             let tid = tid
                 .clone()
-                .or_else(|| self.engine.transaction_held(&t).map(|x| x.tid.clone()))?;
+                .or_else(|| self.engine.transaction_held(&t).map(|x| x.tid.to_string()))?;
             self.engine.transaction_any(&tid, &t, now)
         });
         let Some(t) = txn else {

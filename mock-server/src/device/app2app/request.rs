@@ -127,7 +127,7 @@ impl Layer<'_> {
                 let support = self.engine.rng().exception_id();
                 Ok(TxnReply::Done(json!({
                             "result": ret::FAILED, "responseMessage": e.message, "transactionID": id,
-                            "error": error_entity("1-045", "CancellationExpiredException", support)})))
+                            "error": error_entity("1-045", "CancellationExpiredException", &support)})))
             }
             _ => Err((ret::PARAMETER_INVALID, e.message)),
         }

@@ -149,11 +149,12 @@ impl Layer<'_> {
             .submit(terminal, req, Channel::Ios, now)
             .map_err(|_| error(failure))?;
         if let Some(rid) = p.get("requestID") {
-            self.devices
-                .request_ids
-                .insert((terminal.tid.clone(), rid.to_owned()), view.task_id.clone());
+            self.devices.request_ids.insert(
+                (terminal.tid.clone(), rid.to_owned()),
+                view.task_id.to_string(),
+            );
         }
-        Ok(Started(view.task_id))
+        Ok(Started(view.task_id.into()))
     }
 
     fn final_result(&mut self, p: &Pending, view: &TaskView, now: Timestamp) -> Map<String, Value> {

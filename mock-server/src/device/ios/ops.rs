@@ -163,7 +163,7 @@ impl Layer<'_> {
             .engine
             .submit(terminal, req, Channel::Ios, now)
             .map_err(|_| error("failedToCloseBatch"))?;
-        Ok(Started(view.task_id))
+        Ok(Started(view.task_id.into()))
     }
 
     /// `batch/detail`.
