@@ -17,7 +17,7 @@ done
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 rm -f "$OUT"/callgrind.out.*
 valgrind --tool=callgrind ${CG_OPTS:-} --instr-atstart=no --callgrind-out-file="$OUT/callgrind.out.%p" \
-  "$BIN" --port "$PORT" --seed 1 --latency instant >/dev/null 2>"$OUT/callgrind.log" &
+  "$BIN" --port "$PORT" --seed 1 --latency instant ${MOCK_OPTS:-} >/dev/null 2>"$OUT/callgrind.log" &
 SRV=$!
 trap 'kill $SRV 2>/dev/null || true' EXIT
 python3 - "$PORT" "$SCEN" "$N" "$SRV" <<'EOF'
