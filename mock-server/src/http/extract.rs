@@ -113,7 +113,14 @@ impl FromRequestParts<AppState> for Bearer {
         parts: &mut Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = match parts.headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
+        Self::from_headers(&parts.headers, app)
+    }
+}
+
+impl Bearer {
+    /// The claims of the request's `Authorization: Bearer` token, checked now.
+    pub fn from_headers(headers: &HeaderMap, app: &AppState) -> Result<Self, ApiError> {
+        let token = match headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
             None => None,
             Some(Ok(v)) => match v.split_once(' ') {
                 Some((scheme, token))

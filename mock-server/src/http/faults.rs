@@ -9,6 +9,7 @@ use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
+use axum::http::{Extensions, request::Parts};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::Either;
 
@@ -33,7 +34,10 @@ pub async fn whole(mut body: Body, limit: usize) -> Option<Bytes> {
             continue; // trailers
         };
         let len = joined.as_ref().map_or(first.len(), |j| j.len());
-        if len.checked_add(data.len()).is_none_or(|total| total > limit) {
+        if len
+            .checked_add(data.len())
+            .is_none_or(|total| total > limit)
+        {
             return None;
         }
         match &mut joined {
@@ -51,9 +55,15 @@ pub async fn whole(mut body: Body, limit: usize) -> Option<Bytes> {
 
 /// Reads the whole request body (within the configured limit) and gives back a request that still has it.
 pub async fn buffer(app: &AppState, req: Request) -> Result<(Request, Bytes), Response> {
+    let (parts, bytes) = read(app, req).await?;
+    Ok((Request::from_parts(parts, Body::from(bytes.clone())), bytes))
+}
+
+/// Reads the whole request body (within the configured limit): the request's head and its body.
+pub async fn read(app: &AppState, req: Request) -> Result<(Parts, Bytes), Response> {
     let (parts, body) = req.into_parts();
     match whole(body, app.config().body_limit).await {
-        Some(bytes) => Ok((Request::from_parts(parts, Body::from(bytes.clone())), bytes)),
+        Some(bytes) => Ok((parts, bytes)),
         None => {
             let res = ApiError::vendor(
                 413,
@@ -105,7 +115,7 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
-        if untouched(&self.app, &req) {
+        if untouched(&self.app, req.extensions()) {
             return Either::Left(self.inner.call(req));
         }
         let replay = req.extensions().get::<Replay>().cloned();
@@ -123,10 +133,8 @@ where
 
 /// Whether nothing could shape `req`: no fault rule, no network latency, and not the replay of a request's part
 /// after its delay (which goes on with the plan decided before it).
-pub fn untouched(app: &AppState, req: &Request) -> bool {
-    req.extensions()
-        .get::<Replay>()
-        .is_none_or(|r| r.plan.is_none())
+pub fn untouched(app: &AppState, extensions: &Extensions) -> bool {
+    extensions.get::<Replay>().is_none_or(|r| r.plan.is_none())
         && app.with_engine_untimed(|e| e.faults_idle())
 }
 

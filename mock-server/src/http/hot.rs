@@ -5,9 +5,8 @@
 //! extractor code and handler functions, in the same order (token, content type, body, engine). What it saves:
 //! the route lookup, the path parameters, the route's boxed service clones and the handler's boxed future.
 
-use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Request};
 use axum::http::Method;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 use super::extract::Bearer;
@@ -26,30 +25,28 @@ pub enum Hot {
 const TASKS: &str = "/v1/tasks/";
 
 /// `Some` when `req` may skip the router (asked only on the mock's surface: `Served::with_hot_tasks`).
-pub fn route(app: &AppState, req: &Request) -> Option<Hot> {
-    let hot = match *req.method() {
+pub fn route(app: &AppState, req: &Parts) -> Option<Hot> {
+    let hot = match req.method {
         Method::GET => Hot::Read,
         Method::POST => Hot::Create,
         _ => return None,
     };
-    let segment = req.uri().path().strip_prefix(TASKS)?;
+    let segment = req.uri.path().strip_prefix(TASKS)?;
     // a segment the router would percent-decode (or not match) goes there
     let plain = !segment.is_empty() && !segment.bytes().any(|b| b == b'/' || b == b'%');
-    (plain && faults::untouched(app, req)).then_some(hot)
+    (plain && faults::untouched(app, &req.extensions)).then_some(hot)
 }
 
-/// The answer to a hot request whose body (already read by the journal) is `body`.
-pub async fn answer(app: AppState, hot: Hot, req: Request, body: Bytes) -> Response {
-    let (mut parts, _) = req.into_parts();
-    let who = match Bearer::from_request_parts(&mut parts, &app).await {
+/// The answer to a hot request whose body (already read by the journal) is `body`. Synchronous: nothing in
+/// it waits (the router's extractor and handlers are async only by their traits).
+pub fn answer(app: &AppState, hot: Hot, req: &Parts, body: &[u8]) -> Response {
+    let who = match Bearer::from_headers(&req.headers, app) {
         Ok(Bearer(who)) => who,
         Err(e) => return e.into_response(),
     };
-    let segment = &parts.uri.path()[TASKS.len()..];
+    let segment = &req.uri.path()[TASKS.len()..];
     match hot {
-        Hot::Read => tasks::read_task(&app, &who, segment).await.into_response(),
-        Hot::Create => tasks::create(&app, &who, segment, &parts.headers, &body)
-            .await
-            .into_response(),
+        Hot::Read => tasks::read_task(app, &who, segment).into_response(),
+        Hot::Create => tasks::create(app, &who, segment, &req.headers, body).into_response(),
     }
 }

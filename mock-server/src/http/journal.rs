@@ -10,7 +10,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 
-use super::faults::{DropConnection, FaultApplied, buffer};
+use super::faults::{DropConnection, FaultApplied, read};
 use super::persist::{self, Replay, Suspended};
 use crate::contract::admin::SANDBOX_HEADER;
 use crate::error;
@@ -120,20 +120,23 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
         return res;
     }
     let time = app.now();
-    let (req, request) = match buffer(&app, req).await {
+    let (parts, request) = match read(&app, req).await {
         Ok(r) => r,
         Err(res) => {
             log(&method, &uri, &res);
             return res;
         }
     };
-    let head = own_head(req.headers());
+    let head = own_head(&parts.headers);
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
-    let hot = next.hot.then(|| super::hot::route(&app, &req)).flatten();
+    let hot = next.hot.then(|| super::hot::route(&app, &parts)).flatten();
     let res = match hot {
-        Some(hot) => super::hot::answer(app.clone(), hot, req, request.clone()).await,
-        None => Box::pin(run(next, req)).await,
+        Some(hot) => super::hot::answer(&app, hot, &parts, &request),
+        None => {
+            let req = Request::from_parts(parts, Body::from(request.clone()));
+            Box::pin(run(next, req)).await
+        }
     };
     if res.extensions().get::<Suspended>().is_some() {
         return res; // replayed up to its delay: the rest, and the journal entry, come with a later row

@@ -18,7 +18,7 @@ super::api! {
 }
 
 /// A task of `class` from a JSON `body` (also [`super::hot`]).
-pub(super) async fn create(
+pub(super) fn create(
     app: &AppState,
     who: &crate::engine::token::Claims,
     class: &str,
@@ -50,7 +50,7 @@ pub async fn create_transaction(
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    create(&app, &who, "TRANSACTION", &headers, &body).await
+    create(&app, &who, "TRANSACTION", &headers, &body)
 }
 
 /// Create a batch-close task.
@@ -72,7 +72,7 @@ pub async fn create_batch(
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    create(&app, &who, "BATCH", &headers, &body).await
+    create(&app, &who, "BATCH", &headers, &body)
 }
 
 /// Any other task class: always refused (cloud-mock.md §7: `POST /v1/tasks/{other}` → 406
@@ -95,7 +95,7 @@ pub async fn create_other(
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    create(&app, &who, &class, &headers, &body).await
+    create(&app, &who, &class, &headers, &body)
 }
 
 /// Read a task's status as of now.
@@ -113,15 +113,11 @@ pub async fn read(
     Bearer(who): Bearer,
     Segment(id): Segment,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    read_task(&app, &who, &id).await
+    read_task(&app, &who, &id)
 }
 
 /// The task with this id (`GET /v1/tasks/{taskId}`, and `GET` on a create path: the task whose id is that word).
-pub(super) async fn read_task(
-    app: &AppState,
-    who: &Claims,
-    id: &str,
-) -> Result<Wire<TaskDto>, ApiError> {
+pub(super) fn read_task(app: &AppState, who: &Claims, id: &str) -> Result<Wire<TaskDto>, ApiError> {
     let view = app.with_engine(|e, now| e.task(who, id, now))?;
     Ok(Wire(view.into()))
 }
@@ -137,7 +133,7 @@ pub async fn read_transaction_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    read_task(&app, &who, "TRANSACTION").await
+    read_task(&app, &who, "TRANSACTION")
 }
 
 /// `GET /v1/tasks/BATCH`: the task with id `BATCH`, which never exists (ids have 10 characters).
@@ -151,5 +147,5 @@ pub async fn read_batch_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    read_task(&app, &who, "BATCH").await
+    read_task(&app, &who, "BATCH")
 }
