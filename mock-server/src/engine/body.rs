@@ -9,6 +9,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+use crate::contract::fields::TRANSACTION_TASK_FIELDS as KNOWN;
+
 /// Parses any JSON document into a [`Value`], refusing duplicate object keys anywhere in it.
 pub fn parse_value(bytes: &[u8]) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -45,9 +47,59 @@ pub enum Json<'a> {
     Other(Value),
 }
 
-/// A JSON object's fields in the order sent (no key twice).
+/// A JSON object's fields in the order sent (no key twice), with where each documented task field is.
 #[derive(Debug, Default)]
-pub struct Object<'a>(Vec<(Cow<'a, str>, Field<'a>)>);
+pub struct Object<'a> {
+    fields: Vec<(Cow<'a, str>, Field<'a>)>,
+    /// For each [`Name`]: 1 + its place in `fields`, 0 when the body lacks it.
+    slots: [u32; KNOWN.len()],
+}
+
+/// A field of a task body GP tom documents ([`KNOWN`], `TRANSACTION_TASK_FIELDS`; the batch fields are its
+/// first four), in that list's order: the field rules read it without comparing names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Name {
+    /// `apiKey`.
+    ApiKey,
+    /// `Tid`.
+    Tid,
+    /// `initiator`.
+    Initiator,
+    /// `title`.
+    Title,
+    /// `transactionOperation`.
+    TransactionOperation,
+    /// `transactionType`.
+    TransactionType,
+    /// `amount`.
+    Amount,
+    /// `tipAmount`.
+    TipAmount,
+    /// `currencyCode`.
+    CurrencyCode,
+    /// `originReferenceNum`.
+    OriginReferenceNum,
+    /// `printByPaymentApp`.
+    PrintByPaymentApp,
+    /// `timeToLive`.
+    TimeToLive,
+    /// `cancelMode`.
+    CancelMode,
+    /// `originTransactionId`.
+    OriginTransactionId,
+}
+
+impl Name {
+    /// The field's name as GP tom spells it.
+    pub fn as_str(self) -> &'static str {
+        KNOWN[self as usize]
+    }
+}
+
+/// Where `key` is among the documented task fields.
+fn slot(key: &str) -> Option<usize> {
+    KNOWN.iter().position(|k| *k == key)
+}
 
 /// One field's value.
 #[derive(Debug, Clone)]
@@ -77,21 +129,37 @@ impl<'a> Json<'a> {
 impl<'a> Object<'a> {
     /// The fields of a [`Map`], borrowed (the divergence check and tests read journal bodies this way).
     pub fn from_map(map: &'a Map<String, Value>) -> Self {
-        Object(
-            map.iter()
-                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Field::from_value(v)))
-                .collect(),
-        )
+        let mut o = Object::default();
+        for (k, v) in map {
+            o.push(Cow::Borrowed(k), Field::from_value(v));
+        }
+        o
+    }
+
+    /// Adds a field whose key is not in the object yet.
+    fn push(&mut self, key: Cow<'a, str>, value: Field<'a>) {
+        if let Some(i) = slot(&key) {
+            self.slots[i] = u32::try_from(self.fields.len() + 1).unwrap_or(0);
+        }
+        self.fields.push((key, value));
+    }
+
+    /// The value of a documented field, if the body has it.
+    pub fn field(&self, name: Name) -> Option<&Field<'a>> {
+        let at = self.slots[name as usize] as usize;
+        at.checked_sub(1)
+            .and_then(|i| self.fields.get(i))
+            .map(|(_, v)| v)
     }
 
     /// The value of `name`, if the body has it.
     pub fn get(&self, name: &str) -> Option<&Field<'a>> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     /// The field names, in the order sent.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_ref())
+        self.fields.iter().map(|(k, _)| k.as_ref())
     }
 }
 
@@ -221,16 +289,19 @@ impl<'de> Visitor<'de> for TopVisitor {
         StrictVisitor.visit_seq(seq).map(Json::Other)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
-        let mut fields: Vec<(Cow<'de, str>, Field<'de>)> = Vec::with_capacity(16);
+        let mut object = Object {
+            fields: Vec::with_capacity(16),
+            slots: [0; KNOWN.len()],
+        };
         let mut seen = Seen::new();
         while let Some(Key(key)) = map.next_key()? {
             let value = map.next_value_seed(FieldSeed)?;
-            if !seen.fresh(fields.iter().map(|(k, _)| k), &key) {
+            if !seen.fresh(object.fields.iter().map(|(k, _)| k), &key) {
                 return Err(duplicate(&key));
             }
-            fields.push((key, value));
+            object.push(key, value);
         }
-        Ok(Json::Object(Object(fields)))
+        Ok(Json::Object(object))
     }
 }
 
@@ -390,6 +461,36 @@ mod tests {
             let text = format!("{{{},\"k{dup}\":0}}", keys.join(","));
             assert!(parse(text.as_bytes()).is_err(), "k{dup} twice");
         }
+    }
+
+    #[test]
+    fn names_are_the_documented_fields_in_order() {
+        use Name::*;
+        let all = [
+            ApiKey,
+            Tid,
+            Initiator,
+            Title,
+            TransactionOperation,
+            TransactionType,
+            Amount,
+            TipAmount,
+            CurrencyCode,
+            OriginReferenceNum,
+            PrintByPaymentApp,
+            TimeToLive,
+            CancelMode,
+            OriginTransactionId,
+        ];
+        let names: Vec<&str> = all.iter().map(|n| n.as_str()).collect();
+        assert_eq!(names, KNOWN);
+        let o = object(r#"{"x":1,"amount":5,"Tid":"1","tid":"2"}"#);
+        assert!(matches!(o.field(Amount), Some(Field::Number(n)) if n.as_i64() == Some(5)));
+        assert!(matches!(o.field(Tid), Some(Field::Str(t)) if t == "1"));
+        assert!(o.field(ApiKey).is_none());
+        let map = serde_json::json!({"title": "t", "Title": "T"});
+        let o = Object::from_map(map.as_object().unwrap());
+        assert!(matches!(o.field(Title), Some(Field::Str(t)) if t == "t"));
     }
 
     #[test]

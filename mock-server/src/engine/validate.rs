@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::body::{Field, Json, Object};
+use super::body::{Field, Json, Name, Object};
 use super::terminal::{AccountKind, Directory, Terminal};
 use super::token::Claims;
 use super::{Error, Id};
@@ -181,12 +181,13 @@ struct Fields<'b, 'a> {
 }
 
 impl<'b, 'a> Fields<'b, 'a> {
-    fn get(&self, name: &str) -> Option<&'b Field<'a>> {
-        self.body.get(name).filter(|v| !matches!(v, Field::Null))
+    fn get(&self, name: Name) -> Option<&'b Field<'a>> {
+        self.body.field(name).filter(|v| !matches!(v, Field::Null))
     }
 
     /// A field GP tom requires but the body lacks; names a key that differs only in case.
-    fn missing(&self, name: &str) -> Error {
+    fn missing(&self, name: Name) -> Error {
+        let name = name.as_str();
         let near = self
             .body
             .keys()
@@ -201,42 +202,43 @@ impl<'b, 'a> Fields<'b, 'a> {
     }
 
     /// A string field, borrowed from the body (lenient: a number or boolean as its JSON text).
-    fn string(&self, name: &str) -> Result<Option<Cow<'b, str>>, Error> {
+    fn string(&self, name: Name) -> Result<Option<Cow<'b, str>>, Error> {
         match self.get(name) {
             None => Ok(None),
             Some(Field::Str(s)) => Ok(Some(Cow::Borrowed(s))),
             Some(Field::Number(n)) if !self.strict => Ok(Some(Cow::Owned(n.to_string()))),
             Some(Field::Bool(b)) if !self.strict => Ok(Some(Cow::Owned(b.to_string()))),
             Some(Field::Number(_) | Field::Bool(_)) => {
-                Err(Error::validation(name, "must be a JSON string"))
+                Err(Error::validation(name.as_str(), "must be a JSON string"))
             }
             Some(_) => Err(Error::malformed(format!(
-                "{name} must be a string, not an array or object"
+                "{} must be a string, not an array or object",
+                name.as_str()
             ))),
         }
     }
 
-    fn required_string(&self, name: &str) -> Result<Cow<'b, str>, Error> {
+    fn required_string(&self, name: Name) -> Result<Cow<'b, str>, Error> {
         match self.string(name)? {
             Some(s) if !s.is_empty() => Ok(s),
-            Some(_) => Err(Error::validation(name, "must not be empty")),
+            Some(_) => Err(Error::validation(name.as_str(), "must not be empty")),
             None => Err(self.missing(name)),
         }
     }
 
-    fn text(&self, name: &str, max: usize) -> Result<Id, Error> {
+    fn text(&self, name: Name, max: usize) -> Result<Id, Error> {
         let s = self.required_string(name)?;
         if s.chars().count() > max {
             return Err(Error::validation(
-                name,
+                name.as_str(),
                 &format!("must be 1 to {max} characters"),
             ));
         }
         Ok(Id::new(s))
     }
 
-    fn integer(&self, name: &str, min: i64, max: i64, rule: &str) -> Result<Option<i64>, Error> {
-        let out_of_rule = || Error::validation(name, rule);
+    fn integer(&self, name: Name, min: i64, max: i64, rule: &str) -> Result<Option<i64>, Error> {
+        let out_of_rule = || Error::validation(name.as_str(), rule);
         let n = match self.get(name) {
             None => return Ok(None),
             Some(Field::Number(n)) => match (n.as_i64(), n.as_f64()) {
@@ -249,19 +251,21 @@ impl<'b, 'a> Fields<'b, 'a> {
                 Err(_) if s.trim().parse::<f64>().is_ok() => return Err(out_of_rule()),
                 Err(_) => {
                     return Err(Error::malformed(format!(
-                        "{name}: \"{s}\" is not a number ({rule})"
+                        "{}: \"{s}\" is not a number ({rule})",
+                        name.as_str()
                     )));
                 }
             },
             Some(Field::Str(_)) => {
                 return Err(Error::validation(
-                    name,
+                    name.as_str(),
                     &format!("{rule}, as a JSON number (strict profile)"),
                 ));
             }
             Some(other) => {
                 return Err(Error::malformed(format!(
-                    "{name} must be a number, not {}",
+                    "{} must be a number, not {}",
+                    name.as_str(),
                     other.kind()
                 )));
             }
@@ -272,24 +276,26 @@ impl<'b, 'a> Fields<'b, 'a> {
         Ok(Some(n))
     }
 
-    fn boolean(&self, name: &str) -> Result<Option<bool>, Error> {
+    fn boolean(&self, name: Name) -> Result<Option<bool>, Error> {
         match self.get(name) {
             None => Ok(None),
             Some(Field::Bool(b)) => Ok(Some(*b)),
             Some(Field::Str(s)) if !self.strict && (s == "true" || s == "false") => {
                 Ok(Some(s == "true"))
             }
-            Some(Field::Str(_)) => {
-                Err(Error::validation(name, "must be a boolean (true or false)"))
-            }
+            Some(Field::Str(_)) => Err(Error::validation(
+                name.as_str(),
+                "must be a boolean (true or false)",
+            )),
             Some(other) => Err(Error::malformed(format!(
-                "{name} must be a boolean, not {}",
+                "{} must be a boolean, not {}",
+                name.as_str(),
                 other.kind()
             ))),
         }
     }
 
-    fn one_of<T: Copy>(&self, name: &str, options: &[(&str, T)]) -> Result<Option<T>, Error> {
+    fn one_of<T: Copy>(&self, name: Name, options: &[(&str, T)]) -> Result<Option<T>, Error> {
         let Some(s) = self.string(name)? else {
             return Ok(None);
         };
@@ -299,11 +305,14 @@ impl<'b, 'a> Fields<'b, 'a> {
             .map(|(_, v)| Some(*v))
             .ok_or_else(|| {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                Error::validation(name, &format!("must be one of {}", names.join(", ")))
+                Error::validation(
+                    name.as_str(),
+                    &format!("must be one of {}", names.join(", ")),
+                )
             })
     }
 
-    fn required<T>(&self, name: &str, got: Option<T>) -> Result<T, Error> {
+    fn required<T>(&self, name: Name, got: Option<T>) -> Result<T, Error> {
         got.ok_or_else(|| self.missing(name))
     }
 }
@@ -339,7 +348,7 @@ pub fn access<'d>(
     strict: bool,
 ) -> Result<Option<&'d std::sync::Arc<Terminal>>, Error> {
     let f = Fields { body, strict };
-    let Some(tid) = f.string("Tid")?.filter(|t| !t.is_empty()) else {
+    let Some(tid) = f.string(Name::Tid)?.filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     let allowed = match (&who.tid, dir.account(&who.user_name)) {
@@ -358,7 +367,7 @@ pub fn access<'d>(
             };
             Error::forbidden(format!("[Tid]:{{{why}}}"))
         })?;
-    if let Some(key) = f.string("apiKey")?.filter(|k| !k.is_empty())
+    if let Some(key) = f.string(Name::ApiKey)?.filter(|k| !k.is_empty())
         && *key != *terminal.api_key
     {
         return Err(Error::forbidden(format!(
@@ -378,33 +387,39 @@ pub fn transaction(
     if strict && let Some(unknown) = body.keys().find(|k| !TRANSACTION_FIELDS.contains(k)) {
         return Err(Error::validation(unknown, "unknown field (strict profile)"));
     }
-    let api_key = f.required_string("apiKey")?.into_owned();
-    let tid = f.required_string("Tid")?.into_owned();
-    let terminal = terminal.ok_or_else(|| f.missing("Tid"))?;
-    let initiator = f.text("initiator", 100)?;
-    let title = f.text("title", 200)?;
+    let api_key = f.required_string(Name::ApiKey)?.into_owned();
+    let tid = f.required_string(Name::Tid)?.into_owned();
+    let terminal = terminal.ok_or_else(|| f.missing(Name::Tid))?;
+    let initiator = f.text(Name::Initiator, 100)?;
+    let title = f.text(Name::Title, 200)?;
     let ops = [
         ("SALE", Operation::Sale),
         ("VOID", Operation::Void),
         ("REFUND", Operation::Refund),
     ];
     let operation = f.required(
-        "transactionOperation",
-        f.one_of("transactionOperation", &ops)?,
+        Name::TransactionOperation,
+        f.one_of(Name::TransactionOperation, &ops)?,
     )?;
     let types = [("CASH", PayType::Cash), ("CARD", PayType::Card)];
-    let pay_type = f.required("transactionType", f.one_of("transactionType", &types)?)?;
-    let amount = f.required("amount", f.integer("amount", 1, MAX_AMOUNT, AMOUNT_RULE)?)?;
+    let pay_type = f.required(
+        Name::TransactionType,
+        f.one_of(Name::TransactionType, &types)?,
+    )?;
+    let amount = f.required(
+        Name::Amount,
+        f.integer(Name::Amount, 1, MAX_AMOUNT, AMOUNT_RULE)?,
+    )?;
     let tip_amount = match operation {
         Operation::Void => None,
         _ => f.integer(
-            "tipAmount",
+            Name::TipAmount,
             0,
             MAX_AMOUNT,
             "must be an integer between 0 and 99999999",
         )?,
     };
-    let currency_code = match f.string("currencyCode")? {
+    let currency_code = match f.string(Name::CurrencyCode)? {
         None => terminal.currency.clone(),
         Some(c) if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
             return Err(Error::validation(
@@ -418,7 +433,7 @@ pub fn transaction(
         }
         Some(c) => c.into_owned(),
     };
-    let origin_reference_num = match f.string("originReferenceNum")? {
+    let origin_reference_num = match f.string(Name::OriginReferenceNum)? {
         Some(r) if r.is_empty() => None,
         Some(r) if !is_reference(&r) => {
             let why = "must be at most 20 ASCII letters and digits (no spaces, punctuation or diacritics)";
@@ -426,9 +441,9 @@ pub fn transaction(
         }
         r => r.map(Cow::into_owned),
     };
-    let print_by_payment_app = f.boolean("printByPaymentApp")?.unwrap_or(true);
+    let print_by_payment_app = f.boolean(Name::PrintByPaymentApp)?.unwrap_or(true);
     let time_to_live = f.integer(
-        "timeToLive",
+        Name::TimeToLive,
         1,
         86_400,
         "must be an integer between 1 and 86400 (seconds)",
@@ -438,8 +453,10 @@ pub fn transaction(
             ("LAST_TRANSACTION", CancelMode::LastTransaction),
             ("OLDER_TRANSACTION", CancelMode::OlderTransaction),
         ];
-        let mode = f.required("cancelMode", f.one_of("cancelMode", &modes)?)?;
-        let origin = f.string("originTransactionId")?.filter(|s| !s.is_empty());
+        let mode = f.required(Name::CancelMode, f.one_of(Name::CancelMode, &modes)?)?;
+        let origin = f
+            .string(Name::OriginTransactionId)?
+            .filter(|s| !s.is_empty());
         match (mode, origin) {
             (CancelMode::OlderTransaction, None) => {
                 return Err(Error::validation(
@@ -475,10 +492,10 @@ pub fn transaction(
 pub fn batch(body: &Object<'_>, strict: bool) -> Result<BatchRequest, Error> {
     let f = Fields { body, strict };
     Ok(BatchRequest {
-        api_key: f.required_string("apiKey")?.into_owned(),
-        tid: f.required_string("Tid")?.into_owned(),
-        initiator: f.text("initiator", 100)?,
-        title: f.text("title", 200)?,
+        api_key: f.required_string(Name::ApiKey)?.into_owned(),
+        tid: f.required_string(Name::Tid)?.into_owned(),
+        initiator: f.text(Name::Initiator, 100)?,
+        title: f.text(Name::Title, 200)?,
     })
 }
 
