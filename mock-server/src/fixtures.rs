@@ -285,7 +285,7 @@ fn directory(
             ));
         }
         let tid = t.tid.value.clone();
-        if tid.is_empty() || terminals.contains_key(&tid) {
+        if tid.is_empty() || terminals.contains_key(tid.as_str()) {
             return Err(src.error_at(&t.tid, format!("TID {tid:?} is empty or defined twice")));
         }
         let terminal = Terminal {
@@ -299,7 +299,7 @@ fn directory(
             printer_available: t.printer_available,
             latency: t.latency.map(|l| l.value),
         };
-        terminals.insert(tid, std::sync::Arc::new(terminal));
+        terminals.insert(tid.into(), std::sync::Arc::new(terminal));
     }
     let mut accounts = BTreeMap::new();
     for a in file.accounts {
@@ -314,14 +314,14 @@ fn directory(
             ));
         }
         for tid in &a.tids {
-            if !terminals.contains_key(&tid.value) {
+            if !terminals.contains_key(tid.value.as_str()) {
                 return Err(src.error_at(
                     tid,
                     format!("TID {:?} is not defined under terminals", tid.value),
                 ));
             }
         }
-        if accounts.contains_key(&a.username.value) {
+        if accounts.contains_key(a.username.value.as_str()) {
             return Err(src.error_at(
                 &a.username,
                 format!("account {:?} is defined twice", a.username.value),
@@ -333,7 +333,7 @@ fn directory(
             kind,
             tids: a.tids.into_iter().map(|t| t.value).collect(),
         };
-        accounts.insert(a.username.value, account);
+        accounts.insert(a.username.value.into(), account);
     }
     let client = file.oauth_client.map_or_else(
         || OAuthClient {

@@ -94,10 +94,7 @@ impl Engine {
                     .cloned()
                     .or_else(|| self.sandbox_terminal(tid).map(std::sync::Arc::new))
                     .ok_or_else(|| unknown_tid(tid))?;
-                self.world
-                    .directory
-                    .terminals
-                    .insert(tid.to_owned(), pristine);
+                self.world.directory.terminals.insert(tid.into(), pristine);
                 self.forget_terminal(tid);
             }
         }

@@ -79,19 +79,19 @@ impl Engine {
         for (fixture_tid, fixture) in &self.fixtures.directory.terminals {
             let tid = loop {
                 let t = format!("{}{}", 1 + self.rng.index(9), self.rng.digits(7));
-                if !self.world.directory.terminals.contains_key(&t)
+                if !self.world.directory.terminals.contains_key(t.as_str())
                     && !tids.values().any(|v| v == &t)
                 {
                     break t;
                 }
             };
-            tids.insert(fixture_tid.clone(), tid.clone());
+            tids.insert(fixture_tid.to_string(), tid.clone());
             let terminal = Terminal {
                 tid,
                 api_key: self.rng.base62(9).to_uppercase(),
                 ..Terminal::clone(fixture)
             };
-            terminals.push((fixture_tid.clone(), terminal));
+            terminals.push((fixture_tid.to_string(), terminal));
         }
         let accounts: Vec<(String, Account)> = self
             .fixtures
@@ -116,7 +116,7 @@ impl Engine {
                 .directory
                 .terminals
                 .iter()
-                .map(|(tid, t)| (tid.clone(), t.api_key.clone()))
+                .map(|(tid, t)| (tid.to_string(), t.api_key.clone()))
                 .collect(),
             terminals,
             accounts,
@@ -132,10 +132,10 @@ impl Engine {
         let dir = &mut self.world.directory;
         for (_, t) in &sandbox.terminals {
             dir.terminals
-                .insert(t.tid.clone(), std::sync::Arc::new(t.clone()));
+                .insert(t.tid.as_str().into(), std::sync::Arc::new(t.clone()));
         }
         for (_, a) in &sandbox.accounts {
-            dir.accounts.insert(a.username.clone(), a.clone());
+            dir.accounts.insert(a.username.as_str().into(), a.clone());
         }
     }
 
@@ -160,10 +160,10 @@ impl Engine {
             .collect();
         for tid in &tids {
             self.forget_terminal(tid);
-            self.world.directory.terminals.remove(tid);
+            self.world.directory.terminals.remove(tid.as_str());
         }
         for (_, a) in &sandbox.accounts {
-            self.world.directory.accounts.remove(&a.username);
+            self.world.directory.accounts.remove(a.username.as_str());
         }
         Ok(tids)
     }

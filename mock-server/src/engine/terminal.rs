@@ -90,12 +90,14 @@ pub struct OAuthClient {
 pub struct Directory {
     /// The published OAuth client.
     pub client: OAuthClient,
-    /// Terminals by TID (shared: a task creation takes its terminal without copying it).
-    pub terminals: BTreeMap<String, std::sync::Arc<Terminal>>,
+    /// Terminals by TID (shared: a task creation takes its terminal without copying it). The keys, like the
+    /// accounts', are inline [`super::Id`]s: a lookup among a thousand compares keys in the tree's own nodes, not
+    /// through a pointer to each one.
+    pub terminals: BTreeMap<super::Id, std::sync::Arc<Terminal>>,
     /// The first terminal of the fixtures (device channels' default TID).
     pub first_tid: String,
     /// Accounts by username.
-    pub accounts: BTreeMap<String, Account>,
+    pub accounts: BTreeMap<super::Id, Account>,
 }
 
 impl Directory {
