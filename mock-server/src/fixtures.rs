@@ -348,8 +348,9 @@ fn directory(
     let first_tid = order.first().cloned().unwrap_or_default();
     Ok(Directory {
         client,
-        terminals,
-        accounts,
+        // the trees' order, kept by the directory's maps
+        terminals: terminals.into_iter().collect(),
+        accounts: accounts.into_iter().collect(),
         first_tid,
     })
 }

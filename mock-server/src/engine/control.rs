@@ -94,7 +94,11 @@ impl Engine {
                     .cloned()
                     .or_else(|| self.sandbox_terminal(tid).map(std::sync::Arc::new))
                     .ok_or_else(|| unknown_tid(tid))?;
-                self.world.directory.terminals.insert(tid.into(), pristine);
+                super::terminal::insert_sorted(
+                    &mut self.world.directory.terminals,
+                    tid.into(),
+                    pristine,
+                );
                 self.forget_terminal(tid);
             }
         }

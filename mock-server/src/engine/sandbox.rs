@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::terminal::{Account, AccountKind, OAuthClient, Terminal};
+use super::terminal::{Account, AccountKind, OAuthClient, Terminal, insert_sorted};
 use super::{Engine, Error};
 
 /// One sandbox: its terminals and accounts as made (the state a reset restores), each beside the fixture it
@@ -131,11 +131,14 @@ impl Engine {
     pub(super) fn admit(&mut self, sandbox: &Sandbox) {
         let dir = &mut self.world.directory;
         for (_, t) in &sandbox.terminals {
-            dir.terminals
-                .insert(t.tid.as_str().into(), std::sync::Arc::new(t.clone()));
+            insert_sorted(
+                &mut dir.terminals,
+                t.tid.as_str().into(),
+                std::sync::Arc::new(t.clone()),
+            );
         }
         for (_, a) in &sandbox.accounts {
-            dir.accounts.insert(a.username.as_str().into(), a.clone());
+            insert_sorted(&mut dir.accounts, a.username.as_str().into(), a.clone());
         }
     }
 
@@ -160,10 +163,13 @@ impl Engine {
             .collect();
         for tid in &tids {
             self.forget_terminal(tid);
-            self.world.directory.terminals.remove(tid.as_str());
+            self.world.directory.terminals.shift_remove(tid.as_str());
         }
         for (_, a) in &sandbox.accounts {
-            self.world.directory.accounts.remove(a.username.as_str());
+            self.world
+                .directory
+                .accounts
+                .shift_remove(a.username.as_str());
         }
         Ok(tids)
     }

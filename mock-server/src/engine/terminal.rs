@@ -1,8 +1,5 @@
 //! Accounts and terminals: who may log in, which TIDs they reach, and each terminal's fixed traits
 //! (API key, merchant, currency, mode, reachability). Plain data; no axum, no I/O.
-
-use std::collections::BTreeMap;
-
 /// How a terminal takes Cloud tasks (cloud-mock.md §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -90,14 +87,27 @@ pub struct OAuthClient {
 pub struct Directory {
     /// The published OAuth client.
     pub client: OAuthClient,
-    /// Terminals by TID (shared: a task creation takes its terminal without copying it). The keys, like the
-    /// accounts', are inline [`super::Id`]s: a lookup among a thousand compares keys in the tree's own nodes, not
-    /// through a pointer to each one.
-    pub terminals: BTreeMap<super::Id, std::sync::Arc<Terminal>>,
+    /// Terminals by TID, in TID order (shared: a task creation takes its terminal without copying it).
+    pub terminals: Keyed<std::sync::Arc<Terminal>>,
     /// The first terminal of the fixtures (device channels' default TID).
     pub first_tid: String,
-    /// Accounts by username.
-    pub accounts: BTreeMap<super::Id, Account>,
+    /// Accounts by username, in username order.
+    pub accounts: Keyed<Account>,
+}
+
+/// A map kept in key order (listings, sandboxes and the admin state walk it in that order) whose lookups hash:
+/// every call looks a login and a terminal up, among a thousand in a shared deployment. Add with
+/// [`insert_sorted`], remove with `shift_remove`, so that the order holds.
+pub type Keyed<V> = indexmap::IndexMap<super::Id, V, foldhash::fast::RandomState>;
+
+/// Inserts or replaces `key` in `map`, keeping the key order.
+pub fn insert_sorted<V>(map: &mut Keyed<V>, key: super::Id, value: V) {
+    if let Some(slot) = map.get_mut(&key) {
+        *slot = value;
+    } else {
+        map.insert(key, value);
+        map.sort_unstable_keys();
+    }
 }
 
 impl Directory {
@@ -120,5 +130,29 @@ impl Directory {
             (Some(a), None) => a.kind == AccountKind::Master,
             (None, _) => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyed_maps_stay_in_key_order() {
+        let mut map = Keyed::default();
+        for (k, v) in [("300", 1), ("100", 2), ("200", 3)] {
+            insert_sorted(&mut map, k.into(), v);
+        }
+        insert_sorted(&mut map, "100".into(), 4); // replaced in place
+        let keys = |m: &Keyed<i32>| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&map), ["100=4", "200=3", "300=1"]);
+        map.shift_remove("200");
+        insert_sorted(&mut map, "150".into(), 5);
+        assert_eq!(keys(&map), ["100=4", "150=5", "300=1"]);
+        assert_eq!(map.get("300"), Some(&1));
     }
 }
