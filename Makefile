@@ -78,7 +78,8 @@ profile:
 	bash scripts/profile.sh target/profiling/gptom-mock $(ARGS)
 
 ## callgrind: instructions one request costs (valgrind callgrind: stable where req/s is noisy); ARGS=post for task
-## creation; CG_OPTS="--cache-sim=yes --branch-sim=yes" adds cache and branch misses; data in target/bench/
+## creation; CG_OPTS="--cache-sim=yes --branch-sim=yes" adds cache and branch misses; MOCK_OPTS passes flags to the
+## mock (e.g. "--max-tasks 100": eviction counted); data in target/bench/
 callgrind:
 	$(CARGO) build -q --release -p mock-server --bin gptom-mock
 	bash scripts/callgrind.sh target/release/gptom-mock $(ARGS)

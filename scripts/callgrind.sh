@@ -5,6 +5,7 @@
 # Starts the mock under callgrind (instrumentation off), makes a token and one sale, sends N/10 requests as a
 # warm-up, turns counting on, sends N requests on one keep-alive connection, dumps, and prints the instructions
 # per request and the functions that cost the most (inclusive and self). Data in target/bench/callgrind.*.
+# CG_OPTS: more valgrind options (e.g. --cache-sim=yes); MOCK_OPTS: more mock flags (e.g. --max-tasks 100).
 set -euo pipefail
 BIN=${1:?usage: callgrind.sh BINARY [get|post] [N]}
 SCEN=${2:-get}
