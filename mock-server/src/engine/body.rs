@@ -55,46 +55,46 @@ pub struct Object<'a> {
     slots: [u32; KNOWN.len()],
 }
 
-/// A field of a task body GP tom documents ([`KNOWN`], `TRANSACTION_TASK_FIELDS`; the batch fields are its
-/// first four), in that list's order: the field rules read it without comparing names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Name {
-    /// `apiKey`.
-    ApiKey,
-    /// `Tid`.
-    Tid,
-    /// `initiator`.
-    Initiator,
-    /// `title`.
-    Title,
-    /// `transactionOperation`.
-    TransactionOperation,
-    /// `transactionType`.
-    TransactionType,
-    /// `amount`.
-    Amount,
-    /// `tipAmount`.
-    TipAmount,
-    /// `currencyCode`.
-    CurrencyCode,
-    /// `originReferenceNum`.
-    OriginReferenceNum,
-    /// `printByPaymentApp`.
-    PrintByPaymentApp,
-    /// `timeToLive`.
-    TimeToLive,
-    /// `cancelMode`.
-    CancelMode,
-    /// `originTransactionId`.
-    OriginTransactionId,
+/// Declares [`Name`] and [`Name::ALL`] from one list.
+macro_rules! names {
+    ($($name:ident = $wire:literal),* $(,)?) => {
+        /// A field of a task body GP tom documents ([`KNOWN`], `TRANSACTION_TASK_FIELDS`; the batch fields are its
+        /// first four), in that list's order: the field rules read it without comparing names.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Name {
+            $(#[doc = concat!("`", $wire, "`.")] $name,)*
+        }
+
+        impl Name {
+            /// Every name, in [`KNOWN`]'s order (a test holds the two lists together).
+            pub const ALL: &[Name] = &[$(Name::$name),*];
+
+            /// The field's name as GP tom spells it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Name::$name => $wire,)*
+                }
+            }
+        }
+    };
 }
 
-impl Name {
-    /// The field's name as GP tom spells it.
-    pub fn as_str(self) -> &'static str {
-        KNOWN[self as usize]
-    }
-}
+names!(
+    ApiKey = "apiKey",
+    Tid = "Tid",
+    Initiator = "initiator",
+    Title = "title",
+    TransactionOperation = "transactionOperation",
+    TransactionType = "transactionType",
+    Amount = "amount",
+    TipAmount = "tipAmount",
+    CurrencyCode = "currencyCode",
+    OriginReferenceNum = "originReferenceNum",
+    PrintByPaymentApp = "printByPaymentApp",
+    TimeToLive = "timeToLive",
+    CancelMode = "cancelMode",
+    OriginTransactionId = "originTransactionId",
+);
 
 /// Where `key` is among the documented task fields.
 fn slot(key: &str) -> Option<usize> {
@@ -466,24 +466,10 @@ mod tests {
     #[test]
     fn names_are_the_documented_fields_in_order() {
         use Name::*;
-        let all = [
-            ApiKey,
-            Tid,
-            Initiator,
-            Title,
-            TransactionOperation,
-            TransactionType,
-            Amount,
-            TipAmount,
-            CurrencyCode,
-            OriginReferenceNum,
-            PrintByPaymentApp,
-            TimeToLive,
-            CancelMode,
-            OriginTransactionId,
-        ];
+        let all = Name::ALL;
         let names: Vec<&str> = all.iter().map(|n| n.as_str()).collect();
         assert_eq!(names, KNOWN);
+        assert!(all.iter().enumerate().all(|(i, n)| *n as usize == i));
         let o = object(r#"{"x":1,"amount":5,"Tid":"1","tid":"2"}"#);
         assert!(matches!(o.field(Amount), Some(Field::Number(n)) if n.as_i64() == Some(5)));
         assert!(matches!(o.field(Tid), Some(Field::Str(t)) if t == "1"));
