@@ -57,14 +57,14 @@ impl Engine {
         &self.world.directory.first_tid
     }
 
-    /// The terminal of `tid`, or the first one of the fixtures.
-    pub fn terminal_or_first(&self, tid: Option<&str>) -> Result<Terminal, Error> {
+    /// The terminal of `tid`, or the first one of the fixtures (shared, not copied).
+    pub fn terminal_or_first(&self, tid: Option<&str>) -> Result<std::sync::Arc<Terminal>, Error> {
         let tid = tid.unwrap_or(&self.world.directory.first_tid);
         self.world
             .directory
             .terminals
             .get(tid)
-            .map(|t| Terminal::clone(t))
+            .cloned()
             .ok_or_else(|| Error::not_found(format!("no terminal with TID {tid}")))
     }
 
