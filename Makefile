@@ -32,9 +32,11 @@ docker:
 docker-smoke:
 	bash scripts/docker-smoke.sh
 
-## test: lint, then every test of the workspace (the browser tests are `make test-browser`: they need Chromium)
+## test: lint, then every test of the workspace (the browser tests are `make test-browser`: they need Chromium), and
+## each micro-benchmark once in criterion's test mode (so that `make bench-micro` cannot rot unnoticed)
 test: lint
 	$(CARGO) test --workspace --exclude browser-tests --locked
+	$(CARGO) test -p mock-server --bench hot_paths --locked
 
 ## test-browser: the web console in headless Chromium (installs Debian's chromium and chromium-driver if absent)
 test-browser:
