@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::engine::Profiles;
-use crate::engine::body::{Field, Json, Object};
+use crate::engine::body::{Field, Json, Name, Object};
 use crate::engine::terminal::Terminal;
 use crate::engine::validate;
 use crate::journal::Entry;
@@ -324,7 +324,7 @@ fn rules(batch: bool, body: &Object<'_>, strict: bool) -> Result<(), crate::engi
     if batch {
         return validate::batch(body, strict).map(|_| ());
     }
-    let currency = match body.get("currencyCode") {
+    let currency = match body.field(Name::CurrencyCode) {
         Some(Field::Str(c)) if c.len() == 3 => c,
         _ => "CZK",
     };

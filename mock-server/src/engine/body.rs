@@ -152,7 +152,8 @@ impl<'a> Object<'a> {
             .map(|(_, v)| v)
     }
 
-    /// The value of `name`, if the body has it.
+    /// The value of `name`, if the body has it (any key; the field rules read [`Object::field`]).
+    #[cfg(test)]
     pub fn get(&self, name: &str) -> Option<&Field<'a>> {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
@@ -174,16 +175,27 @@ impl<'a> Field<'a> {
         }
     }
 
-    /// "null", "a string", … for messages.
+    /// "null", "a string", … for messages (as [`kind`] words a [`Value`]).
     pub fn kind(&self) -> &'static str {
         match self {
             Field::Null => "null",
             Field::Bool(_) => "a boolean",
             Field::Number(_) => "a number",
             Field::Str(_) => "a string",
-            Field::Nested(v) if v.is_array() => "an array",
-            Field::Nested(_) => "an object",
+            Field::Nested(v) => kind(v),
         }
+    }
+}
+
+/// "null", "a boolean", "a number", "a string", "an array" or "an object", for messages.
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::body::{Field, Json, Name, Object};
+use super::body::{Field, Json, Name, Object, kind};
 use super::terminal::{AccountKind, Directory, Terminal};
 use super::token::Claims;
 use super::{Error, Id};
@@ -314,17 +314,6 @@ impl<'b, 'a> Fields<'b, 'a> {
 
     fn required<T>(&self, name: Name, got: Option<T>) -> Result<T, Error> {
         got.ok_or_else(|| self.missing(name))
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

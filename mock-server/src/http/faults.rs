@@ -23,36 +23,6 @@ use crate::state::AppState;
 #[derive(Clone, Copy, Debug)]
 pub struct DropConnection;
 
-/// A whole body of at most `limit` bytes, `None` beyond it or when it cannot be read. A body that comes in one
-/// frame (a request hyper has read whole, every answer of the mock) is that frame's bytes, not a copy.
-pub async fn whole(mut body: Body, limit: usize) -> Option<Bytes> {
-    use axum::body::HttpBody;
-    let mut first = Bytes::new();
-    let mut joined: Option<bytes::BytesMut> = None;
-    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        let Ok(data) = frame.ok()?.into_data() else {
-            continue; // trailers
-        };
-        let len = joined.as_ref().map_or(first.len(), |j| j.len());
-        if len
-            .checked_add(data.len())
-            .is_none_or(|total| total > limit)
-        {
-            return None;
-        }
-        match &mut joined {
-            Some(j) => j.extend_from_slice(&data),
-            None if first.is_empty() => first = data,
-            None => {
-                let mut j = bytes::BytesMut::from(&first[..]);
-                j.extend_from_slice(&data);
-                joined = Some(j);
-            }
-        }
-    }
-    Some(joined.map_or(first, bytes::BytesMut::freeze))
-}
-
 /// Reads the whole request body (within the configured limit) and gives back a request that still has it.
 pub async fn buffer(app: &AppState, req: Request) -> Result<(Request, Bytes), Response> {
     let (parts, bytes) = read(app, req).await?;
@@ -62,9 +32,9 @@ pub async fn buffer(app: &AppState, req: Request) -> Result<(Request, Bytes), Re
 /// Reads the whole request body (within the configured limit): the request's head and its body.
 pub async fn read(app: &AppState, req: Request) -> Result<(Parts, Bytes), Response> {
     let (parts, body) = req.into_parts();
-    match whole(body, app.config().body_limit).await {
-        Some(bytes) => Ok((parts, bytes)),
-        None => {
+    match axum::body::to_bytes(body, app.config().body_limit).await {
+        Ok(bytes) => Ok((parts, bytes)),
+        Err(_) => {
             let res = ApiError::vendor(
                 413,
                 "PAYLOAD_TOO_LARGE",

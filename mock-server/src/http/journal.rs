@@ -154,7 +154,7 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
         .map(|w| w.0.clone())
         .unwrap_or_default();
     let (parts, body) = res.into_parts();
-    let response = super::faults::whole(body, usize::MAX)
+    let response = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
     let entry = Record {
