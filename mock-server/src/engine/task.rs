@@ -221,7 +221,9 @@ impl Task {
         use TaskStatus::*;
         let p = &self.latency;
         let begin = self.created.max(free_at);
-        let mut steps = vec![(self.created, Created)];
+        // five steps at most (created, started, init ok, in progress, final): no growing on the way
+        let mut steps = Vec::with_capacity(5);
+        steps.push((self.created, Created));
         let started = begin.plus_ms(p.push_ms);
         if let Some(ttl) = self.request.time_to_live() {
             let deadline = self.created.plus_ms(ttl.saturating_mul(1000));

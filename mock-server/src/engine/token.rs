@@ -2,7 +2,7 @@
 //! `jsonwebtoken`) and their verification. Expiry is judged against the mock clock (`now`), never the wall
 //! clock. Errors here are Spring-OAuth shaped (`error`, `error_description`). No axum.
 
-use std::collections::HashMap;
+use super::HashMap;
 use std::sync::Arc;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -175,7 +175,7 @@ impl Tokens {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
-            verified: HashMap::new(),
+            verified: HashMap::default(),
             ttls,
         }
     }

@@ -135,7 +135,7 @@ pub struct Transaction {
     /// Card data (CARD only).
     pub card: Option<CardData>,
     /// From `originReferenceNum`.
-    pub reference_number: Option<String>,
+    pub reference_number: Option<Id>,
     /// Authorisation time.
     pub date: Timestamp,
     /// 9-digit, increasing per TID.

@@ -49,9 +49,9 @@ pub enum CancelMode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransactionRequest {
     /// `apiKey`.
-    pub api_key: String,
+    pub api_key: Id,
     /// `Tid`.
-    pub tid: String,
+    pub tid: Id,
     /// `initiator`.
     pub initiator: Id,
     /// `title`.
@@ -65,9 +65,9 @@ pub struct TransactionRequest {
     /// `tipAmount` (never on VOID).
     pub tip_amount: Option<i64>,
     /// `currencyCode` (the terminal's when absent).
-    pub currency_code: String,
+    pub currency_code: Id,
     /// `originReferenceNum`.
-    pub origin_reference_num: Option<String>,
+    pub origin_reference_num: Option<Id>,
     /// `printByPaymentApp` (default true).
     pub print_by_payment_app: bool,
     /// `timeToLive`, seconds.
@@ -75,16 +75,16 @@ pub struct TransactionRequest {
     /// `cancelMode` (VOID only).
     pub cancel_mode: Option<CancelMode>,
     /// `originTransactionId` (VOID only).
-    pub origin_transaction_id: Option<String>,
+    pub origin_transaction_id: Option<Id>,
 }
 
 /// An accepted batch-close body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BatchRequest {
     /// `apiKey`.
-    pub api_key: String,
+    pub api_key: Id,
     /// `Tid`.
-    pub tid: String,
+    pub tid: Id,
     /// `initiator`.
     pub initiator: Id,
     /// `title`.
@@ -376,8 +376,8 @@ pub fn transaction(
     if strict && let Some(unknown) = body.keys().find(|k| !TRANSACTION_FIELDS.contains(k)) {
         return Err(Error::validation(unknown, "unknown field (strict profile)"));
     }
-    let api_key = f.required_string(Name::ApiKey)?.into_owned();
-    let tid = f.required_string(Name::Tid)?.into_owned();
+    let api_key = Id::from(&*f.required_string(Name::ApiKey)?);
+    let tid = Id::from(&*f.required_string(Name::Tid)?);
     let terminal = terminal.ok_or_else(|| f.missing(Name::Tid))?;
     let initiator = f.text(Name::Initiator, 100)?;
     let title = f.text(Name::Title, 200)?;
@@ -409,7 +409,7 @@ pub fn transaction(
         )?,
     };
     let currency_code = match f.string(Name::CurrencyCode)? {
-        None => terminal.currency.clone(),
+        None => terminal.currency.as_str().into(),
         Some(c) if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
             return Err(Error::validation(
                 "currencyCode",
@@ -420,7 +420,7 @@ pub fn transaction(
             let why = format!("must be the terminal's currency {}", terminal.currency);
             return Err(Error::validation("currencyCode", &why));
         }
-        Some(c) => c.into_owned(),
+        Some(c) => Id::from(&*c),
     };
     let origin_reference_num = match f.string(Name::OriginReferenceNum)? {
         Some(r) if r.is_empty() => None,
@@ -428,7 +428,7 @@ pub fn transaction(
             let why = "must be at most 20 ASCII letters and digits (no spaces, punctuation or diacritics)";
             return Err(Error::validation("originReferenceNum", why));
         }
-        r => r.map(Cow::into_owned),
+        r => r.map(|r| Id::from(&*r)),
     };
     let print_by_payment_app = f.boolean(Name::PrintByPaymentApp)?.unwrap_or(true);
     let time_to_live = f.integer(
@@ -454,7 +454,7 @@ pub fn transaction(
                 ));
             }
             (CancelMode::LastTransaction, _) => (Some(mode), None),
-            (CancelMode::OlderTransaction, origin) => (Some(mode), origin.map(Cow::into_owned)),
+            (CancelMode::OlderTransaction, origin) => (Some(mode), origin.map(|o| Id::from(&*o))),
         }
     } else {
         (None, None)
@@ -481,8 +481,8 @@ pub fn transaction(
 pub fn batch(body: &Object<'_>, strict: bool) -> Result<BatchRequest, Error> {
     let f = Fields { body, strict };
     Ok(BatchRequest {
-        api_key: f.required_string(Name::ApiKey)?.into_owned(),
-        tid: f.required_string(Name::Tid)?.into_owned(),
+        api_key: Id::from(&*f.required_string(Name::ApiKey)?),
+        tid: Id::from(&*f.required_string(Name::Tid)?),
         initiator: f.text(Name::Initiator, 100)?,
         title: f.text(Name::Title, 200)?,
     })

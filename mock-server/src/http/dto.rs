@@ -229,20 +229,20 @@ pub struct TransactionPayload {
 impl From<TransactionRequest> for TransactionPayload {
     fn from(t: TransactionRequest) -> Self {
         TransactionPayload {
-            api_key: t.api_key,
-            tid: t.tid,
+            api_key: t.api_key.to_string(),
+            tid: t.tid.to_string(),
             initiator: t.initiator.into(),
             title: t.title.into(),
             transaction_operation: t.operation,
             transaction_type: t.pay_type,
             amount: t.amount,
             tip_amount: t.tip_amount,
-            currency_code: t.currency_code,
-            origin_reference_num: t.origin_reference_num,
+            currency_code: t.currency_code.to_string(),
+            origin_reference_num: t.origin_reference_num.map(String::from),
             print_by_payment_app: t.print_by_payment_app,
             time_to_live: t.time_to_live,
             cancel_mode: t.cancel_mode,
-            origin_transaction_id: t.origin_transaction_id,
+            origin_transaction_id: t.origin_transaction_id.map(String::from),
         }
     }
 }
@@ -261,8 +261,8 @@ pub struct BatchPayload {
 impl From<BatchRequest> for BatchPayload {
     fn from(b: BatchRequest) -> Self {
         BatchPayload {
-            api_key: b.api_key,
-            tid: b.tid,
+            api_key: b.api_key.to_string(),
+            tid: b.tid.to_string(),
             initiator: b.initiator.into(),
             title: b.title.into(),
         }
@@ -321,7 +321,7 @@ impl From<Transaction> for TransactionDto {
             tip_amount: t.tip_amount,
             card_number: card.as_ref().map(|c| c.last4.to_string()),
             card_data_entry: card.as_ref().map(|c| c.entry.to_string()),
-            reference_number: t.reference_number,
+            reference_number: t.reference_number.map(String::from),
             invoice_number: None,
             date: t.date.to_rfc3339(),
             emv_app_label: card.as_ref().map(|c| c.brand.label.clone()),
@@ -533,16 +533,16 @@ mod tests {
                     (cm, otid),
                 )| {
                     TaskRequest::Transaction(TransactionRequest {
-                        api_key,
-                        tid,
+                        api_key: api_key.into(),
+                        tid: tid.into(),
                         initiator: initiator.into(),
                         title: title.into(),
                         operation: [Operation::Sale, Operation::Void, Operation::Refund][op],
                         pay_type: if cash { PayType::Cash } else { PayType::Card },
                         amount,
                         tip_amount: tip,
-                        currency_code: cur,
-                        origin_reference_num: oref,
+                        currency_code: cur.into(),
+                        origin_reference_num: oref.map(Into::into),
                         print_by_payment_app: print,
                         time_to_live: ttl,
                         cancel_mode: cm.map(|older| {
@@ -552,7 +552,7 @@ mod tests {
                                 CancelMode::LastTransaction
                             }
                         }),
-                        origin_transaction_id: otid,
+                        origin_transaction_id: otid.map(Into::into),
                     })
                 },
             )
@@ -561,8 +561,8 @@ mod tests {
     fn batch() -> impl Strategy<Value = TaskRequest> {
         (text(), text(), text(), text()).prop_map(|(api_key, tid, initiator, title)| {
             TaskRequest::Batch(BatchRequest {
-                api_key,
-                tid,
+                api_key: api_key.into(),
+                tid: tid.into(),
                 initiator: initiator.into(),
                 title: title.into(),
             })

@@ -30,8 +30,12 @@ pub struct Warnings(pub Vec<String>);
 /// route's service stack; held in an outer `Router` they would cost another route lookup and boxed call.
 pub fn around(app: AppState, router: Router) -> Served {
     let limit = DefaultBodyLimit::max(app.config().body_limit);
-    let routes = Routes { router, hot: false };
-    Served { app, routes, limit }
+    let routes = Routes {
+        router,
+        hot: false,
+        limit,
+    };
+    Served { app, routes }
 }
 
 /// The mock's (or the proxy's) whole HTTP surface: what the server hands each request to.
@@ -39,7 +43,6 @@ pub fn around(app: AppState, router: Router) -> Served {
 pub struct Served {
     app: AppState,
     routes: Routes,
-    limit: DefaultBodyLimit,
 }
 
 impl Served {
@@ -51,21 +54,24 @@ impl Served {
     }
 
     /// Answers one request (journaled; see [`record`]).
-    pub fn answer(&self, mut req: Request) -> impl Future<Output = Response> + Send + 'static {
-        self.limit.apply(&mut req);
+    pub fn answer(&self, req: Request) -> impl Future<Output = Response> + Send + 'static {
         record(self.app.clone(), req, self.routes.clone())
     }
 }
 
-/// The routes inside the journal, and whether [`super::hot`] may answer before them.
+/// The routes inside the journal, whether [`super::hot`] may answer before them, and the body limit their
+/// extractors apply.
 #[derive(Clone)]
 pub struct Routes {
     router: Router,
     hot: bool,
+    limit: DefaultBodyLimit,
 }
 
-/// The request through the routes inside the journal.
-async fn run(routes: Routes, req: Request) -> Response {
+/// The request through the routes inside the journal (the body limit goes with it here, not on every request:
+/// it is a request extension, and the first one allocates their map, for nothing on the hot path).
+async fn run(routes: Routes, mut req: Request) -> Response {
+    routes.limit.apply(&mut req);
     let mut router = routes.router;
     match tower::Service::call(&mut router, req).await {
         Ok(res) => res,

@@ -29,8 +29,8 @@ impl Layer<'_> {
         })?;
         Ok(if kind == 4 {
             TaskRequest::Batch(BatchRequest {
-                api_key: terminal.api_key.clone(),
-                tid: terminal.tid.clone(),
+                api_key: terminal.api_key.as_str().into(),
+                tid: terminal.tid.as_str().into(),
                 initiator: "app2app".into(),
                 title: "CLOSE_BATCH".into(),
             })
@@ -92,7 +92,7 @@ impl Layer<'_> {
                     Some(mode),
                 );
                 if let TaskRequest::Transaction(t) = &mut req {
-                    t.origin_transaction_id = origin;
+                    t.origin_transaction_id = origin.map(Into::into);
                 }
                 req
             } else {

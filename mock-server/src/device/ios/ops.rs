@@ -122,7 +122,7 @@ impl Layer<'_> {
         );
         if let TaskRequest::Transaction(t) = &mut req {
             t.cancel_mode = Some(CancelMode::OlderTransaction);
-            t.origin_transaction_id = Some(ams.to_owned());
+            t.origin_transaction_id = Some(ams.into());
         }
         self.start(terminal, req, p, "cannotBeVoided", now)
     }
@@ -154,8 +154,8 @@ impl Layer<'_> {
     /// `batch/close`.
     fn close_batch(&mut self, terminal: &Terminal, now: Timestamp) -> Answer {
         let req = TaskRequest::Batch(BatchRequest {
-            api_key: terminal.api_key.clone(),
-            tid: terminal.tid.clone(),
+            api_key: terminal.api_key.as_str().into(),
+            tid: terminal.tid.as_str().into(),
             initiator: "iOS deep link".into(),
             title: "batch/close".into(),
         });
