@@ -226,7 +226,10 @@ pub fn load(dir: Option<&Path>) -> Result<World, FixtureError> {
     }
     Ok(World {
         directory,
-        latency,
+        latency: latency
+            .into_iter()
+            .map(|(name, p)| (name, std::sync::Arc::new(p)))
+            .collect(),
         outcomes,
         cards,
     })

@@ -319,9 +319,9 @@ mod tests {
             e.faults_idle(),
             "the built-in profiles have no network time"
         );
-        let mut slow = e.world.latency["instant"];
+        let mut slow = *e.world.latency["instant"];
         slow.network_ms = 50;
-        e.world.latency.insert("slow".into(), slow);
+        e.world.latency.insert("slow".into(), slow.into());
         assert!(e.faults_idle(), "a profile nobody uses adds nothing");
         let tid = e
             .world

@@ -495,7 +495,7 @@ impl Engine {
             })
     }
 
-    fn latency_for(&self, terminal: &Terminal) -> LatencyProfile {
+    fn latency_for(&self, terminal: &Terminal) -> std::sync::Arc<LatencyProfile> {
         let name = terminal
             .latency
             .as_deref()
@@ -504,8 +504,8 @@ impl Engine {
             .latency
             .get(name)
             .or_else(|| self.world.latency.get("realistic"))
-            .copied()
-            .unwrap_or(LatencyProfile::REALISTIC)
+            .cloned()
+            .unwrap_or_else(|| LatencyProfile::REALISTIC.into())
     }
 
     /// The outcome of a new task, and whether it was armed by next-outcome (rather than read from the amount).

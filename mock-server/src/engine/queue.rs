@@ -320,8 +320,8 @@ fn make_transaction(
     };
     let dcc = match (origin, task.outcome) {
         (Some(o), _) => o.dcc.clone(),
-        (None, Outcome::Dcc3Decimals) => Some(DccData::for_amount(req.amount, true)),
-        (None, Outcome::DccNoDecimals) => Some(DccData::for_amount(req.amount, false)),
+        (None, Outcome::Dcc3Decimals) => Some(Box::new(DccData::for_amount(req.amount, true))),
+        (None, Outcome::DccNoDecimals) => Some(Box::new(DccData::for_amount(req.amount, false))),
         _ => None,
     };
     state.sequence += 1;

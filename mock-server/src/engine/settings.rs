@@ -54,8 +54,8 @@ impl Profiles {
 pub struct World {
     /// Accounts, terminals and the OAuth client.
     pub directory: Directory,
-    /// Named latency profiles (at least `instant` and `realistic`).
-    pub latency: BTreeMap<String, LatencyProfile>,
+    /// Named latency profiles (at least `instant` and `realistic`), shared by the tasks that run under them.
+    pub latency: BTreeMap<String, std::sync::Arc<LatencyProfile>>,
     /// Amount → outcome.
     pub outcomes: OutcomeTable,
     /// Card data source.

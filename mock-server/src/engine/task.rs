@@ -163,8 +163,8 @@ pub struct Task {
     pub request: std::sync::Arc<TaskRequest>,
     /// What it will end as.
     pub outcome: Outcome,
-    /// Lifecycle durations (snapshot at creation).
-    pub latency: LatencyProfile,
+    /// Lifecycle durations: the profile at creation (shared with the fixtures, which never change it).
+    pub latency: std::sync::Arc<LatencyProfile>,
     /// VOID: the transaction it cancels.
     pub void_origin: Option<Id>,
     /// Set by an operator cancel on the device.

@@ -146,8 +146,8 @@ pub struct Transaction {
     pub receipt_number: Id,
     /// When ACCEPTED (card).
     pub authorization_code: Option<Id>,
-    /// DCC outcomes only.
-    pub dcc: Option<DccData>,
+    /// DCC outcomes only (boxed: rare, and inline it made every transaction 120 B larger).
+    pub dcc: Option<Box<DccData>>,
     /// A VOID of this transaction was accepted.
     pub voided: bool,
     /// The VOID task currently running against it.

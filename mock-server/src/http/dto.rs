@@ -333,7 +333,7 @@ impl From<Transaction> for TransactionDto {
             masked_pan: card.as_ref().map(|c| format!("************{}", c.last4)),
             pin_message: card.as_ref().map(|c| c.pin),
             authorization_code: t.authorization_code.map(Into::into),
-            dcc_data: t.dcc.map(DccDto::from),
+            dcc_data: t.dcc.map(|d| DccDto::from(*d)),
         }
     }
 }

@@ -234,7 +234,7 @@ impl Layer<'_> {
                 "receiptNumber": t.receipt_number, "pinOk": card.map(|c| c.pin),
                 "merchantInfo": merchant_info(),
                 "cardHolderVerificationMethod": card.map(|c| if c.pin { "PIN" } else { "NONE" }),
-                "dccData": t.dcc.as_ref().map(dcc_entity),
+                "dccData": t.dcc.as_deref().map(dcc_entity),
             });
             merge(&mut e, extra);
         }
@@ -331,7 +331,7 @@ impl Layer<'_> {
             "pinOk": card.map(|c| c.pin), "merchantInfo": merchant_info(),
             "cardHolderVerificationMethod": card.map(|c| if c.pin { "PIN" } else { "NONE" }),
             "totalAmount": (t.amount + tip).to_string(),
-            "dccData": t.dcc.as_ref().map(dcc_entity),
+            "dccData": t.dcc.as_deref().map(dcc_entity),
         })
     }
 
