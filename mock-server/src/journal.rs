@@ -75,8 +75,8 @@ pub(crate) struct Record {
     pub(crate) method: Method,
     /// Path and query, as sent.
     pub(crate) target: Arc<str>,
-    /// The request headers, `name: value` per line (one allocation; see `http::journal::record`).
-    pub(crate) head: Arc<[u8]>,
+    /// The request headers, `name: value` per line (the buffer `http::journal::own_head` filled, kept as is).
+    pub(crate) head: Bytes,
     pub(crate) request: Bytes,
     pub(crate) status: u16,
     pub(crate) response: Bytes,
@@ -240,7 +240,7 @@ impl Journal {
         // more than the records themselves, so recording a poll touches few cold cache lines.
         let recent = || self.entries.iter().rev().take(RECENT);
         if let Some(r) = recent().find(|r| same(&r.head, &e.head)) {
-            e.head = Arc::clone(&r.head);
+            e.head = r.head.clone();
         }
         if let Some(r) = recent().find(|r| r.target == e.target) {
             e.target = Arc::clone(&r.target);
@@ -457,7 +457,7 @@ mod tests {
             time: Timestamp(0),
             method: Method::GET,
             target: Arc::from("/v1/tasks/a"),
-            head: Arc::from(head.as_bytes()),
+            head: Bytes::copy_from_slice(head.as_bytes()),
             request: Bytes::new(),
             status: 200,
             response: Bytes::copy_from_slice(response.as_bytes()),
@@ -476,8 +476,9 @@ mod tests {
             r#"{"status":"COMPLETED"}"#,
         ));
         let kept: Vec<&Record> = j.entries.iter().collect();
-        assert!(
-            Arc::ptr_eq(&kept[0].head, &kept[1].head),
+        assert_eq!(
+            kept[0].head.as_ptr(),
+            kept[1].head.as_ptr(),
             "the same headers are shared"
         );
         assert_eq!(
@@ -486,8 +487,9 @@ mod tests {
             "the same answer is shared"
         );
         assert!(Arc::ptr_eq(&kept[0].target, &kept[2].target));
-        assert!(
-            !Arc::ptr_eq(&kept[1].head, &kept[2].head),
+        assert_ne!(
+            kept[1].head.as_ptr(),
+            kept[2].head.as_ptr(),
             "other headers are their own"
         );
         assert_ne!(kept[1].response, kept[2].response);
@@ -515,7 +517,7 @@ mod tests {
             r#"{"status":"COMPLETED"}"#,
         ));
         let kept: Vec<&Record> = j.entries.iter().collect();
-        assert!(!Arc::ptr_eq(&kept[3].head, &kept[4].head));
+        assert_ne!(kept[3].head.as_ptr(), kept[4].head.as_ptr());
         assert_eq!(&*kept[4].head, b"x-b: 1\nauthorization: Bearer u\n");
     }
 
