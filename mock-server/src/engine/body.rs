@@ -96,6 +96,12 @@ names!(
     OriginTransactionId = "originTransactionId",
 );
 
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where `key` is among the documented task fields.
 fn slot(key: &str) -> Option<usize> {
     KNOWN.iter().position(|k| *k == key)

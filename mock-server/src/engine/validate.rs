@@ -212,8 +212,7 @@ impl<'b, 'a> Fields<'b, 'a> {
                 Err(Error::validation(name.as_str(), "must be a JSON string"))
             }
             Some(_) => Err(Error::malformed(format!(
-                "{} must be a string, not an array or object",
-                name.as_str()
+                "{name} must be a string, not an array or object"
             ))),
         }
     }
@@ -251,8 +250,7 @@ impl<'b, 'a> Fields<'b, 'a> {
                 Err(_) if s.trim().parse::<f64>().is_ok() => return Err(out_of_rule()),
                 Err(_) => {
                     return Err(Error::malformed(format!(
-                        "{}: \"{s}\" is not a number ({rule})",
-                        name.as_str()
+                        "{name}: \"{s}\" is not a number ({rule})"
                     )));
                 }
             },
@@ -264,8 +262,7 @@ impl<'b, 'a> Fields<'b, 'a> {
             }
             Some(other) => {
                 return Err(Error::malformed(format!(
-                    "{} must be a number, not {}",
-                    name.as_str(),
+                    "{name} must be a number, not {}",
                     other.kind()
                 )));
             }
@@ -288,8 +285,7 @@ impl<'b, 'a> Fields<'b, 'a> {
                 "must be a boolean (true or false)",
             )),
             Some(other) => Err(Error::malformed(format!(
-                "{} must be a boolean, not {}",
-                name.as_str(),
+                "{name} must be a boolean, not {}",
                 other.kind()
             ))),
         }
