@@ -107,9 +107,9 @@ impl Engine {
 
     /// Drops everything that happened on `tid`: its tasks, transactions, batches, override and fault rules.
     pub(super) fn forget_terminal(&mut self, tid: &str) {
-        self.tasks.retain(|_, t| t.tid != tid);
+        self.tasks.retain(|t| t.tid != tid);
         self.task_order.retain(|_, id| self.tasks.contains_key(id));
-        self.transactions.retain(|_, t| t.tid != tid);
+        self.transactions.retain(|t| t.tid != tid);
         self.txn_order
             .retain(|id| self.transactions.contains_key(id));
         self.tids.remove(tid);

@@ -16,6 +16,7 @@ mod queue;
 pub mod reads;
 pub mod sandbox;
 mod settings;
+mod table;
 pub mod task;
 pub mod terminal;
 pub mod token;
@@ -39,6 +40,7 @@ const PRESIZE_CAP: usize = 1 << 20;
 
 use self::fault::Faults;
 use self::outcome::{Outcome, Override};
+use self::table::Table;
 use self::task::{Drawn, Failure, LatencyProfile, Schedule, Task, TaskClass, TaskStatus};
 use self::terminal::{Mode, Terminal};
 use self::token::{AuthError, Claims, OAuthError, TokenGrant, TokenPath, Tokens};
@@ -209,14 +211,13 @@ pub struct Engine {
     tokens: Tokens,
     rng: MockRng,
     next_seq: u64,
-    /// Boxed: a table slot stays one pointer wide, so growth and empty slots cost little.
-    tasks: HashMap<Id, Box<Task>>,
+    tasks: Table<Task>,
     /// Task ids by creation order (for eviction).
     task_order: BTreeMap<u64, Id>,
     /// Hashed, not ordered: a task creation looks its terminal's state up several times, and with many terminals
     /// the ordered map's string comparisons added up. Where the TIDs are walked they are sorted first.
     tids: HashMap<Id, TidState>,
-    transactions: HashMap<Id, Box<Transaction>>,
+    transactions: Table<Transaction>,
     /// Transaction ids in the order they were made (for eviction).
     txn_order: VecDeque<Id>,
     overrides: BTreeMap<String, Override>,
@@ -252,10 +253,10 @@ impl Engine {
             settings,
             next_seq: 0,
             // Sized for the caps up front: growing a map of 100 000 entries would stall requests while it rehashes.
-            tasks: HashMap::with_capacity_and_hasher(task_cap, Default::default()),
+            tasks: Table::with_capacity(task_cap),
             task_order: BTreeMap::new(),
             tids: HashMap::default(),
-            transactions: HashMap::with_capacity_and_hasher(txn_cap, Default::default()),
+            transactions: Table::with_capacity(txn_cap),
             txn_order: VecDeque::with_capacity(txn_cap),
             overrides: BTreeMap::new(),
             faults: Faults::default(),
@@ -434,7 +435,7 @@ impl Engine {
             state.last_txn_task = Some(id.clone());
         }
         self.task_order.insert(task.seq, id.clone());
-        self.tasks.insert(id.clone(), Box::new(task));
+        self.tasks.insert(task);
         self.enqueue(&id);
         self.settle(&tid, now);
         let view = self.view(&id, now);
@@ -484,7 +485,7 @@ impl Engine {
         self.transactions
             .get(id)
             .filter(|t| self.sees(who, &t.tid))
-            .map(|t| (**t).clone())
+            .cloned()
             .ok_or_else(|| {
                 Error::new(
                     404,

@@ -133,7 +133,7 @@ impl Engine {
             .task_order
             .iter()
             .filter(|(_, id)| {
-                self.tasks.get(*id).is_some_and(|t| {
+                self.tasks.get(id).is_some_and(|t| {
                     t.settled.is_some()
                         && !self
                             .tids
@@ -221,7 +221,7 @@ fn decimal(n: u64) -> Id {
 
 /// What settling a task writes beside its terminal's state.
 struct Stores<'a> {
-    transactions: &'a mut super::HashMap<Id, Box<Transaction>>,
+    transactions: &'a mut super::table::Table<Transaction>,
     txn_order: &'a mut std::collections::VecDeque<Id>,
     world: &'a World,
     brands: &'a [Arc<CardBrand>],
@@ -252,15 +252,7 @@ fn apply_final(task: &mut Task, state: &mut TidState, stores: Stores<'_>, schedu
         }
         (TaskRequest::Transaction(req), true) => {
             let origin = task.void_origin.as_ref().and_then(|o| transactions.get(o));
-            let txn = make_transaction(
-                task,
-                req,
-                final_at,
-                origin.map(|o| &**o),
-                state,
-                world,
-                brands,
-            );
+            let txn = make_transaction(task, req, final_at, origin, state, world, brands);
             state.open_totals.add(&txn);
             if let Some(origin) = task
                 .void_origin
@@ -270,7 +262,7 @@ fn apply_final(task: &mut Task, state: &mut TidState, stores: Stores<'_>, schedu
                 origin.voided |= txn.result == TxnResult::Accepted;
             }
             txn_order.push_back(txn.id.clone());
-            transactions.insert(txn.id.clone(), Box::new(txn));
+            transactions.insert(txn);
         }
         _ => {}
     }

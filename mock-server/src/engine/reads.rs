@@ -83,15 +83,12 @@ impl Engine {
     /// A transaction by id, after settling its terminal.
     pub fn transaction_any(&mut self, tid: &str, id: &str, now: Timestamp) -> Option<Transaction> {
         self.settle(tid, now);
-        self.transactions
-            .get(id)
-            .filter(|t| t.tid == tid)
-            .map(|t| (**t).clone())
+        self.transactions.get(id).filter(|t| t.tid == tid).cloned()
     }
 
     /// A transaction by id, whatever its terminal, as the engine holds it now (no settling).
     pub fn transaction_held(&self, id: &str) -> Option<&Transaction> {
-        self.transactions.get(id).map(|t| &**t)
+        self.transactions.get(id)
     }
 
     /// The amount of the last payment task of `tid` that made a transaction, after settling.
@@ -132,7 +129,6 @@ impl Engine {
     pub fn transactions_in_batch(&self, tid: &str, number: u32) -> Vec<&Transaction> {
         self.transactions
             .values()
-            .map(|t| &**t)
             .filter(|t| t.tid == tid && t.batch_number == number)
             .collect()
     }

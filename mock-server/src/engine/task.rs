@@ -177,11 +177,15 @@ pub struct Task {
     pub settled: Option<Schedule>,
 }
 
+/// A timeline's steps: five at most (created, started, init ok, in progress, final), so held inline — a task's
+/// plan and its settled copy allocate nothing, and evicting a task frees no separate block.
+pub type Steps = smallvec::SmallVec<[(Timestamp, TaskStatus); 5]>;
+
 /// A task's timeline: which status holds from when, and how long it holds the terminal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schedule {
     /// `(from, status)` in time order; the last one is final.
-    pub steps: Vec<(Timestamp, TaskStatus)>,
+    pub steps: Steps,
     /// Failure behind an ERROR / INIT_ERROR final status.
     pub failure: Option<Failure>,
     /// Whether it ran on the device (and so delayed the tasks after it).
@@ -221,8 +225,7 @@ impl Task {
         use TaskStatus::*;
         let p = &self.latency;
         let begin = self.created.max(free_at);
-        // five steps at most (created, started, init ok, in progress, final): no growing on the way
-        let mut steps = Vec::with_capacity(5);
+        let mut steps = Steps::new();
         steps.push((self.created, Created));
         let started = begin.plus_ms(p.push_ms);
         if let Some(ttl) = self.request.time_to_live() {
@@ -297,17 +300,19 @@ impl Task {
         }
     }
 
-    fn cancelled(
-        mut steps: Vec<(Timestamp, TaskStatus)>,
-        at: Timestamp,
-        occupies: bool,
-    ) -> Schedule {
+    fn cancelled(mut steps: Steps, at: Timestamp, occupies: bool) -> Schedule {
         steps.push((at, TaskStatus::Cancelled));
         Schedule {
             steps,
             failure: None,
             occupies,
         }
+    }
+}
+
+impl super::table::Keyed for Task {
+    fn key(&self) -> &str {
+        &self.id
     }
 }
 

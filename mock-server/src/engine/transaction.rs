@@ -222,3 +222,9 @@ pub struct Batch {
     /// Frozen totals.
     pub totals: BatchTotals,
 }
+
+impl super::table::Keyed for Transaction {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}

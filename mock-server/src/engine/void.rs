@@ -85,7 +85,6 @@ impl Engine {
             Some(s) if s.final_status() == TaskStatus::Completed => self
                 .transactions
                 .get(&task.drawn.context_id)
-                .map(|t| &**t)
                 .ok_or_else(|| {
                     not_voidable(format!(
                         "the last transaction of TID {tid} is no longer stored"

@@ -133,7 +133,9 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
             return res;
         }
     };
-    let head = own_head(&parts.headers);
+    let head = app
+        .with_journal(|j| j.recent_head(&parts.headers))
+        .unwrap_or_else(|| own_head(&parts.headers).into());
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
     let hot = next.hot.then(|| super::hot::route(&app, &parts)).flatten();
@@ -173,7 +175,7 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
             .path_and_query()
             .map_or(uri.path(), |pq| pq.as_str())
             .into(),
-        head: head.into(),
+        head,
         request: Bytes::copy_from_slice(&request),
         status,
         response: response.clone(),
