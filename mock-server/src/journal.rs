@@ -252,16 +252,23 @@ impl Journal {
         self
     }
 
-    /// The header buffer of one of the newest entries, if it holds the same headers: a client repeats its
-    /// headers call after call, and sharing the buffer saves writing a new one (into memory the ring last used
-    /// 10 000 requests ago) only to find it equal in [`Journal::push`].
-    pub(crate) fn recent_head(&self, headers: &HeaderMap) -> Option<Bytes> {
-        self.entries
-            .iter()
-            .rev()
-            .take(RECENT)
-            .find(|r| head_is(&r.head, headers))
-            .map(|r| r.head.clone())
+    /// The header buffer and the request body of the newest entries that hold the same headers / body: a client
+    /// repeats its headers (and a poll its empty body) call after call, and sharing what is there saves writing
+    /// a new copy (into memory the ring last used 10 000 requests ago) only for [`Journal::push`] to find it equal.
+    pub(crate) fn reusable(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> (Option<Bytes>, Option<Bytes>) {
+        let recent = || self.entries.iter().rev().take(RECENT);
+        (
+            recent()
+                .find(|r| head_is(&r.head, headers))
+                .map(|r| r.head.clone()),
+            recent()
+                .find(|r| *r.request == *body)
+                .map(|r| r.request.clone()),
+        )
     }
 
     pub(crate) fn push(&mut self, mut e: Record) {
@@ -497,34 +504,52 @@ mod tests {
     }
 
     #[test]
-    fn a_request_with_a_recent_entrys_headers_shares_its_buffer() {
+    fn a_request_like_a_recent_one_shares_its_buffers() {
         let mut headers = HeaderMap::new();
         headers.insert("authorization", HeaderValue::from_static("Bearer t"));
         headers.append("accept", HeaderValue::from_static("*/*"));
+        let head = |h: &HeaderMap, j: &Journal| j.reusable(h, b"").0;
         let mut j = Journal::new(10);
-        assert!(j.recent_head(&headers).is_none(), "nothing to share yet");
-        j.push(poll("authorization: Bearer t\naccept: */*\n", "{}"));
-        let shared = j.recent_head(&headers).expect("the same headers");
-        assert_eq!(shared.as_ptr(), j.entries[0].head.as_ptr());
+        assert_eq!(
+            j.reusable(&headers, b""),
+            (None, None),
+            "nothing to share yet"
+        );
+        let mut first = poll("authorization: Bearer t\naccept: */*\n", "{}");
+        first.request = Bytes::from_static(br#"{"amount":1}"#);
+        j.push(first);
+        let (shared, body) = j.reusable(&headers, br#"{"amount":1}"#);
+        assert_eq!(
+            shared.expect("the same headers").as_ptr(),
+            j.entries[0].head.as_ptr()
+        );
+        assert_eq!(
+            body.expect("the same body").as_ptr(),
+            j.entries[0].request.as_ptr()
+        );
+        assert!(
+            j.reusable(&headers, br#"{"amount":2}"#).1.is_none(),
+            "another body"
+        );
         // any difference: a value, a name, a header more or less, another order
         let mut other = headers.clone();
         other.insert("authorization", HeaderValue::from_static("Bearer u"));
-        assert!(j.recent_head(&other).is_none());
+        assert!(head(&other, &j).is_none());
         let mut more = headers.clone();
         more.append("accept", HeaderValue::from_static("text/plain"));
-        assert!(j.recent_head(&more).is_none());
+        assert!(head(&more, &j).is_none());
         let mut fewer = HeaderMap::new();
         fewer.insert("authorization", HeaderValue::from_static("Bearer t"));
-        assert!(j.recent_head(&fewer).is_none());
+        assert!(head(&fewer, &j).is_none());
         let mut reordered = HeaderMap::new();
         reordered.insert("accept", HeaderValue::from_static("*/*"));
         reordered.insert("authorization", HeaderValue::from_static("Bearer t"));
-        assert!(j.recent_head(&reordered).is_none());
+        assert!(head(&reordered, &j).is_none());
         // only the newest entries are looked at
         for n in 0..RECENT {
             j.push(poll(&format!("x: {n}\n"), "{}"));
         }
-        assert!(j.recent_head(&headers).is_none());
+        assert!(head(&headers, &j).is_none());
     }
 
     #[test]

@@ -133,9 +133,8 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
             return res;
         }
     };
-    let head = app
-        .with_journal(|j| j.recent_head(&parts.headers))
-        .unwrap_or_else(|| own_head(&parts.headers).into());
+    let (head, shared_body) = app.with_journal(|j| j.reusable(&parts.headers, &request));
+    let head = head.unwrap_or_else(|| own_head(&parts.headers).into());
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
     let hot = next.hot.then(|| super::hot::route(&app, &parts)).flatten();
@@ -176,7 +175,7 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
             .map_or(uri.path(), |pq| pq.as_str())
             .into(),
         head,
-        request: Bytes::copy_from_slice(&request),
+        request: shared_body.unwrap_or_else(|| Bytes::copy_from_slice(&request)),
         status,
         response: response.clone(),
         fault,
