@@ -2,7 +2,7 @@
 //! `jsonwebtoken`) and their verification. Expiry is judged against the mock clock (`now`), never the wall
 //! clock. Errors here are Spring-OAuth shaped (`error`, `error_description`). No axum.
 
-use super::HashMap;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -147,11 +147,19 @@ pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
-    /// Access tokens whose signature and claims were already checked, by signature (the whole token is kept and
-    /// compared, so only the very same token hits). Time and account checks still run on every use.
-    verified: HashMap<Box<str>, (Box<str>, Arc<Claims>)>,
+    /// Access tokens whose signature and claims were already checked, hashed by their signature; the whole token
+    /// is kept and compared, so only the very same token hits (the signature is not stored apart: over many
+    /// terminals each lookup read one more cold block for it). Time and account checks still run on every use.
+    verified: hashbrown::HashTable<(Box<str>, Arc<Claims>)>,
+    /// Hashes signatures for `verified` (seeded per process, like the engine's maps).
+    signature_hash: foldhash::fast::RandomState,
     /// Lifetimes.
     pub ttls: TokenTtls,
+}
+
+/// A JWT's last part (the whole text if it has no dot).
+fn signature(token: &str) -> &str {
+    token.rsplit('.').next().unwrap_or(token)
 }
 
 /// Most tokens [`Tokens::authenticate`] remembers; the memory is dropped all at once when full.
@@ -175,7 +183,8 @@ impl Tokens {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
-            verified: HashMap::default(),
+            verified: hashbrown::HashTable::new(),
+            signature_hash: Default::default(),
             ttls,
         }
     }
@@ -394,9 +403,9 @@ impl Tokens {
         now: Timestamp,
     ) -> Result<Arc<Claims>, AuthError> {
         let token = token.ok_or(AuthError::Missing)?;
-        let signature = token.rsplit('.').next().unwrap_or(token);
-        let claims = match self.verified.get(signature) {
-            Some((seen, claims)) if **seen == *token => {
+        let hash = self.signature_hash.hash_one(signature(token));
+        let claims = match self.verified.find(hash, |(seen, _)| **seen == *token) {
+            Some((_, claims)) => {
                 Self::check_time(claims, now)?;
                 claims.clone()
             }
@@ -406,8 +415,11 @@ impl Tokens {
                     if self.verified.len() >= VERIFIED_CAP {
                         self.verified.clear();
                     }
+                    let signatures = &self.signature_hash;
                     self.verified
-                        .insert(signature.into(), (token.into(), claims.clone()));
+                        .insert_unique(hash, (token.into(), claims.clone()), |(t, _)| {
+                            signatures.hash_one(signature(t))
+                        });
                 }
                 claims
             }
