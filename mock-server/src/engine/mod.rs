@@ -160,8 +160,10 @@ impl TaskView {
 /// Per-TID runtime state.
 #[derive(Clone, Debug)]
 struct TidState {
-    /// Tasks not yet removed from the queue, in creation order.
-    pending: VecDeque<Id>,
+    /// Tasks not yet removed from the queue, in creation order, each with its timeline (kept current: a new task
+    /// extends them, an operator cancel rebuilds them). One block per terminal, looked through in order: a queue
+    /// holds a task or two, and over many terminals a separate map of timelines was one more cold block a call.
+    pending: VecDeque<(Id, Schedule)>,
     /// When the terminal became free of the tasks already removed from `pending`.
     free_at: Timestamp,
     /// The newest TRANSACTION task (for VOID `LAST_TRANSACTION`).
@@ -176,12 +178,20 @@ struct TidState {
     sequence: u64,
     /// Receipts in the open batch.
     receipts: u64,
-    /// Timelines of the tasks in `pending`, kept current: a new task extends them, an operator cancel rebuilds them.
-    plans: HashMap<Id, Schedule>,
     /// Tasks in `pending` not yet settled, by the time they become final (then creation order).
     finals: BTreeSet<(Timestamp, u64, Id)>,
     /// When the terminal is free after every occupying task in `pending`.
     tail_free: Timestamp,
+}
+
+impl TidState {
+    /// The timeline of task `id`, while it is in the queue.
+    fn plan(&self, id: &str) -> Option<&Schedule> {
+        self.pending
+            .iter()
+            .find(|(queued, _)| queued == id)
+            .map(|(_, plan)| plan)
+    }
 }
 
 impl Default for TidState {
@@ -195,7 +205,6 @@ impl Default for TidState {
             batches: Vec::new(),
             sequence: 0,
             receipts: 0,
-            plans: HashMap::default(),
             finals: BTreeSet::new(),
             tail_free: Timestamp(i64::MIN),
         }

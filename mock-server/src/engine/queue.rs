@@ -18,8 +18,8 @@ impl Engine {
         state
             .pending
             .iter()
-            .find(|id| state.plans.get(*id).is_some_and(|s| !s.is_final_at(now)))
-            .cloned()
+            .find(|(_, s)| !s.is_final_at(now))
+            .map(|(id, _)| id.clone())
     }
 
     /// Puts a new task at the end of its terminal's queue, with its timeline (the queue's earlier timelines
@@ -37,8 +37,7 @@ impl Engine {
         state
             .finals
             .insert((plan.final_at(), task.seq, task.id.clone()));
-        state.plans.insert(task.id.clone(), plan);
-        state.pending.push_back(task.id.clone());
+        state.pending.push_back((task.id.clone(), plan));
     }
 
     /// Recomputes the timelines of a terminal's queue (after an operator cancel changed one of them).
@@ -48,9 +47,8 @@ impl Engine {
             return;
         };
         let mut free = state.free_at;
-        state.plans.clear();
         state.finals.clear();
-        for id in &state.pending {
+        for (id, planned) in &mut state.pending {
             let Some(task) = self.tasks.get(id) else {
                 continue;
             };
@@ -64,7 +62,7 @@ impl Engine {
             if task.settled.is_none() {
                 state.finals.insert((plan.final_at(), task.seq, id.clone()));
             }
-            state.plans.insert(id.clone(), plan);
+            *planned = plan;
         }
         state.tail_free = free;
     }
@@ -88,7 +86,7 @@ impl Engine {
             let Some((_, _, id)) = state.finals.pop_first() else {
                 break;
             };
-            let Some(schedule) = state.plans.get(&id).cloned() else {
+            let Some(schedule) = state.plan(&id).cloned() else {
                 continue;
             };
             let Some(task) = tasks.get_mut(&id) else {
@@ -102,15 +100,13 @@ impl Engine {
             };
             apply_final(task, state, stores, schedule);
         }
-        while let Some(front) = state.pending.front() {
+        while let Some((front, _)) = state.pending.front() {
             match tasks.get(front).and_then(|t| t.settled.as_ref()) {
                 Some(s) => {
                     if s.occupies {
                         state.free_at = state.free_at.max(s.final_at());
                     }
-                    if let Some(id) = state.pending.pop_front() {
-                        state.plans.remove(&id);
-                    }
+                    state.pending.pop_front();
                 }
                 None => break,
             }
@@ -135,10 +131,7 @@ impl Engine {
             .filter(|(_, id)| {
                 self.tasks.get(id).is_some_and(|t| {
                     t.settled.is_some()
-                        && !self
-                            .tids
-                            .get(&t.tid)
-                            .is_some_and(|s| s.plans.contains_key(*id))
+                        && self.tids.get(&t.tid).is_none_or(|s| s.plan(id).is_none())
                 })
             })
             .take(excess)
@@ -154,7 +147,7 @@ impl Engine {
     fn schedule_of<'a>(&'a self, task: &'a Task, now: Timestamp) -> std::borrow::Cow<'a, Schedule> {
         match (
             &task.settled,
-            self.tids.get(&task.tid).and_then(|s| s.plans.get(&task.id)),
+            self.tids.get(&task.tid).and_then(|s| s.plan(&task.id)),
         ) {
             (Some(s), _) | (None, Some(s)) => std::borrow::Cow::Borrowed(s),
             (None, None) => {
