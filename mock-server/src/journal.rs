@@ -276,6 +276,8 @@ impl Journal {
         // the most recent entries' is kept once, shared. A full ring (10 000 entries by default) then holds little
         // more than the records themselves, so recording a poll touches few cold cache lines.
         let recent = || self.entries.iter().rev().take(RECENT);
+        // Headers and body usually come shared already ([`Journal::reusable`], before the request ran; `same` is
+        // then a pointer check); looked at again for an equal entry pushed while this request ran.
         if let Some(r) = recent().find(|r| same(&r.head, &e.head)) {
             e.head = r.head.clone();
         }

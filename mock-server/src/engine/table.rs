@@ -46,13 +46,21 @@ impl<T: Keyed> Table<T> {
         self.index.len()
     }
 
-    fn slot(&self, key: &str) -> Option<u32> {
+    /// Whether slot `i` holds the value stored under `key` (the index's equality, for `find` and `find_entry`).
+    fn holds(slots: &[Option<T>], i: u32, key: &str) -> bool {
+        slots[i as usize].as_ref().is_some_and(|v| v.key() == key)
+    }
+
+    /// The slot of the value stored under `key`, whose hash is `hash`.
+    fn find(&self, hash: u64, key: &str) -> Option<u32> {
         let slots = &self.slots;
         self.index
-            .find(self.hasher.hash_one(key), |&i| {
-                slots[i as usize].as_ref().is_some_and(|v| v.key() == key)
-            })
+            .find(hash, |&i| Self::holds(slots, i, key))
             .copied()
+    }
+
+    fn slot(&self, key: &str) -> Option<u32> {
+        self.find(self.hasher.hash_one(key), key)
     }
 
     /// The value stored under `key`.
@@ -73,10 +81,10 @@ impl<T: Keyed> Table<T> {
 
     /// Stores `value` under its key; returns the value it replaces.
     pub fn insert(&mut self, value: T) -> Option<T> {
-        if let Some(i) = self.slot(value.key()) {
+        let hash = self.hasher.hash_one(value.key());
+        if let Some(i) = self.find(hash, value.key()) {
             return self.slots[i as usize].replace(value);
         }
-        let hash = self.hasher.hash_one(value.key());
         let i = match self.free.pop() {
             Some(i) => {
                 self.slots[i as usize] = Some(value);
@@ -108,9 +116,7 @@ impl<T: Keyed> Table<T> {
     pub fn remove(&mut self, key: &str) -> bool {
         let hash = self.hasher.hash_one(key);
         let slots = &self.slots;
-        let Ok(entry) = self.index.find_entry(hash, |&i| {
-            slots[i as usize].as_ref().is_some_and(|v| v.key() == key)
-        }) else {
+        let Ok(entry) = self.index.find_entry(hash, |&i| Self::holds(slots, i, key)) else {
             return false;
         };
         let (i, _) = entry.remove();
