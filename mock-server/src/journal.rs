@@ -25,7 +25,24 @@ fn same(a: &[u8], b: &[u8]) -> bool {
         && (a.as_ptr() == b.as_ptr() || (a[a.len() - tail..] == b[b.len() - tail..] && a == b))
 }
 
-/// Whether `head` holds exactly `headers` as `http::journal::own_head` writes them (`name: value` lines).
+/// The headers as `name: value` lines in one buffer that owns its bytes (see [`Record::head`]).
+pub(crate) fn own_head(headers: &HeaderMap) -> Vec<u8> {
+    let mut head = Vec::with_capacity(
+        headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 3)
+            .sum(),
+    );
+    for (name, value) in headers {
+        head.extend_from_slice(name.as_str().as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value.as_bytes());
+        head.push(b'\n');
+    }
+    head
+}
+
+/// Whether `head` holds exactly `headers` as [`own_head`] writes them (`name: value` lines).
 fn head_is(head: &[u8], headers: &HeaderMap) -> bool {
     let mut rest = head;
     for (name, value) in headers {
@@ -93,7 +110,7 @@ pub(crate) struct Record {
     pub(crate) method: Method,
     /// Path and query, as sent.
     pub(crate) target: Arc<str>,
-    /// The request headers, `name: value` per line (the buffer `http::journal::own_head` filled, kept as is).
+    /// The request headers, `name: value` per line (the buffer [`own_head`] filled, kept as is).
     pub(crate) head: Bytes,
     pub(crate) request: Bytes,
     pub(crate) status: u16,

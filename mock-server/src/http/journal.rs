@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::{Method, Uri};
 use axum::response::Response;
 
 use super::faults::{DropConnection, FaultApplied, read};
@@ -134,7 +134,7 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
         }
     };
     let (head, shared_body) = app.with_journal(|j| j.reusable(&parts.headers, &request));
-    let head = head.unwrap_or_else(|| own_head(&parts.headers).into());
+    let head = head.unwrap_or_else(|| crate::journal::own_head(&parts.headers).into());
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
     let hot = next.hot.then(|| super::hot::route(&app, &parts)).flatten();
@@ -194,23 +194,6 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
 /// The mock's own pages (Swagger UI, the OpenAPI document, the console): not GP tom's, and they change nothing.
 pub fn page(path: &str) -> bool {
     path.starts_with("/docs") || path == "/openapi.json" || path == "/__console"
-}
-
-/// The headers as `name: value` lines in one buffer that owns its bytes (see [`record`]).
-pub fn own_head(headers: &HeaderMap) -> Vec<u8> {
-    let mut head = Vec::with_capacity(
-        headers
-            .iter()
-            .map(|(k, v)| k.as_str().len() + v.len() + 3)
-            .sum(),
-    );
-    for (name, value) in headers {
-        head.extend_from_slice(name.as_str().as_bytes());
-        head.extend_from_slice(b": ");
-        head.extend_from_slice(value.as_bytes());
-        head.push(b'\n');
-    }
-    head
 }
 
 fn log(method: &Method, uri: &Uri, res: &Response) {

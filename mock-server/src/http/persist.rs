@@ -153,7 +153,7 @@ fn row(
             .path_and_query()
             .map_or(parts.uri.path(), |pq| pq.as_str())
             .to_owned(),
-        head: super::journal::own_head(&parts.headers),
+        head: crate::journal::own_head(&parts.headers),
         body: body.map(<[u8]>::to_vec),
         plan,
     }
