@@ -202,7 +202,7 @@ fn json_benches(c: &mut Criterion) {
         .create_task(&who, "TRANSACTION", &Json::from_value(&sale_body()), NOW)
         .expect("sale created");
     let view = e.task(&who, &created.task_id, NOW).expect("read");
-    let txn_id = view.context_id.clone().expect("COMPLETED has a contextId");
+    let txn_id = view.context_id.expect("COMPLETED has a contextId");
     let txn = e.transaction(&who, &txn_id, NOW).expect("transaction");
 
     let mut g = c.benchmark_group("json");

@@ -34,15 +34,9 @@ impl MockRng {
     }
 
     /// A version-4 UUID drawn from this generator.
-    pub fn uuid(&mut self) -> SmolStr {
+    pub fn uuid(&mut self) -> crate::engine::Uuid {
         let bytes: [u8; 16] = self.0.random();
-        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-        SmolStr::new(
-            uuid::Builder::from_random_bytes(bytes)
-                .into_uuid()
-                .hyphenated()
-                .encode_lower(&mut text),
-        )
+        crate::engine::Uuid::new(uuid::Builder::from_random_bytes(bytes).into_uuid())
     }
 
     /// `len` decimal digits.

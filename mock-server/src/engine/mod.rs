@@ -21,6 +21,7 @@ pub mod task;
 pub mod terminal;
 pub mod token;
 pub mod transaction;
+mod uuid;
 pub mod validate;
 mod void;
 
@@ -34,6 +35,8 @@ pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 /// An id or short code the engine hands around (task ids, TIDs, transaction UUIDs, card digits): immutable,
 /// inline up to 23 bytes and shared beyond, so a clone never allocates.
 pub type Id = smol_str::SmolStr;
+
+pub use self::uuid::Uuid;
 
 /// Presized maps stop at this many entries (a larger `--max-tasks` grows past it on demand).
 const PRESIZE_CAP: usize = 1 << 20;
@@ -136,7 +139,7 @@ pub struct TaskView {
     /// `initiator`.
     pub initiator: Id,
     /// `contextId` once COMPLETED.
-    pub context_id: Option<Id>,
+    pub context_id: Option<Uuid>,
     /// `payload` (the task's own, shared).
     pub request: std::sync::Arc<TaskRequest>,
     /// `exceptionId` and failure for ERROR / INIT_ERROR.
@@ -228,7 +231,7 @@ pub struct Engine {
     tids: HashMap<Id, TidState>,
     transactions: Table<Transaction>,
     /// Transaction ids in the order they were made (for eviction).
-    txn_order: VecDeque<Id>,
+    txn_order: VecDeque<Uuid>,
     overrides: BTreeMap<String, Override>,
     faults: Faults,
     /// Sandboxes in order of creation (`POST /__admin/sandboxes`).

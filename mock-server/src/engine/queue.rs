@@ -186,7 +186,7 @@ impl Engine {
         let schedule = self.schedule_of(task, now);
         let status = schedule.status_at(now);
         let context_id = (status == TaskStatus::Completed && task.settled.is_some())
-            .then(|| task.drawn.context_id.clone());
+            .then_some(task.drawn.context_id);
         let failure = match status {
             TaskStatus::Error | TaskStatus::InitError => schedule
                 .failure
@@ -215,7 +215,7 @@ fn decimal(n: u64) -> Id {
 /// What settling a task writes beside its terminal's state.
 struct Stores<'a> {
     transactions: &'a mut super::table::Table<Transaction>,
-    txn_order: &'a mut std::collections::VecDeque<Id>,
+    txn_order: &'a mut std::collections::VecDeque<super::Uuid>,
     world: &'a World,
     brands: &'a [Arc<CardBrand>],
 }
@@ -254,7 +254,7 @@ fn apply_final(task: &mut Task, state: &mut TidState, stores: Stores<'_>, schedu
             {
                 origin.voided |= txn.result == TxnResult::Accepted;
             }
-            txn_order.push_back(txn.id.clone());
+            txn_order.push_back(txn.id);
             transactions.insert(txn);
         }
         _ => {}
@@ -318,7 +318,7 @@ fn make_transaction(
         .map(|t| Id::new(&t.merchant_id))
         .unwrap_or_default();
     Transaction {
-        id: task.drawn.context_id.clone(),
+        id: task.drawn.context_id,
         task_id: task.id.clone(),
         tid: task.tid.clone(),
         operation: req.operation,

@@ -131,7 +131,7 @@ impl Failure {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Drawn {
     /// Transaction UUID (TRANSACTION) or batch id (BATCH): the future `contextId`.
-    pub context_id: Id,
+    pub context_id: super::Uuid,
     /// Support id shown if the task fails.
     pub exception_id: Id,
     /// Index into the card catalogue.
@@ -166,7 +166,7 @@ pub struct Task {
     /// Lifecycle durations: the profile at creation (shared with the fixtures, which never change it).
     pub latency: std::sync::Arc<LatencyProfile>,
     /// VOID: the transaction it cancels.
-    pub void_origin: Option<Id>,
+    pub void_origin: Option<super::Uuid>,
     /// Set by an operator cancel on the device.
     pub cancel_at: Option<Timestamp>,
     /// Under an `operator` latency profile: when a person chose the outcome (now in `outcome`).

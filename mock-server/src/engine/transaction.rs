@@ -111,7 +111,7 @@ impl DccData {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transaction {
     /// UUID v4 (= the task's `contextId`).
-    pub id: Id,
+    pub id: super::Uuid,
     /// The task that produced it.
     pub task_id: Id,
     /// Terminal.

@@ -13,7 +13,7 @@ impl Engine {
         &self,
         req: &TransactionRequest,
         now: Timestamp,
-    ) -> Result<super::Id, Error> {
+    ) -> Result<super::Uuid, Error> {
         let origin = match req.cancel_mode {
             Some(CancelMode::OlderTransaction) => {
                 let id = req.origin_transaction_id.as_deref().unwrap_or_default();
@@ -62,7 +62,7 @@ impl Engine {
             );
             return Err(Error::rule("AMOUNT_MISMATCH", msg));
         }
-        Ok(origin.id.clone())
+        Ok(origin.id)
     }
 
     pub(super) fn last_transaction(

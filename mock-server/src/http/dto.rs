@@ -29,7 +29,7 @@ pub struct TaskDto {
     #[schema(value_type = String)]
     initiator: Id,
     #[schema(value_type = Option<String>)]
-    context_id: Option<Id>,
+    context_id: Option<crate::engine::Uuid>,
     /// The task's own request, shared: written on the wire as [`Payload`].
     #[serde(serialize_with = "payload")]
     #[schema(value_type = Payload)]
@@ -585,7 +585,7 @@ mod tests {
             (text(), text(), text(), any::<bool>(), 0..STATUSES.len()),
             (
                 text(),
-                option::of(text()),
+                option::of(any::<u128>()),
                 prop_oneof![transaction(), batch()],
             ),
             (
@@ -611,7 +611,8 @@ mod tests {
                         },
                         status: STATUSES[status],
                         initiator: initiator.into(),
-                        context_id: context_id.map(Into::into),
+                        context_id: context_id
+                            .map(|u| crate::engine::Uuid::new(uuid::Uuid::from_u128(u))),
                         payload: Arc::new(payload),
                         exception_id: exception_id.map(Into::into),
                         kind: failed.then_some("PAYMENT_EXCEPTION"),

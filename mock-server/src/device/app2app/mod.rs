@@ -210,7 +210,7 @@ impl Layer<'_> {
         let (result, message) = payment_result(view.status, txn.map(|t| t.result));
         let mut e = json!({
             "result": result, "error": null, "clientID": reg.client_id.clone().or_else(|| terminal.as_deref().map(client_id)), "responseMessage": message,
-            "transactionID": id, "externalTransactionID": txn.map(|t| t.id.clone()),
+            "transactionID": id, "externalTransactionID": txn.map(|t| t.id),
             "transactionType": match &*view.request { TaskRequest::Batch(_) => 4, TaskRequest::Transaction(t) => match t.operation { Operation::Sale => 1, Operation::Void => 2, Operation::Refund => 3 } },
             "merchantID": terminal.as_ref().map(|t| t.merchant_id.clone()), "terminalID": reg.tid,
             "currencyCode": numeric_currency(&currency),
