@@ -5,7 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
+
+/// Bytes of [`Timestamp::rfc3339_text`]: `2026-11-24T09:31:16.000Z`.
+pub const RFC3339_LEN: usize = 24;
 
 /// A point in mock time: milliseconds since the Unix epoch (UTC).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -26,9 +29,42 @@ impl Timestamp {
 
     /// ISO 8601 UTC with milliseconds, as GP tom writes it: `2026-11-24T09:31:16.000Z`.
     pub fn to_rfc3339(self) -> String {
-        DateTime::<Utc>::from_timestamp_millis(self.0)
-            .unwrap_or_default()
-            .to_rfc3339_opts(SecondsFormat::Millis, true)
+        match self.rfc3339_text() {
+            Some(text) => String::from_utf8_lossy(&text).into_owned(),
+            None => self
+                .date_time()
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
+        }
+    }
+
+    /// [`Timestamp::to_rfc3339`]'s text in a fixed buffer, written digit by digit (every task answer carries one:
+    /// chrono's formatter costs several hundred instructions and a `String`); `None` outside the years 0 to 9999,
+    /// which chrono writes with a sign.
+    pub fn rfc3339_text(self) -> Option<[u8; RFC3339_LEN]> {
+        let t = self.date_time();
+        let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+        let mut text = *b"0000-00-00T00:00:00.000Z";
+        for (at, width, n) in [
+            (0, 4, year),
+            (5, 2, t.month()),
+            (8, 2, t.day()),
+            (11, 2, t.hour()),
+            (14, 2, t.minute()),
+            (17, 2, t.second()),
+            (20, 3, t.timestamp_subsec_millis()),
+        ] {
+            let mut n = n;
+            for b in text[at..at + width].iter_mut().rev() {
+                *b = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        }
+        Some(text)
+    }
+
+    /// As a chrono time (the epoch when out of chrono's range, as before).
+    fn date_time(self) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp_millis(self.0).unwrap_or_default()
     }
 
     /// Whole seconds since the epoch (JWT `iat`/`exp`).
@@ -177,6 +213,44 @@ mod tests {
             Timestamp::DEFAULT_START.plus_ms(1_250).to_rfc3339(),
             "2026-01-01T00:00:01.250Z"
         );
+    }
+
+    /// chrono's own RFC 3339 text, what [`Timestamp::rfc3339_text`] must write.
+    fn chrono_text(t: Timestamp) -> String {
+        t.date_time().to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+
+    #[test]
+    fn digit_by_digit_text_is_chronos_at_the_edges() {
+        for ms in [
+            0,
+            -1,
+            999,
+            -62_167_219_200_000, // 0000-01-01T00:00:00.000Z
+            -62_167_219_200_001, // a year before: chrono writes -0001, so does to_rfc3339
+            253_402_300_799_999, // 9999-12-31T23:59:59.999Z
+            253_402_300_800_000, // +10000: chrono's text
+            951_782_400_000,     // 2000-02-29 (leap day)
+            i64::MAX,            // out of chrono's range: the epoch, as before
+        ] {
+            let t = Timestamp(ms);
+            assert_eq!(t.to_rfc3339(), chrono_text(t), "{ms}");
+        }
+        assert_eq!(
+            Timestamp(-62_167_219_200_000)
+                .rfc3339_text()
+                .map(|b| b.to_vec()),
+            Some(b"0000-01-01T00:00:00.000Z".to_vec())
+        );
+        assert_eq!(Timestamp(253_402_300_800_000).rfc3339_text(), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn digit_by_digit_text_is_chronos(ms in -70_000_000_000_000i64..260_000_000_000_000) {
+            let t = Timestamp(ms);
+            proptest::prop_assert_eq!(t.to_rfc3339(), chrono_text(t));
+        }
     }
 
     #[test]

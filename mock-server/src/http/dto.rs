@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::wire::{Out, WriteJson};
 
+use crate::clock::Timestamp;
 use crate::engine::task::{TaskClass, TaskStatus};
 use crate::engine::transaction::{DccData, Transaction, TxnResult};
 use crate::engine::validate::{
@@ -23,7 +24,8 @@ pub struct TaskDto {
     title: Id,
     #[schema(value_type = String)]
     task_id: Id,
-    created: String,
+    #[schema(value_type = String)]
+    created: Timestamp,
     task_class: TaskClass,
     status: TaskStatus,
     #[schema(value_type = String)]
@@ -56,7 +58,7 @@ impl From<TaskView> for TaskDto {
         TaskDto {
             title: v.title,
             task_id: v.task_id,
-            created: v.created.to_rfc3339(),
+            created: v.created,
             task_class: v.class,
             status: v.status,
             initiator: v.initiator,
@@ -74,7 +76,8 @@ impl WriteJson for TaskDto {
     fn write_json(&self, out: &mut Out) {
         out.field("{\"title\":", &self.title);
         out.field(",\"taskId\":", &self.task_id);
-        out.field(",\"created\":", &self.created);
+        out.raw(",\"created\":");
+        out.time(self.created);
         out.raw(match self.task_class {
             TaskClass::Transaction => ",\"taskClass\":\"TRANSACTION\"",
             TaskClass::Batch => ",\"taskClass\":\"BATCH\"",
@@ -582,7 +585,14 @@ mod tests {
 
     fn task() -> impl Strategy<Value = TaskDto> {
         (
-            (text(), text(), text(), any::<bool>(), 0..STATUSES.len()),
+            (
+                text(),
+                text(),
+                // years -2000 to 10 000: both the digit-by-digit text and chrono's signed one
+                -125_000_000_000_000i64..260_000_000_000_000,
+                any::<bool>(),
+                0..STATUSES.len(),
+            ),
             (
                 text(),
                 option::of(any::<u128>()),
@@ -603,7 +613,7 @@ mod tests {
                     TaskDto {
                         title: title.into(),
                         task_id: task_id.into(),
-                        created,
+                        created: Timestamp(created),
                         task_class: if batch {
                             TaskClass::Batch
                         } else {

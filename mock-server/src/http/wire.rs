@@ -73,6 +73,18 @@ impl Out {
         }
     }
 
+    /// A time as GP tom writes it (`"2026-11-24T09:31:16.000Z"`), digit by digit.
+    pub fn time(&mut self, t: crate::clock::Timestamp) {
+        match t.rfc3339_text() {
+            Some(text) => {
+                self.0.push(b'"');
+                self.0.extend_from_slice(&text);
+                self.0.push(b'"');
+            }
+            None => self.str(&t.to_rfc3339()),
+        }
+    }
+
     /// An integer.
     pub fn int(&mut self, n: i64) {
         self.raw(itoa::Buffer::new().format(n));
