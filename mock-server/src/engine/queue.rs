@@ -124,20 +124,22 @@ impl Engine {
         if self.tasks.len() <= self.settings.max_tasks {
             return;
         }
-        let excess = self.tasks.len() - self.settings.max_tasks;
-        let victims: Vec<(u64, Id)> = self
-            .task_order
-            .iter()
-            .filter(|(_, id)| {
-                self.tasks.get(id).is_some_and(|t| {
-                    t.settled.is_some()
-                        && self.tids.get(&t.tid).is_none_or(|s| s.plan(id).is_none())
+        // one at a time (at the cap, each creation evicts one task: the first final one, usually the oldest),
+        // without collecting the victims first
+        for _ in self.settings.max_tasks..self.tasks.len() {
+            let Some((seq, id)) = self
+                .task_order
+                .iter()
+                .find(|(_, id)| {
+                    self.tasks.get(id).is_some_and(|t| {
+                        t.settled.is_some()
+                            && self.tids.get(&t.tid).is_none_or(|s| s.plan(id).is_none())
+                    })
                 })
-            })
-            .take(excess)
-            .map(|(seq, id)| (*seq, id.clone()))
-            .collect();
-        for (seq, id) in victims {
+                .map(|(seq, id)| (*seq, id.clone()))
+            else {
+                break;
+            };
             self.task_order.remove(&seq);
             self.tasks.remove(&id);
         }
