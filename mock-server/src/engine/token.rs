@@ -147,11 +147,12 @@ pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
-    /// Access tokens whose signature and claims were already checked ([`Seen`]). Time and account checks still
-    /// run on every use.
-    verified: hashbrown::HashTable<Seen>,
-    /// Hashes whole tokens for `verified` (seeded per process, like the engine's maps).
-    token_hash: foldhash::fast::RandomState,
+    /// Access tokens whose signature and claims were already checked, hashed by their signature; the whole token
+    /// is kept and compared, so only the very same token hits (the signature is not stored apart: over many
+    /// terminals each lookup read one more cold block for it). Time and account checks still run on every use.
+    verified: hashbrown::HashTable<(Box<str>, Arc<Claims>)>,
+    /// Hashes signatures for `verified` (seeded per process, like the engine's maps).
+    signature_hash: foldhash::fast::RandomState,
     /// Lifetimes.
     pub ttls: TokenTtls,
 }
@@ -159,21 +160,6 @@ pub struct Tokens {
 /// A JWT's last part (the whole text if it has no dot).
 fn signature(token: &str) -> &str {
     token.rsplit('.').next().unwrap_or(token)
-}
-
-/// Characters of an HS256 signature (32 bytes in unpadded base64url): every token the mock signs has one.
-const SIGNATURE_LEN: usize = 43;
-
-/// A token [`Tokens::authenticate`] verified, as it is recognised again: the 64-bit hash of its whole text and
-/// its signature, both held in the table's own entry. The text itself is not kept: over 1 000 terminals,
-/// comparing it read six cold cache lines per call. A different text matches only if it carries the very
-/// signature of a verified token (an HMAC over that token's header and claims) *and* hashes the same under this
-/// process's random seed (odds 2⁻⁶⁴, and the seed cannot be aimed at).
-#[derive(Debug)]
-struct Seen {
-    hash: u64,
-    signature: [u8; SIGNATURE_LEN],
-    claims: Arc<Claims>,
 }
 
 /// Most tokens [`Tokens::authenticate`] remembers; the memory is dropped all at once when full.
@@ -198,7 +184,7 @@ impl Tokens {
             decoding: DecodingKey::from_secret(secret),
             validation,
             verified: hashbrown::HashTable::new(),
-            token_hash: Default::default(),
+            signature_hash: Default::default(),
             ttls,
         }
     }
@@ -417,29 +403,23 @@ impl Tokens {
         now: Timestamp,
     ) -> Result<Arc<Claims>, AuthError> {
         let token = token.ok_or(AuthError::Missing)?;
-        let hash = self.token_hash.hash_one(token);
-        let signed: Option<[u8; SIGNATURE_LEN]> = signature(token).as_bytes().try_into().ok();
-        let seen = signed.and_then(|sig| {
-            self.verified
-                .find(hash, |s| s.hash == hash && s.signature == sig)
-        });
-        let claims = match seen {
-            Some(seen) => {
-                Self::check_time(&seen.claims, now)?;
-                seen.claims.clone()
+        let hash = self.signature_hash.hash_one(signature(token));
+        let claims = match self.verified.find(hash, |(seen, _)| **seen == *token) {
+            Some((_, claims)) => {
+                Self::check_time(claims, now)?;
+                claims.clone()
             }
-            None => {
+            _ => {
                 let claims = Arc::new(self.verify(token, now)?);
-                if let (false, Some(signature)) = (claims.is_refresh(), signed) {
+                if !claims.is_refresh() {
                     if self.verified.len() >= VERIFIED_CAP {
                         self.verified.clear();
                     }
-                    let seen = Seen {
-                        hash,
-                        signature,
-                        claims: claims.clone(),
-                    };
-                    self.verified.insert_unique(hash, seen, |s| s.hash);
+                    let signatures = &self.signature_hash;
+                    self.verified
+                        .insert_unique(hash, (token.into(), claims.clone()), |(t, _)| {
+                            signatures.hash_one(signature(t))
+                        });
                 }
                 claims
             }
