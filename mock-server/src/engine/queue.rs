@@ -125,11 +125,12 @@ impl Engine {
             return;
         }
         // one at a time (at the cap, each creation evicts one task: the first final one, usually the oldest),
-        // without collecting the victims first
+        // without collecting the victims first; each search goes on after the last victim (one walk in all)
+        let mut from = 0;
         for _ in self.settings.max_tasks..self.tasks.len() {
             let Some((seq, id)) = self
                 .task_order
-                .iter()
+                .range(from..)
                 .find(|(_, id)| {
                     self.tasks.get(id).is_some_and(|t| {
                         t.settled.is_some()
@@ -140,6 +141,7 @@ impl Engine {
             else {
                 break;
             };
+            from = seq + 1;
             self.task_order.remove(&seq);
             self.tasks.remove(&id);
         }
