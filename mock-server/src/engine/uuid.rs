@@ -33,18 +33,6 @@ impl std::ops::Deref for Uuid {
     }
 }
 
-impl AsRef<str> for Uuid {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl PartialEq<str> for Uuid {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
 impl PartialEq<&str> for Uuid {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
@@ -72,12 +60,6 @@ impl serde::Serialize for Uuid {
 impl From<Uuid> for String {
     fn from(u: Uuid) -> String {
         u.as_str().to_owned()
-    }
-}
-
-impl From<Uuid> for super::Id {
-    fn from(u: Uuid) -> super::Id {
-        super::Id::new(u.as_str())
     }
 }
 
