@@ -12,7 +12,7 @@ use conformance::cli::{
 };
 use conformance::report::Outcome;
 use conformance::report::console;
-use conformance::result::{RUNTIME, USAGE};
+use conformance::result::{INTERRUPTED, RUNTIME, USAGE};
 use conformance::runner::operator::Operator;
 use conformance::scenario::{self, Scenario};
 use conformance::target::{Credentials, ProbeError, TargetSpec};
@@ -164,6 +164,8 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
     let Some(runtime) = runtime() else {
         return RUNTIME;
     };
+    // listened for before a sandbox is taken: from here on, Ctrl-C ends the run without leaving one behind
+    let ctrl_c = interrupt(&runtime);
     let connected = match runtime.block_on(conformance::runner::connect(&opts)) {
         Ok(c) => c,
         Err(e) => {
@@ -179,16 +181,27 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
     }
     let progress = console::Progress::new(scenarios.len());
     opts.waits.notice = Some(progress.waits());
-    let results = runtime.block_on(conformance::runner::run_connected(
-        &connected,
-        &scenarios,
-        &opts,
-        |r| progress.done(r),
-    ));
+    // Ctrl-C stops the run where it is, but still gives the sandbox back: on a shared mock an abandoned one
+    // would keep its terminals, tasks and journal entries until someone deletes it
+    let results = runtime.block_on(async {
+        tokio::select! {
+            results = conformance::runner::run_connected(&connected, &scenarios, &opts, |r| progress.done(r)) => {
+                Some(results)
+            }
+            () = ctrl_c => None,
+        }
+    });
     progress.finish();
     if let Err(e) = runtime.block_on(connected.release()) {
         console::print_warning(&format!("the run's sandbox was not given back: {e}"));
     }
+    let Some(results) = results else {
+        let sandbox = connected.sandbox_id().map_or(String::new(), |id| {
+            format!("; its sandbox {id} was given back")
+        });
+        console::print_usage_error(&format!("interrupted (Ctrl-C): no report written{sandbox}"));
+        return INTERRUPTED;
+    };
     console::print_details(&results);
     console::print_summary(&results);
     write_reports(&args.reports, Outcome::Scenarios(&results))
@@ -416,6 +429,34 @@ fn record(args: &RecordArgs) -> u8 {
         0
     } else {
         1
+    }
+}
+
+/// Ctrl-C (SIGINT), listened for from the moment this returns: on Unix the handler is in place at once, so an
+/// interrupt that comes before the run waits for it is neither lost nor fatal.
+fn interrupt(runtime: &tokio::runtime::Runtime) -> impl Future<Output = ()> + use<> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let _inside = runtime.enter();
+        let mut sigint = signal(SignalKind::interrupt()).ok();
+        async move {
+            match sigint.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = runtime;
+        async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
     }
 }
 

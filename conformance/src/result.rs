@@ -10,6 +10,8 @@ pub const FAILED: u8 = mock_server::judge::FAILED;
 pub const USAGE: u8 = mock_server::judge::USAGE;
 /// Exit code: target unreachable or another runtime error.
 pub const RUNTIME: u8 = 3;
+/// Exit code: stopped by Ctrl-C (SIGINT), as shells report it (128 + 2).
+pub const INTERRUPTED: u8 = 130;
 
 /// How a scenario or step ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -39,6 +39,14 @@ impl Connected {
         self.remote.as_ref().map(|t| t.describe())
     }
 
+    /// The id of the sandbox the run took on a shared mock, if any.
+    pub fn sandbox_id(&self) -> Option<&str> {
+        self.remote
+            .as_ref()
+            .and_then(|t| t.sandbox())
+            .map(|s| s.id.as_str())
+    }
+
     /// Ends the run on the target: gives back its sandbox, if it took one.
     pub async fn release(&self) -> Result<(), String> {
         match &self.remote {

@@ -245,7 +245,15 @@ impl Engine {
     }
 
     /// Terminals, tasks (with computed status), transactions and batches, for `/__admin/state`.
-    pub fn state(&mut self, now: Timestamp, only: Option<&str>, sandbox: Option<&str>) -> Value {
+    ///
+    /// # Errors
+    /// 404 when `only` names no terminal (or none of the sandbox's, when the call is made in one).
+    pub fn state(
+        &mut self,
+        now: Timestamp,
+        only: Option<&str>,
+        sandbox: Option<&str>,
+    ) -> Result<Value, Error> {
         // a run in a sandbox sees its own terminals only; and only what is shown is settled: a sandbox's dump runs
         // on its own clock, which must not move others' tasks
         let mine: Option<Vec<String>> = sandbox.map(|id| {
@@ -255,6 +263,20 @@ impl Engine {
                 .flat_map(|s| s.terminals.iter().map(|(_, t)| t.tid.clone()))
                 .collect()
         });
+        if let Some(tid) = only {
+            match &mine {
+                Some(m) if !m.iter().any(|t| t == tid) => {
+                    let id = sandbox.unwrap_or_default();
+                    return Err(Error::not_found(format!(
+                        "no terminal with TID {tid} in sandbox {id} (X-Gptom-Sandbox)"
+                    )));
+                }
+                _ if !self.world.directory.terminals.contains_key(tid) => {
+                    return Err(super::unknown_tid(tid));
+                }
+                _ => {}
+            }
+        }
         let shown = |tid: &str| {
             only.is_none_or(|o| o == tid)
                 && mine.as_ref().is_none_or(|m| m.iter().any(|t| t == tid))
@@ -303,7 +325,9 @@ impl Engine {
                        "batches": s.map(|s| s.batches.as_slice()).unwrap_or_default()})
             })
             .collect();
-        json!({"now": now.to_rfc3339(), "terminals": terminals, "tasks": tasks, "transactions": txns})
+        Ok(
+            json!({"now": now.to_rfc3339(), "terminals": terminals, "tasks": tasks, "transactions": txns}),
+        )
     }
 }
 

@@ -354,7 +354,7 @@ pub async fn decide_task(
 }
 
 /// Terminals, batches with totals, tasks (computed status), transactions.
-#[utoipa::path(get, path = "/__admin/state", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this terminal")), responses((status = 200, description = "State dump"), (status = 400, description = "Unknown filter", body = AdminErrorBody)))]
+#[utoipa::path(get, path = "/__admin/state", tag = "Admin (not GP tom)", security((), ("adminToken" = [])), params(("tid" = Option<String>, Query, description = "Only this terminal")), responses((status = 200, description = "State dump"), (status = 400, description = "Unknown filter", body = AdminErrorBody), (status = 404, description = "`tid` names no terminal (in a sandbox: none of the sandbox's)", body = AdminErrorBody)))]
 pub async fn state(State(app): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> Reply {
     let mut tid = None;
     for (k, v) in q {
@@ -369,9 +369,8 @@ pub async fn state(State(app): State<AppState>, Query(q): Query<Vec<(String, Str
         }
     }
     let sandbox = sandbox(&app)?;
-    Ok(Json(app.with_engine(|e, now| {
-        e.state(now, tid.as_deref(), sandbox.as_deref())
-    })))
+    let dump = app.with_engine(|e, now| e.state(now, tid.as_deref(), sandbox.as_deref()));
+    Ok(Json(admin(dump)?))
 }
 
 /// Add a fault rule.

@@ -230,6 +230,16 @@ async fn reset_clears_state_and_keeps_tokens_valid() {
         ),
         (1, Some("483590"))
     );
+    // a TID no terminal has is an error, not an empty dump that reads like an idle terminal
+    let unknown = app
+        .admin(Method::GET, "/state?tid=123456789", json!(null))
+        .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+    assert!(
+        unknown.text.contains("no terminal with TID 123456789"),
+        "{}",
+        unknown.text
+    );
     let bad_filter = app
         .admin(Method::GET, "/state?terminal=1", json!(null))
         .await;

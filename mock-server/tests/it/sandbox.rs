@@ -133,7 +133,9 @@ async fn a_sandbox_is_a_copy_of_the_fixtures_that_nobody_else_touches() {
     let state = app
         .admin(Method::GET, &format!("/state?tid={tid}"), Value::Null)
         .await;
-    assert_eq!(state.json["terminals"], json!([]), "{}", state.text);
+    // its terminal is gone: the mock no longer knows the TID
+    assert_eq!(state.status, 404, "{}", state.text);
+    assert!(state.text.contains(&tid), "{}", state.text);
     // the other sandbox is untouched
     let (_, _, other_user) = copy_of_default(&other.json);
     token_for(&app, &other_user, &other_tid).await;
@@ -156,6 +158,22 @@ async fn bad_sandbox_calls_say_what_is_wrong() {
         app.admin(Method::GET, "/sandboxes", Value::Null).await.json,
         json!({"sandboxes": []})
     );
+    // in a sandbox, the state of a terminal outside it is not there to see
+    let made = app.admin(Method::POST, "/sandboxes", json!({})).await;
+    let (own, _, _) = copy_of_default(&made.json);
+    let outside = format!("/state?tid={TID}");
+    let r = in_sandbox(&app, "sb1", Method::GET, &outside, Value::Null).await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    assert!(
+        r.text
+            .contains(&format!("no terminal with TID {TID} in sandbox sb1")),
+        "{}",
+        r.text
+    );
+    let inside = format!("/state?tid={own}");
+    let r = in_sandbox(&app, "sb1", Method::GET, &inside, Value::Null).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["terminals"][0]["tid"].as_str(), Some(own.as_str()));
 }
 
 /// An admin call sent for a sandbox (`X-Gptom-Sandbox`).

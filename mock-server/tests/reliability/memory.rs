@@ -69,7 +69,9 @@ fn a_million_tasks_stay_under_the_memory_cap() {
         }
     }
     peak = peak.max(support::rss_kib().expect("RSS"));
-    let state = engine.state(now, None, None);
+    let state = engine
+        .state(now, None, None)
+        .expect("a dump of every terminal");
     let kept = state["tasks"].as_array().expect("tasks").len();
     let txns = state["transactions"]
         .as_array()

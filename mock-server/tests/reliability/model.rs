@@ -796,7 +796,10 @@ impl StateMachineTest for EngineMachine {
                 },
             },
             Op::Totals(tid) => {
-                let state = sut.engine.state(sut.now, Some(TIDS[tid].0), None);
+                let state = sut
+                    .engine
+                    .state(sut.now, Some(TIDS[tid].0), None)
+                    .expect("a fixture terminal");
                 let term = &state["terminals"][0];
                 let closed: Vec<Value> = term["batches"]
                     .as_array()
