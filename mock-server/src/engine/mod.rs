@@ -317,7 +317,7 @@ impl Engine {
     /// Checks a bearer token for `/v1/*`.
     pub fn authenticate(
         &mut self,
-        bearer: Option<&str>,
+        bearer: Option<&[u8]>,
         now: Timestamp,
     ) -> Result<std::sync::Arc<Claims>, AuthError> {
         self.tokens.authenticate(&self.world.directory, bearer, now)

@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::{HeaderMap, header, request::Parts};
+use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 use serde_json::Value;
 
 use crate::engine::body;
@@ -120,18 +120,26 @@ impl FromRequestParts<AppState> for Bearer {
 impl Bearer {
     /// The claims of the request's `Authorization: Bearer` token, checked now.
     pub fn from_headers(headers: &HeaderMap, app: &AppState) -> Result<Self, ApiError> {
-        let token = match headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
+        let token = match headers
+            .get(header::AUTHORIZATION)
+            .map(HeaderValue::as_bytes)
+        {
             None => None,
-            Some(Ok(v)) => match v.split_once(' ') {
-                Some((scheme, token))
-                    if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-                {
-                    Some(token.trim())
-                }
-                _ => return Err(AuthError::Missing.into()),
-            },
-            Some(Err(_)) => {
+            // `HeaderValue::to_str`'s check, a word at a time: a header value never holds a control character
+            // (http refuses them), so the only bytes it refuses are those above 0x7f
+            Some(v) if !v.is_ascii() => {
                 return Err(AuthError::Invalid("Authorization header is not ASCII".into()).into());
+            }
+            Some(v) => {
+                // `Bearer <token>`: the scheme up to the first space, in any case; the rest trimmed (ASCII
+                // whitespace is all a header value can hold). Bytes: a token seen before is never read as text.
+                let (scheme, rest) =
+                    v.split_at(v.iter().position(|&b| b == b' ').unwrap_or(v.len()));
+                let token = rest.trim_ascii();
+                if !scheme.eq_ignore_ascii_case(b"bearer") || token.is_empty() {
+                    return Err(AuthError::Missing.into());
+                }
+                Some(token)
             }
         };
         let claims = app.with_engine(|e, now| e.authenticate(token, now))?;

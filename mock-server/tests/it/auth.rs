@@ -45,6 +45,12 @@ async fn no_bearer_token_is_unauthorized() {
         app.http
             .get(app.url("/v1/transactions/abc"))
             .header("Authorization", "Bearer "),
+        app.http
+            .get(app.url("/v1/tasks/abc"))
+            .header("Authorization", "Bearer"),
+        app.http
+            .get(app.url("/v1/tasks/abc"))
+            .header("Authorization", "Token abc.def.ghi"),
     ] {
         let r = app.send(req).await;
         assert_eq!(r.status, 401, "{}", r.text);
@@ -122,4 +128,38 @@ async fn a_token_from_another_seed_is_refused() {
     let foreign = other.token().await;
     let app = TestApp::spawn().await;
     assert_invalid_token(&app, &foreign, "signed with another server's secret").await;
+}
+
+#[tokio::test]
+async fn the_scheme_is_read_in_any_case_and_a_non_ascii_header_is_named() {
+    let app = TestApp::spawn().await;
+    let token = app.token().await;
+    // `bearer`, any case, and spaces around the token: the token is what counts
+    let r = app
+        .send(
+            app.http
+                .get(app.url("/v1/tasks/abcdefghij"))
+                .header("Authorization", format!("bEaReR   {token}  ")),
+        )
+        .await;
+    r.assert_vendor_error(404, "TASK_NOT_FOUND");
+    // a byte above 0x7f (allowed in an HTTP header value, never in a token)
+    let mut value = format!("Bearer {token}").into_bytes();
+    value.push(0xE9);
+    let value =
+        reqwest::header::HeaderValue::from_bytes(&value).expect("obs-text is a legal header byte");
+    let r = app
+        .send(
+            app.http
+                .get(app.url("/v1/tasks/abcdefghij"))
+                .header("Authorization", value),
+        )
+        .await;
+    assert_eq!(r.status, 401, "{}", r.text);
+    assert_eq!(r.json["error"], "invalid_token", "{}", r.text);
+    assert!(
+        r.text.contains("Authorization header is not ASCII"),
+        "{}",
+        r.text
+    );
 }

@@ -67,7 +67,7 @@ impl Kit {
     fn accepts(&self, token: &str) -> bool {
         self.tokens
             .borrow_mut()
-            .authenticate(&self.dir, Some(token), NOW)
+            .authenticate(&self.dir, Some(token.as_bytes()), NOW)
             .is_ok()
     }
 }
@@ -207,7 +207,7 @@ fn expired_not_yet_valid_and_missing_claims_are_refused() {
     assert!(
         k.tokens
             .borrow_mut()
-            .authenticate(&k.dir, Some(&k.access), later)
+            .authenticate(&k.dir, Some(k.access.as_bytes()), later)
             .is_err()
     );
 }
