@@ -21,7 +21,7 @@ Examples:
   gptom-conformance certify-client --judge --mock http://127.0.0.1:8080 --report html=target/pos.html
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage error / bad scenario file / nothing matched,
-3 target unreachable or runtime error, 130 interrupted by Ctrl-C (a run's sandbox is given back first).";
+3 target unreachable or runtime error, 130 / 143 stopped by Ctrl-C / SIGTERM (a run's sandbox is given back).";
 
 /// Replays GP tom certification scenarios against the embedded gptom-mock or a real gateway.
 #[derive(Debug, Parser)]

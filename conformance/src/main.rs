@@ -12,7 +12,7 @@ use conformance::cli::{
 };
 use conformance::report::Outcome;
 use conformance::report::console;
-use conformance::result::{INTERRUPTED, RUNTIME, USAGE};
+use conformance::result::{INTERRUPTED, RUNTIME, TERMINATED, USAGE};
 use conformance::runner::operator::Operator;
 use conformance::scenario::{self, Scenario};
 use conformance::target::{Credentials, ProbeError, TargetSpec};
@@ -164,8 +164,8 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
     let Some(runtime) = runtime() else {
         return RUNTIME;
     };
-    // listened for before a sandbox is taken: from here on, Ctrl-C ends the run without leaving one behind
-    let ctrl_c = interrupt(&runtime);
+    // listened for before a sandbox is taken: from here on, Ctrl-C or SIGTERM ends the run without leaving one behind
+    let stop = interrupt(&runtime);
     let connected = match runtime.block_on(conformance::runner::connect(&opts)) {
         Ok(c) => c,
         Err(e) => {
@@ -181,26 +181,32 @@ fn run(args: &RunArgs, snapshots: SnapshotMode) -> u8 {
     }
     let progress = console::Progress::new(scenarios.len());
     opts.waits.notice = Some(progress.waits());
-    // Ctrl-C stops the run where it is, but still gives the sandbox back: on a shared mock an abandoned one
-    // would keep its terminals, tasks and journal entries until someone deletes it
+    // Ctrl-C or SIGTERM stops the run where it is, but still gives the sandbox back: on a shared mock an abandoned
+    // one would keep its terminals, tasks and journal entries until someone deletes it
     let results = runtime.block_on(async {
         tokio::select! {
             results = conformance::runner::run_connected(&connected, &scenarios, &opts, |r| progress.done(r)) => {
-                Some(results)
+                Ok(results)
             }
-            () = ctrl_c => None,
+            stop = stop => Err(stop),
         }
     });
     progress.finish();
     if let Err(e) = runtime.block_on(connected.release()) {
         console::print_warning(&format!("the run's sandbox was not given back: {e}"));
     }
-    let Some(results) = results else {
-        let sandbox = connected.sandbox_id().map_or(String::new(), |id| {
-            format!("; its sandbox {id} was given back")
-        });
-        console::print_usage_error(&format!("interrupted (Ctrl-C): no report written{sandbox}"));
-        return INTERRUPTED;
+    let results = match results {
+        Ok(results) => results,
+        Err(stop) => {
+            let sandbox = connected.sandbox_id().map_or(String::new(), |id| {
+                format!("; its sandbox {id} was given back")
+            });
+            console::print_usage_error(&format!(
+                "interrupted ({}): no report written{sandbox}",
+                stop.name()
+            ));
+            return stop.exit_code();
+        }
     };
     console::print_details(&results);
     console::print_summary(&results);
@@ -432,20 +438,51 @@ fn record(args: &RecordArgs) -> u8 {
     }
 }
 
-/// Ctrl-C (SIGINT), listened for from the moment this returns: on Unix the handler is in place at once, so an
-/// interrupt that comes before the run waits for it is neither lost nor fatal.
-fn interrupt(runtime: &tokio::runtime::Runtime) -> impl Future<Output = ()> + use<> {
+/// A stop asked of the run: Ctrl-C (SIGINT), or SIGTERM (what CI services and `docker stop` send to cancel a job).
+#[derive(Clone, Copy, Debug)]
+enum Stop {
+    Interrupt,
+    Terminate,
+}
+
+impl Stop {
+    fn name(self) -> &'static str {
+        match self {
+            Stop::Interrupt => "Ctrl-C",
+            Stop::Terminate => "SIGTERM",
+        }
+    }
+
+    /// 128 + the signal's number, as shells report a process the signal ended.
+    fn exit_code(self) -> u8 {
+        match self {
+            Stop::Interrupt => INTERRUPTED,
+            Stop::Terminate => TERMINATED,
+        }
+    }
+}
+
+/// The first stop asked for, listened for from the moment this returns: on Unix the handlers are in place at once,
+/// so a signal that comes before the run waits for it is neither lost nor fatal.
+fn interrupt(runtime: &tokio::runtime::Runtime) -> impl Future<Output = Stop> + use<> {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{SignalKind, signal};
+        use tokio::signal::unix::{Signal, SignalKind, signal};
         let _inside = runtime.enter();
         let mut sigint = signal(SignalKind::interrupt()).ok();
-        async move {
-            match sigint.as_mut() {
+        let mut sigterm = signal(SignalKind::terminate()).ok();
+        async fn next(s: Option<&mut Signal>) {
+            match s {
                 Some(s) => {
                     s.recv().await;
                 }
                 None => std::future::pending().await,
+            }
+        }
+        async move {
+            tokio::select! {
+                () = next(sigint.as_mut()) => Stop::Interrupt,
+                () = next(sigterm.as_mut()) => Stop::Terminate,
             }
         }
     }
@@ -456,6 +493,7 @@ fn interrupt(runtime: &tokio::runtime::Runtime) -> impl Future<Output = ()> + us
             if tokio::signal::ctrl_c().await.is_err() {
                 std::future::pending::<()>().await;
             }
+            Stop::Interrupt
         }
     }
 }

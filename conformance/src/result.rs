@@ -12,6 +12,8 @@ pub const USAGE: u8 = mock_server::judge::USAGE;
 pub const RUNTIME: u8 = 3;
 /// Exit code: stopped by Ctrl-C (SIGINT), as shells report it (128 + 2).
 pub const INTERRUPTED: u8 = 130;
+/// Exit code: stopped by SIGTERM (a CI job cancelled, `docker stop`), as shells report it (128 + 15).
+pub const TERMINATED: u8 = 143;
 
 /// How a scenario or step ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

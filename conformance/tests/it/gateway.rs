@@ -315,54 +315,60 @@ async fn two_runs_at_once_on_one_mock_both_pass_in_their_own_sandboxes_and_leave
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_run_stopped_with_ctrl_c_gives_its_sandbox_back_and_says_so() {
+async fn a_run_stopped_with_ctrl_c_or_sigterm_gives_its_sandbox_back_and_says_so() {
     use std::io::BufRead;
     let clock = ManualClock::at(Timestamp::DEFAULT_START);
     let mock = mock("instant", &clock).await;
     let base = mock.base_url().to_owned();
-    // every task creation hangs (10 minutes, real time): the run is still going when Ctrl-C comes
+    // every task creation hangs (10 minutes, real time): the run is still going when the signal comes
     let rule = json!({"match": {"method": "POST", "path": "/v1/tasks/*"}, "action": {"delay_ms": 600_000}});
     admin(&base, reqwest::Method::POST, "/faults", rule).await;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gptom-conformance"))
-        .args(["run", "--target", &base, "--admin-token", ADMIN_TOKEN])
-        .args(["--id", "CLOUD-SALE-APPROVED"])
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("runner starts");
-    // the runner says what it runs against once it holds its sandbox (and listens for Ctrl-C before it takes one)
-    let stdout = child.stdout.take().expect("stdout");
-    let target = tokio::task::spawn_blocking(move || {
-        std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find(|l| l.starts_with("target"))
-    })
-    .await
-    .expect("reader")
-    .expect("the runner names its target");
-    assert!(target.contains("sandbox"), "{target}");
-    let taken = admin(&base, reqwest::Method::GET, "/sandboxes", Value::Null).await;
-    assert_eq!(
-        taken["sandboxes"].as_array().map(Vec::len),
-        Some(1),
-        "{taken:#}"
-    );
-
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success());
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+    for (signal, code, named) in [("INT", 130, "Ctrl-C"), ("TERM", 143, "SIGTERM")] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gptom-conformance"))
+            .args(["run", "--target", &base, "--admin-token", ADMIN_TOKEN])
+            .args(["--id", "CLOUD-SALE-APPROVED"])
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runner starts");
+        // the runner says what it runs against once it holds its sandbox (and listens for signals before it
+        // takes one)
+        let stdout = child.stdout.take().expect("stdout");
+        let target = tokio::task::spawn_blocking(move || {
+            std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .find(|l| l.starts_with("target"))
+        })
         .await
-        .expect("waiter")
-        .expect("runner ends");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted (Ctrl-C)"), "{stderr}");
-    assert!(stderr.contains("was given back"), "{stderr}");
-    let left = admin(&base, reqwest::Method::GET, "/sandboxes", Value::Null).await;
-    assert_eq!(left["sandboxes"], json!([]), "{left:#}");
+        .expect("reader")
+        .expect("the runner names its target");
+        assert!(target.contains("sandbox"), "{target}");
+        let taken = admin(&base, reqwest::Method::GET, "/sandboxes", Value::Null).await;
+        assert_eq!(
+            taken["sandboxes"].as_array().map(Vec::len),
+            Some(1),
+            "{taken:#}"
+        );
+
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .expect("waiter")
+            .expect("runner ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{signal}: {stderr}");
+        assert!(
+            stderr.contains(&format!("interrupted ({named})")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("was given back"), "{stderr}");
+        let left = admin(&base, reqwest::Method::GET, "/sandboxes", Value::Null).await;
+        assert_eq!(left["sandboxes"], json!([]), "{signal}: {left:#}");
+    }
 }
