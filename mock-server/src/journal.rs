@@ -43,6 +43,12 @@ pub(crate) fn own_head(headers: &HeaderMap) -> Vec<u8> {
 }
 
 /// Whether `head` holds exactly `headers` as [`own_head`] writes them (`name: value` lines).
+/// The last bytes of a header value: where two bearer tokens of one user differ.
+fn tail(v: &HeaderValue) -> &[u8] {
+    let v = v.as_bytes();
+    &v[v.len() - v.len().min(15)..]
+}
+
 fn head_is(head: &[u8], headers: &HeaderMap) -> bool {
     let mut rest = head;
     for (name, value) in headers {
@@ -278,20 +284,27 @@ impl Journal {
         body: &[u8],
     ) -> (Option<Bytes>, Option<Bytes>) {
         let recent = || self.entries.iter().rev().take(RECENT);
-        // the end first, as [`same`] does: the last bytes of the last header (a bearer token's signature, when
-        // the client sends `Authorization` last) tell two clients' heads apart without walking every line
-        let tail = headers.iter().last().map(|(_, v)| {
-            let v = v.as_bytes();
-            &v[v.len() - v.len().min(15)..]
-        });
-        let ends_alike = |head: &[u8]| match (tail, head.split_last()) {
-            (None, _) => true,
-            (Some(tail), Some((b'\n', line))) => line.ends_with(tail),
-            (Some(_), _) => false,
+        // Before walking every line, what a head holding exactly `headers` must have: their total length, and the
+        // last bytes of the longest value (a bearer token's signature, what tells two clients apart) where that
+        // value ends.
+        let (mut len, mut longest) = (0, None::<(usize, &HeaderValue)>);
+        for (name, value) in headers {
+            len += name.as_str().len() + 2 + value.len();
+            if longest.is_none_or(|(_, l)| value.len() > l.len()) {
+                longest = Some((len, value));
+            }
+            len += 1;
+        }
+        let alike = |head: &[u8]| {
+            head.len() == len
+                && longest.is_none_or(|(end, value)| {
+                    let tail = tail(value);
+                    head.get(end - tail.len()..end) == Some(tail)
+                })
         };
         (
             recent()
-                .find(|r| ends_alike(&r.head) && head_is(&r.head, headers))
+                .find(|r| alike(&r.head) && head_is(&r.head, headers))
                 .map(|r| r.head.clone()),
             recent()
                 .find(|r| *r.request == *body)
