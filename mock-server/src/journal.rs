@@ -42,13 +42,13 @@ pub(crate) fn own_head(headers: &HeaderMap) -> Vec<u8> {
     head
 }
 
-/// Whether `head` holds exactly `headers` as [`own_head`] writes them (`name: value` lines).
 /// The last bytes of a header value: where two bearer tokens of one user differ.
 fn tail(v: &HeaderValue) -> &[u8] {
     let v = v.as_bytes();
     &v[v.len() - v.len().min(15)..]
 }
 
+/// Whether `head` holds exactly `headers` as [`own_head`] writes them (`name: value` lines).
 fn head_is(head: &[u8], headers: &HeaderMap) -> bool {
     let mut rest = head;
     for (name, value) in headers {
@@ -588,12 +588,12 @@ mod tests {
         reordered.insert("accept", HeaderValue::from_static("*/*"));
         reordered.insert("authorization", HeaderValue::from_static("Bearer t"));
         assert!(head(&reordered, &j).is_none());
-        // the same last line, another one before it: the end alone does not decide
+        // as long, the same last line, another value before it
         let mut same_end = HeaderMap::new();
         same_end.insert("authorization", HeaderValue::from_static("Bearer x"));
         same_end.append("accept", HeaderValue::from_static("*/*"));
         assert!(head(&same_end, &j).is_none());
-        // a last value longer than the bytes looked at first, differing before them
+        // the longest value the same in the bytes looked at first, different before them: the walk decides
         let long = |first: &str| {
             let mut h = HeaderMap::new();
             let v = format!("{first}-0123456789abcdefghij");
