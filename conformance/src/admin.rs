@@ -147,9 +147,28 @@ impl<'a> AdminApi<'a> {
     ) -> Result<Value, String> {
         match self.call(method, path, body).await? {
             (200..=299, reply) => Ok(reply),
-            (status, reply) => Err(format!("{method} {path} answered {status}: {reply}")),
+            (status, reply) => Err(refused(method, path, status, &reply)),
         }
     }
+
+    /// A call about something that may not be there: its JSON reply, `None` on 404, or what went wrong.
+    pub async fn found(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<Option<Value>, String> {
+        match self.call(method, path, body).await? {
+            (200..=299, reply) => Ok(Some(reply)),
+            (404, _) => Ok(None),
+            (status, reply) => Err(refused(method, path, status, &reply)),
+        }
+    }
+}
+
+/// What a refused admin call says: `PUT /__admin/… answered 400: {…}`.
+fn refused(method: &str, path: &str, status: u16, reply: &Value) -> String {
+    format!("{method} {path} answered {status}: {reply}")
 }
 
 /// No body.

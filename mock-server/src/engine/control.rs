@@ -272,7 +272,7 @@ impl Engine {
                     )));
                 }
                 _ if !self.world.directory.terminals.contains_key(tid) => {
-                    return Err(super::unknown_tid(tid));
+                    return Err(unknown_tid(tid));
                 }
                 _ => {}
             }
