@@ -3,7 +3,7 @@
 //! and the judge. Secrets never leave it. Filled by the HTTP layer (`http::journal::record`); free of axum.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::Arc;
+use std::hash::BuildHasher;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
@@ -14,9 +14,6 @@ use crate::clock::Timestamp;
 use crate::engine::validate::likely_mistakes;
 use crate::facts::{bearer_claim, facts_of};
 
-/// How many of the newest entries a new one shares equal parts with ([`Journal::push`]).
-const RECENT: usize = 4;
-
 /// Equal bytes (the same buffer, or the last ones looked at first: headers that differ mostly differ in the bearer
 /// token's signature, at the end, after a long prefix that every token of a user shares).
 fn same(a: &[u8], b: &[u8]) -> bool {
@@ -25,44 +22,100 @@ fn same(a: &[u8], b: &[u8]) -> bool {
         && (a.as_ptr() == b.as_ptr() || (a[a.len() - tail..] == b[b.len() - tail..] && a == b))
 }
 
-/// The headers as `name: value` lines in one buffer that owns its bytes (see [`Record::head`]).
-pub(crate) fn own_head(headers: &HeaderMap) -> Vec<u8> {
-    let mut head = Vec::with_capacity(
-        headers
-            .iter()
-            .map(|(k, v)| k.as_str().len() + v.len() + 3)
-            .sum(),
-    );
+/// Writes the headers as `name: value` lines (see [`Record::head`]).
+fn write_head(head: &mut Vec<u8>, headers: &HeaderMap) {
     for (name, value) in headers {
         head.extend_from_slice(name.as_str().as_bytes());
         head.extend_from_slice(b": ");
         head.extend_from_slice(value.as_bytes());
         head.push(b'\n');
     }
+}
+
+/// The headers as `name: value` lines in one buffer that owns its bytes (see [`Record::head`]).
+pub(crate) fn own_head(headers: &HeaderMap) -> Vec<u8> {
+    let mut head = Vec::new();
+    write_head(&mut head, headers);
     head
 }
 
-/// The last bytes of a header value: where two bearer tokens of one user differ.
-fn tail(v: &HeaderValue) -> &[u8] {
-    let v = v.as_bytes();
-    &v[v.len() - v.len().min(15)..]
+/// Buffers in one set of the [`Shelf`].
+const WAYS: usize = 4;
+/// Largest buffer put on the [`Shelf`]: bigger ones are rare and would make what it holds unbounded in practice.
+const SHELVED_MAX: usize = 2048;
+
+/// The buffers the journal keeps, found again by their bytes. A client repeats its headers call after call, a poll
+/// its empty body and, once the task is final, its answer: each is kept once and shared by every entry that holds
+/// it, so a full ring (10 000 entries by default) holds little more than the records themselves, and recording a
+/// call writes no fresh copy into memory the ring last used 10 000 requests ago. Found by content, not among the
+/// newest entries only, so that it holds for 1 000 terminals polling in turn as for one.
+///
+/// A set-associative table (a slot number from the bytes' hash, [`WAYS`] buffers a set, the least recently used
+/// one replaced) that grows with the ring up to as many slots as the ring has entries (8 192 at most): it never
+/// holds much that the ring does not, and an idle mock's is tiny. Which buffer is shared is never seen from
+/// outside (equal bytes), so the hash's seed does not matter; it is fixed anyway.
+#[derive(Debug)]
+struct Shelf {
+    /// `(hash, buffer)`, most recently used first within each set; an empty buffer is a free slot.
+    slots: Box<[(u64, Bytes)]>,
+    /// How many slots it may grow to.
+    most: usize,
 }
 
-/// Whether `head` holds exactly `headers` as [`own_head`] writes them (`name: value` lines).
-fn head_is(head: &[u8], headers: &HeaderMap) -> bool {
-    let mut rest = head;
-    for (name, value) in headers {
-        let (n, v) = (name.as_str().as_bytes(), value.as_bytes());
-        let Some((line, more)) = rest.split_at_checked(n.len() + v.len() + 3) else {
-            return false;
-        };
-        let (ln, lv) = line.split_at(n.len());
-        if ln != n || lv[..2] != *b": " || lv[2..lv.len() - 1] != *v || lv[lv.len() - 1] != b'\n' {
-            return false;
+impl Shelf {
+    fn new(cap: usize) -> Self {
+        Shelf {
+            slots: Self::empty(4 * WAYS),
+            most: cap.next_power_of_two().clamp(4 * WAYS, 8192),
         }
-        rest = more;
     }
-    rest.is_empty()
+
+    fn empty(slots: usize) -> Box<[(u64, Bytes)]> {
+        vec![(0, Bytes::new()); slots].into()
+    }
+
+    /// Twice as many slots while the ring holds more entries than there are slots (and `most` allows).
+    fn fit(&mut self, entries: usize) {
+        while self.slots.len() < entries.min(self.most) {
+            let twice = Self::empty(2 * self.slots.len());
+            let old = std::mem::replace(&mut self.slots, twice);
+            for (hash, b) in old.into_vec().into_iter().rev() {
+                if !b.is_empty() {
+                    let set = self.set(hash);
+                    set.rotate_right(1);
+                    set[0] = (hash, b);
+                }
+            }
+        }
+    }
+
+    fn set(&mut self, hash: u64) -> &mut [(u64, Bytes)] {
+        let first = (hash as usize & (self.slots.len() / WAYS - 1)) * WAYS;
+        &mut self.slots[first..first + WAYS]
+    }
+
+    /// The buffer holding `bytes`, else the one `make` gives (which must hold them), kept from now on.
+    fn get_or(&mut self, bytes: &[u8], make: impl FnOnce() -> Bytes) -> Bytes {
+        if bytes.is_empty() || bytes.len() > SHELVED_MAX {
+            return make();
+        }
+        let hash = foldhash::fast::FixedState::with_seed(0).hash_one(bytes);
+        let set = self.set(hash);
+        if let Some(i) = set.iter().position(|(h, b)| *h == hash && same(b, bytes)) {
+            set[..=i].rotate_right(1);
+            return set[0].1.clone();
+        }
+        let made = make();
+        set.rotate_right(1);
+        set[0] = (hash, made.clone());
+        made
+    }
+
+    /// `b`, or the buffer holding the same bytes.
+    fn share(&mut self, b: Bytes) -> Bytes {
+        let bytes: &[u8] = &b;
+        self.get_or(bytes, || b.clone())
+    }
 }
 
 /// Largest body kept per entry; longer ones are cut.
@@ -114,9 +167,9 @@ pub(crate) struct Record {
     pub(crate) seq: u64,
     pub(crate) time: Timestamp,
     pub(crate) method: Method,
-    /// Path and query, as sent.
-    pub(crate) target: Arc<str>,
-    /// The request headers, `name: value` per line (the buffer [`own_head`] filled, kept as is).
+    /// Path and query, as sent (text: it came from a `&str`).
+    pub(crate) target: Bytes,
+    /// The request headers, `name: value` per line (as [`own_head`] writes them).
     pub(crate) head: Bytes,
     pub(crate) request: Bytes,
     pub(crate) status: u16,
@@ -129,9 +182,10 @@ pub(crate) struct Record {
 impl Record {
     /// Path, and query if any.
     fn path_and_query(&self) -> (&str, Option<&str>) {
-        match self.target.split_once('?') {
+        let target = std::str::from_utf8(&self.target).unwrap_or_default();
+        match target.split_once('?') {
             Some((p, q)) => (p, Some(q)),
-            None => (&self.target, None),
+            None => (target, None),
         }
     }
 
@@ -235,6 +289,10 @@ pub struct Journal {
     next_seq: u64,
     evicted: u64,
     seal_tokens: bool,
+    /// Buffers shared between entries.
+    shelf: Shelf,
+    /// Where a request's headers are written before they are looked for on the shelf (one warm buffer, reused).
+    scratch: Vec<u8>,
 }
 
 /// Filters of `GET /__admin/journal`.
@@ -264,6 +322,8 @@ impl Journal {
             next_seq: 1,
             evicted: 0,
             seal_tokens: false,
+            shelf: Shelf::new(cap),
+            scratch: Vec::new(),
         }
     }
 
@@ -275,61 +335,33 @@ impl Journal {
         self
     }
 
-    /// The header buffer and the request body of the newest entries that hold the same headers / body: a client
-    /// repeats its headers (and a poll its empty body) call after call, and sharing what is there saves writing
-    /// a new copy (into memory the ring last used 10 000 requests ago) only for [`Journal::push`] to find it equal.
-    pub(crate) fn reusable(
-        &self,
+    /// A request's target, headers (as `name: value` lines) and body as the journal keeps them: buffers it already
+    /// holds when it holds the same bytes (see [`Shelf`]), else new copies.
+    pub(crate) fn shared(
+        &mut self,
+        target: &str,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> (Option<Bytes>, Option<Bytes>) {
-        let recent = || self.entries.iter().rev().take(RECENT);
-        // Before walking every line, what a head holding exactly `headers` must have: their total length, and the
-        // last bytes of the longest value (a bearer token's signature, what tells two clients apart) where that
-        // value ends.
-        let (mut len, mut longest) = (0, None::<(usize, &HeaderValue)>);
-        for (name, value) in headers {
-            len += name.as_str().len() + 2 + value.len();
-            if longest.is_none_or(|(_, l)| value.len() > l.len()) {
-                longest = Some((len, value));
-            }
-            len += 1;
-        }
-        let alike = |head: &[u8]| {
-            head.len() == len
-                && longest.is_none_or(|(end, value)| {
-                    let tail = tail(value);
-                    head.get(end - tail.len()..end) == Some(tail)
-                })
-        };
+    ) -> (Bytes, Bytes, Bytes) {
+        let Journal { shelf, scratch, .. } = self;
+        scratch.clear();
+        write_head(scratch, headers);
+        // Copies, not slices: hyper's read buffer backs the parsed URI, headers and body, and a slice kept in the
+        // journal would keep that whole buffer alive.
+        let copy = |b: &[u8]| Bytes::copy_from_slice(b);
         (
-            recent()
-                .find(|r| alike(&r.head) && head_is(&r.head, headers))
-                .map(|r| r.head.clone()),
-            recent()
-                .find(|r| *r.request == *body)
-                .map(|r| r.request.clone()),
+            shelf.get_or(target.as_bytes(), || copy(target.as_bytes())),
+            shelf.get_or(scratch, || copy(scratch)),
+            shelf.get_or(body, || copy(body)),
         )
     }
 
+    /// Records an exchange whose target, headers and body [`Journal::shared`] gave.
     pub(crate) fn push(&mut self, mut e: Record) {
-        // A POS polling a task sends the same request and gets the same answer many times over: what equals one of
-        // the most recent entries' is kept once, shared. A full ring (10 000 entries by default) then holds little
-        // more than the records themselves, so recording a poll touches few cold cache lines.
-        let recent = || self.entries.iter().rev().take(RECENT);
-        // Headers and body usually come shared already ([`Journal::reusable`], before the request ran; `same` is
-        // then a pointer check); looked at again for an equal entry pushed while this request ran.
-        if let Some(r) = recent().find(|r| same(&r.head, &e.head)) {
-            e.head = r.head.clone();
-        }
-        if let Some(r) = recent().find(|r| r.target == e.target) {
-            e.target = Arc::clone(&r.target);
-        }
-        if let Some(r) = recent().find(|r| r.request == e.request) {
-            e.request = r.request.clone();
-        }
-        if let Some(r) = recent().find(|r| same(&r.response, &e.response)) {
-            e.response = r.response.clone();
+        // The answer is shared too, to reads only: a poll's answer repeats, a creation's is new each time and would
+        // only crowd out what repeats.
+        if e.method == Method::GET {
+            e.response = self.shelf.share(std::mem::take(&mut e.response));
         }
         e.seq = self.next_seq;
         self.next_seq += 1;
@@ -338,6 +370,7 @@ impl Journal {
             self.evicted += 1;
         }
         self.entries.push_back(e);
+        self.shelf.fit(self.entries.len());
     }
 
     /// Entries matching `f`, oldest first.
@@ -399,6 +432,7 @@ impl Journal {
             None => {
                 self.entries.clear();
                 self.evicted = 0;
+                self.shelf = Shelf::new(self.cap);
             }
             Some(t) => self.entries.retain(|e| e.entry().tid.as_deref() != Some(t)),
         }
@@ -536,7 +570,7 @@ mod tests {
             seq: 0,
             time: Timestamp(0),
             method: Method::GET,
-            target: Arc::from("/v1/tasks/a"),
+            target: Bytes::from_static(b"/v1/tasks/a"),
             head: Bytes::copy_from_slice(head.as_bytes()),
             request: Bytes::new(),
             status: 200,
@@ -547,83 +581,142 @@ mod tests {
     }
 
     #[test]
-    fn a_request_like_a_recent_one_shares_its_buffers() {
+    fn a_request_like_an_earlier_one_shares_its_buffers() {
         let mut headers = HeaderMap::new();
         headers.insert("authorization", HeaderValue::from_static("Bearer t"));
         headers.append("accept", HeaderValue::from_static("*/*"));
-        let head = |h: &HeaderMap, j: &Journal| j.reusable(h, b"").0;
         let mut j = Journal::new(10);
-        assert_eq!(
-            j.reusable(&headers, b""),
-            (None, None),
-            "nothing to share yet"
-        );
-        let mut first = poll("authorization: Bearer t\naccept: */*\n", "{}");
-        first.request = Bytes::from_static(br#"{"amount":1}"#);
-        j.push(first);
-        let (shared, body) = j.reusable(&headers, br#"{"amount":1}"#);
-        assert_eq!(
-            shared.expect("the same headers").as_ptr(),
-            j.entries[0].head.as_ptr()
-        );
-        assert_eq!(
-            body.expect("the same body").as_ptr(),
-            j.entries[0].request.as_ptr()
-        );
-        assert!(
-            j.reusable(&headers, br#"{"amount":2}"#).1.is_none(),
-            "another body"
-        );
-        // any difference: a value, a name, a header more or less, another order
+        let head = |h: &HeaderMap, j: &mut Journal| j.shared("/v1/tasks/a", h, b"").1;
+        let (target, first, body) = j.shared("/v1/tasks/a", &headers, br#"{"amount":1}"#);
+        assert_eq!(&*first, b"authorization: Bearer t\naccept: */*\n");
+        assert_eq!(&*target, b"/v1/tasks/a");
+        let (again, same_head, same_body) = j.shared("/v1/tasks/a", &headers, br#"{"amount":1}"#);
+        assert_eq!(again.as_ptr(), target.as_ptr());
+        assert_eq!(same_head.as_ptr(), first.as_ptr());
+        assert_eq!(same_body.as_ptr(), body.as_ptr());
+        let other = j.shared("/v1/tasks/a", &headers, br#"{"amount":2}"#).2;
+        assert_ne!(other.as_ptr(), body.as_ptr(), "another body");
+        assert_eq!(&*other, br#"{"amount":2}"#);
+        // any difference: a value, a name, a header more or less, another order, the same ending
         let mut other = headers.clone();
         other.insert("authorization", HeaderValue::from_static("Bearer u"));
-        assert!(head(&other, &j).is_none());
         let mut more = headers.clone();
         more.append("accept", HeaderValue::from_static("text/plain"));
-        assert!(head(&more, &j).is_none());
         let mut fewer = HeaderMap::new();
         fewer.insert("authorization", HeaderValue::from_static("Bearer t"));
-        assert!(head(&fewer, &j).is_none());
         let mut reordered = HeaderMap::new();
         reordered.insert("accept", HeaderValue::from_static("*/*"));
         reordered.insert("authorization", HeaderValue::from_static("Bearer t"));
-        assert!(head(&reordered, &j).is_none());
-        // as long, the same last line, another value before it
         let mut same_end = HeaderMap::new();
         same_end.insert("authorization", HeaderValue::from_static("Bearer x"));
         same_end.append("accept", HeaderValue::from_static("*/*"));
-        assert!(head(&same_end, &j).is_none());
-        // the longest value the same in the bytes looked at first, different before them: the walk decides
-        let long = |first: &str| {
+        for h in [other, more, fewer, reordered, same_end, HeaderMap::new()] {
+            let made = head(&h, &mut j);
+            assert_ne!(made.as_ptr(), first.as_ptr(), "{h:?}");
+            assert_eq!(made, own_head(&h), "{h:?}");
+        }
+        assert_eq!(head(&headers, &mut j).as_ptr(), first.as_ptr());
+    }
+
+    #[test]
+    fn a_thousand_clients_in_turn_share_their_headers_and_the_shelf_stays_bounded() {
+        let client = |n: usize| {
             let mut h = HeaderMap::new();
-            let v = format!("{first}-0123456789abcdefghij");
+            let v = format!("Bearer eyJhbGciOiJIUzI1NiJ9.{n:0>40}");
             h.insert("authorization", HeaderValue::from_str(&v).unwrap());
             h
         };
-        let mut k = Journal::new(10);
-        k.push(poll("authorization: a-0123456789abcdefghij\n", "{}"));
-        assert!(head(&long("a"), &k).is_some());
-        assert!(head(&long("b"), &k).is_none());
-        // no headers at all: only an empty head is the same
-        assert!(head(&HeaderMap::new(), &k).is_none());
-        k.push(poll("", "{}"));
-        assert!(head(&HeaderMap::new(), &k).is_some());
-        // only the newest entries are looked at
-        for n in 0..RECENT {
-            j.push(poll(&format!("x: {n}\n"), "{}"));
+        // a call as the HTTP layer journals it: its buffers from the shelf, then the record
+        let call = |j: &mut Journal, n: usize| {
+            let (target, head, request) = j.shared("/v1/tasks/a", &client(n), b"");
+            j.push(Record {
+                target,
+                head: head.clone(),
+                request,
+                ..poll("", "{}")
+            });
+            head
+        };
+        let mut j = Journal::new(10_000);
+        for _ in 0..10_000 {
+            j.push(poll("", "{}"));
         }
-        assert!(head(&headers, &j).is_none());
+        assert_eq!(
+            j.shelf.slots.len(),
+            8192,
+            "grown with the ring, to its most"
+        );
+        let heads: Vec<Bytes> = (0..1000).map(|n| call(&mut j, n)).collect();
+        let found = (0..1000)
+            .filter(|&n| call(&mut j, n).as_ptr() == heads[n].as_ptr())
+            .count();
+        // a set of the table may get more than its four ways' share of the 1 000
+        assert!(found >= 990, "{found} of 1 000 found again");
+        // a small journal has a small shelf: the least recently used buffers make way
+        let mut small = Journal::new(1);
+        let oldest = call(&mut small, 0);
+        for n in 1..100 {
+            call(&mut small, n);
+        }
+        assert_eq!(small.shelf.slots.len(), 16);
+        assert_ne!(call(&mut small, 0).as_ptr(), oldest.as_ptr());
+        // growing keeps what the shelf holds
+        let mut shelf = Shelf::new(100);
+        let made: Vec<Bytes> = (0..16)
+            .map(|n| shelf.share(Bytes::from(format!("buffer {n}"))))
+            .collect();
+        let held = |shelf: &Shelf| {
+            made.iter()
+                .filter(|m| shelf.slots.iter().any(|(_, b)| b.as_ptr() == m.as_ptr()))
+                .count()
+        };
+        let before = held(&shelf);
+        assert!(before > 0);
+        shelf.fit(100);
+        assert_eq!(shelf.slots.len(), 128, "the ring's size, in slots");
+        assert_eq!(held(&shelf), before);
     }
 
     #[test]
     fn repeated_polls_are_kept_once_and_read_back_whole() {
         let mut j = Journal::new(10);
-        j.push(poll("authorization: Bearer t\n", r#"{"status":"CREATED"}"#));
-        j.push(poll("authorization: Bearer t\n", r#"{"status":"CREATED"}"#));
-        j.push(poll(
+        // as the HTTP layer records a call: the request's buffers from the journal's shelf first
+        let call = |j: &mut Journal, method: Method, head: &str, response: &str| {
+            let mut headers = HeaderMap::new();
+            for line in head.lines() {
+                let (name, value) = line.split_once(": ").unwrap();
+                headers.append(
+                    HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    HeaderValue::from_str(value).unwrap(),
+                );
+            }
+            let (target, head, request) = j.shared("/v1/tasks/a", &headers, b"");
+            j.push(Record {
+                method,
+                target,
+                head,
+                request,
+                ..poll("", response)
+            });
+        };
+        call(
+            &mut j,
+            Method::GET,
+            "authorization: Bearer t\n",
+            r#"{"status":"CREATED"}"#,
+        );
+        call(
+            &mut j,
+            Method::GET,
+            "authorization: Bearer t\n",
+            r#"{"status":"CREATED"}"#,
+        );
+        call(
+            &mut j,
+            Method::GET,
             "authorization: Bearer u\n",
             r#"{"status":"COMPLETED"}"#,
-        ));
+        );
         let kept: Vec<&Record> = j.entries.iter().collect();
         assert_eq!(
             kept[0].head.as_ptr(),
@@ -635,7 +728,7 @@ mod tests {
             kept[1].response.as_ptr(),
             "the same answer is shared"
         );
-        assert!(Arc::ptr_eq(&kept[0].target, &kept[2].target));
+        assert_eq!(kept[0].target.as_ptr(), kept[2].target.as_ptr());
         assert_ne!(
             kept[1].head.as_ptr(),
             kept[2].head.as_ptr(),
@@ -657,17 +750,27 @@ mod tests {
             Some("Bearer [redacted]")
         );
         // the same ending is not enough
-        j.push(poll(
+        call(
+            &mut j,
+            Method::GET,
             "x-a: 1\nauthorization: Bearer u\n",
             r#"{"status":"COMPLETED"}"#,
-        ));
-        j.push(poll(
+        );
+        call(
+            &mut j,
+            Method::GET,
             "x-b: 1\nauthorization: Bearer u\n",
             r#"{"status":"COMPLETED"}"#,
-        ));
+        );
         let kept: Vec<&Record> = j.entries.iter().collect();
         assert_ne!(kept[3].head.as_ptr(), kept[4].head.as_ptr());
         assert_eq!(&*kept[4].head, b"x-b: 1\nauthorization: Bearer u\n");
+        // a creation's answer is its own (it is new each time: kept off the shelf)
+        call(&mut j, Method::POST, "x-b: 1\n", r#"{"taskId":"a"}"#);
+        call(&mut j, Method::POST, "x-b: 1\n", r#"{"taskId":"a"}"#);
+        let kept: Vec<&Record> = j.entries.iter().collect();
+        assert_ne!(kept[5].response.as_ptr(), kept[6].response.as_ptr());
+        assert_eq!(kept[5].head.as_ptr(), kept[6].head.as_ptr());
     }
 
     #[test]

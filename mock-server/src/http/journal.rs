@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{Method, Uri};
 use axum::response::Response;
@@ -133,8 +133,8 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
             return res;
         }
     };
-    let (head, shared_body) = app.with_journal(|j| j.reusable(&parts.headers, &request));
-    let head = head.unwrap_or_else(|| crate::journal::own_head(&parts.headers).into());
+    let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+    let (target, head, kept) = app.with_journal(|j| j.shared(target, &parts.headers, &request));
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
     let hot = next.hot.then(|| super::hot::route(&app, &parts)).flatten();
@@ -168,14 +168,9 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
         seq: 0,
         time,
         method,
-        // Copies, not slices: hyper's read buffer backs the parsed URI, headers and body, and a slice kept in the
-        // journal would keep that whole buffer alive.
-        target: uri
-            .path_and_query()
-            .map_or(uri.path(), |pq| pq.as_str())
-            .into(),
+        target,
         head,
-        request: shared_body.unwrap_or_else(|| Bytes::copy_from_slice(&request)),
+        request: kept,
         status,
         response: response.clone(),
         fault,
