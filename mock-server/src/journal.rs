@@ -699,24 +699,14 @@ mod tests {
                 ..poll("", response)
             });
         };
-        call(
-            &mut j,
-            Method::GET,
-            "authorization: Bearer t\n",
-            r#"{"status":"CREATED"}"#,
-        );
-        call(
-            &mut j,
-            Method::GET,
-            "authorization: Bearer t\n",
-            r#"{"status":"CREATED"}"#,
-        );
-        call(
-            &mut j,
-            Method::GET,
-            "authorization: Bearer u\n",
-            r#"{"status":"COMPLETED"}"#,
-        );
+        let (created, completed) = (r#"{"status":"CREATED"}"#, r#"{"status":"COMPLETED"}"#);
+        for (head, answer) in [
+            ("authorization: Bearer t\n", created),
+            ("authorization: Bearer t\n", created),
+            ("authorization: Bearer u\n", completed),
+        ] {
+            call(&mut j, Method::GET, head, answer);
+        }
         let kept: Vec<&Record> = j.entries.iter().collect();
         assert_eq!(
             kept[0].head.as_ptr(),
@@ -750,18 +740,12 @@ mod tests {
             Some("Bearer [redacted]")
         );
         // the same ending is not enough
-        call(
-            &mut j,
-            Method::GET,
+        for head in [
             "x-a: 1\nauthorization: Bearer u\n",
-            r#"{"status":"COMPLETED"}"#,
-        );
-        call(
-            &mut j,
-            Method::GET,
             "x-b: 1\nauthorization: Bearer u\n",
-            r#"{"status":"COMPLETED"}"#,
-        );
+        ] {
+            call(&mut j, Method::GET, head, completed);
+        }
         let kept: Vec<&Record> = j.entries.iter().collect();
         assert_ne!(kept[3].head.as_ptr(), kept[4].head.as_ptr());
         assert_eq!(&*kept[4].head, b"x-b: 1\nauthorization: Bearer u\n");
