@@ -32,9 +32,9 @@ pub async fn buffer(app: &AppState, req: Request) -> Result<(Request, Bytes), Re
 /// Reads the whole request body (within the configured limit): the request's head and its body.
 pub async fn read(app: &AppState, req: Request) -> Result<(Parts, Bytes), Response> {
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, app.config().body_limit).await {
-        Ok(bytes) => Ok((parts, bytes)),
-        Err(_) => {
+    match super::whole(body, app.config().body_limit).await {
+        Some(bytes) => Ok((parts, bytes)),
+        None => {
             let res = ApiError::vendor(
                 413,
                 "PAYLOAD_TOO_LARGE",

@@ -161,9 +161,7 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
         .map(|w| w.0.clone())
         .unwrap_or_default();
     let (parts, body) = res.into_parts();
-    let response = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
+    let response = super::whole(body, usize::MAX).await.unwrap_or_default();
     let entry = Record {
         seq: 0,
         time,

@@ -105,7 +105,7 @@ pub async fn sequence(
     };
     let limit = app.config().body_limit;
     let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(body, limit).await.ok();
+    let body = super::whole(body, limit).await;
     // an admin call the token refuses changes nothing: it is answered, not logged
     if parts.uri.path().starts_with("/__admin") && !super::admin::authorized(&app, &parts.headers) {
         return exchange(app, with_body(parts, body, limit), next).await;
@@ -216,7 +216,7 @@ pub async fn replay(app: &AppState, router: &super::journal::Served) -> Result<u
             let run = router.answer(req);
             let ran = tokio::spawn(async move {
                 let res = run.await;
-                let _ = axum::body::to_bytes(res.into_body(), usize::MAX).await;
+                let _ = super::whole(res.into_body(), usize::MAX).await;
             })
             .await;
             if let Err(e) = ran {
