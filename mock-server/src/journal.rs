@@ -34,7 +34,8 @@ fn write_head(head: &mut Vec<u8>, headers: &HeaderMap) {
 
 /// The headers as `name: value` lines in one buffer that owns its bytes (see [`Record::head`]).
 pub(crate) fn own_head(headers: &HeaderMap) -> Vec<u8> {
-    let mut head = Vec::new();
+    let len = headers.iter().map(|(k, v)| k.as_str().len() + v.len() + 3);
+    let mut head = Vec::with_capacity(len.sum());
     write_head(&mut head, headers);
     head
 }
@@ -81,9 +82,7 @@ impl Shelf {
             let old = std::mem::replace(&mut self.slots, twice);
             for (hash, b) in old.into_vec().into_iter().rev() {
                 if !b.is_empty() {
-                    let set = self.set(hash);
-                    set.rotate_right(1);
-                    set[0] = (hash, b);
+                    self.put(hash, b);
                 }
             }
         }
@@ -92,6 +91,13 @@ impl Shelf {
     fn set(&mut self, hash: u64) -> &mut [(u64, Bytes)] {
         let first = (hash as usize & (self.slots.len() / WAYS - 1)) * WAYS;
         &mut self.slots[first..first + WAYS]
+    }
+
+    /// Keeps `b` first in its set, the set's least recently used buffer making way.
+    fn put(&mut self, hash: u64, b: Bytes) {
+        let set = self.set(hash);
+        set.rotate_right(1);
+        set[0] = (hash, b);
     }
 
     /// The buffer holding `bytes`, else the one `make` gives (which must hold them), kept from now on.
@@ -106,8 +112,7 @@ impl Shelf {
             return set[0].1.clone();
         }
         let made = make();
-        set.rotate_right(1);
-        set[0] = (hash, made.clone());
+        self.put(hash, made.clone());
         made
     }
 
@@ -580,6 +585,19 @@ mod tests {
         }
     }
 
+    /// A call as the HTTP layer journals it: the request's buffers from the journal's shelf, then the record.
+    fn journaled(j: &mut Journal, method: Method, headers: &HeaderMap, response: &str) -> Bytes {
+        let (target, head, request) = j.shared("/v1/tasks/a", headers, b"");
+        j.push(Record {
+            method,
+            target,
+            head: head.clone(),
+            request,
+            ..poll("", response)
+        });
+        head
+    }
+
     #[test]
     fn a_request_like_an_earlier_one_shares_its_buffers() {
         let mut headers = HeaderMap::new();
@@ -626,17 +644,7 @@ mod tests {
             h.insert("authorization", HeaderValue::from_str(&v).unwrap());
             h
         };
-        // a call as the HTTP layer journals it: its buffers from the shelf, then the record
-        let call = |j: &mut Journal, n: usize| {
-            let (target, head, request) = j.shared("/v1/tasks/a", &client(n), b"");
-            j.push(Record {
-                target,
-                head: head.clone(),
-                request,
-                ..poll("", "{}")
-            });
-            head
-        };
+        let call = |j: &mut Journal, n: usize| journaled(j, Method::GET, &client(n), "{}");
         let mut j = Journal::new(10_000);
         for _ in 0..10_000 {
             j.push(poll("", "{}"));
@@ -680,7 +688,6 @@ mod tests {
     #[test]
     fn repeated_polls_are_kept_once_and_read_back_whole() {
         let mut j = Journal::new(10);
-        // as the HTTP layer records a call: the request's buffers from the journal's shelf first
         let call = |j: &mut Journal, method: Method, head: &str, response: &str| {
             let mut headers = HeaderMap::new();
             for line in head.lines() {
@@ -690,14 +697,7 @@ mod tests {
                     HeaderValue::from_str(value).unwrap(),
                 );
             }
-            let (target, head, request) = j.shared("/v1/tasks/a", &headers, b"");
-            j.push(Record {
-                method,
-                target,
-                head,
-                request,
-                ..poll("", response)
-            });
+            journaled(j, method, &headers, response);
         };
         let (created, completed) = (r#"{"status":"CREATED"}"#, r#"{"status":"COMPLETED"}"#);
         for (head, answer) in [
