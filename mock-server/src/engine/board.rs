@@ -51,7 +51,7 @@ impl Engine {
         let mut full = 0;
         for task in self
             .task_order
-            .values()
+            .iter()
             .rev()
             .filter_map(|id| self.tasks.get(id))
         {

@@ -108,7 +108,7 @@ impl Engine {
     /// Drops everything that happened on `tid`: its tasks, transactions, batches, override and fault rules.
     pub(super) fn forget_terminal(&mut self, tid: &str) {
         self.tasks.retain(|t| t.tid != tid);
-        self.task_order.retain(|_, id| self.tasks.contains_key(id));
+        self.task_order.retain(|id| self.tasks.contains_key(id));
         self.transactions.retain(|t| t.tid != tid);
         self.txn_order
             .retain(|id| self.transactions.contains_key(id));
@@ -288,7 +288,7 @@ impl Engine {
         }
         let tasks: Vec<Value> = self
             .task_order
-            .values()
+            .iter()
             .filter_map(|id| self.tasks.get(id))
             .filter(|t| shown(&t.tid))
             .map(|t| {

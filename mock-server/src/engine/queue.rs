@@ -128,21 +128,18 @@ impl Engine {
         // without collecting the victims first; each search goes on after the last victim (one walk in all)
         let mut from = 0;
         for _ in self.settings.max_tasks..self.tasks.len() {
-            let Some((seq, id)) = self
-                .task_order
-                .range(from..)
-                .find(|(_, id)| {
-                    self.tasks.get(id).is_some_and(|t| {
-                        t.settled.is_some()
-                            && self.tids.get(&t.tid).is_none_or(|s| s.plan(id).is_none())
-                    })
+            let Some(at) = self.task_order.range(from..).position(|id| {
+                self.tasks.get(id).is_some_and(|t| {
+                    t.settled.is_some()
+                        && self.tids.get(&t.tid).is_none_or(|s| s.plan(id).is_none())
                 })
-                .map(|(seq, id)| (*seq, id.clone()))
-            else {
+            }) else {
                 break;
             };
-            from = seq + 1;
-            self.task_order.remove(&seq);
+            from += at;
+            let Some(id) = self.task_order.remove(from) else {
+                break;
+            };
             self.tasks.remove(&id);
         }
     }
