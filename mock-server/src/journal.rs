@@ -55,10 +55,16 @@ const SHELVED_MAX: usize = 2048;
 /// one replaced) that grows with the ring up to as many slots as the ring has entries (8 192 at most): it never
 /// holds much that the ring does not, and an idle mock's is tiny. Which buffer is shared is never seen from
 /// outside (equal bytes), so the hash's seed does not matter; it is fixed anyway.
+///
+/// Buffers handed in again (a poll's answer the engine kept for its terminal: `engine::kept`) are also known by
+/// their address, in `known`, so that they are not hashed and compared again: the same live buffer (the table
+/// holds it, so its address cannot be reused for other bytes) with the same length holds the same bytes.
 #[derive(Debug)]
 struct Shelf {
     /// `(hash, buffer)`, most recently used first within each set; an empty buffer is a free slot.
     slots: Box<[(u64, Bytes)]>,
+    /// Buffers shared lately, by address (as many as `slots`, one per address hash).
+    known: Box<[Bytes]>,
     /// How many slots it may grow to.
     most: usize,
 }
@@ -67,6 +73,7 @@ impl Shelf {
     fn new(cap: usize) -> Self {
         Shelf {
             slots: Self::empty(4 * WAYS),
+            known: vec![Bytes::new(); 4 * WAYS].into(),
             most: cap.next_power_of_two().clamp(4 * WAYS, 8192),
         }
     }
@@ -77,6 +84,9 @@ impl Shelf {
 
     /// Twice as many slots while the ring holds more entries than there are slots (and `most` allows).
     fn fit(&mut self, entries: usize) {
+        if self.slots.len() >= entries.min(self.most) {
+            return;
+        }
         while self.slots.len() < entries.min(self.most) {
             let twice = Self::empty(2 * self.slots.len());
             let old = std::mem::replace(&mut self.slots, twice);
@@ -86,6 +96,7 @@ impl Shelf {
                 }
             }
         }
+        self.known = vec![Bytes::new(); self.slots.len()].into();
     }
 
     fn set(&mut self, hash: u64) -> &mut [(u64, Bytes)] {
@@ -118,8 +129,19 @@ impl Shelf {
 
     /// `b`, or the buffer holding the same bytes.
     fn share(&mut self, b: Bytes) -> Bytes {
+        // Fibonacci hashing of the address: the top bits of its product with 2^64 / φ
+        let bits = self.known.len().trailing_zeros();
+        let at = ((b.as_ptr() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize;
+        let known = &self.known[at];
+        if known.as_ptr() == b.as_ptr() && known.len() == b.len() {
+            return b;
+        }
         let bytes: &[u8] = &b;
-        self.get_or(bytes, || b.clone())
+        let kept = self.get_or(bytes, || b.clone());
+        if !b.is_empty() && b.len() <= SHELVED_MAX {
+            self.known[at] = b;
+        }
+        kept
     }
 }
 
@@ -683,6 +705,58 @@ mod tests {
         shelf.fit(100);
         assert_eq!(shelf.slots.len(), 128, "the ring's size, in slots");
         assert_eq!(held(&shelf), before);
+    }
+
+    #[test]
+    fn a_buffer_handed_in_again_is_known_by_its_address_and_equal_bytes_still_by_content() {
+        let mut shelf = Shelf::new(100);
+        shelf.fit(100);
+        let kept = Bytes::from(r#"{"status":"COMPLETED"}"#.to_owned());
+        let first = shelf.share(kept.clone());
+        assert_eq!(
+            first.as_ptr(),
+            kept.as_ptr(),
+            "new bytes: this buffer is shelved"
+        );
+        // the same buffer again (an answer the engine kept): itself, as long as the shelf knows its address
+        for _ in 0..3 {
+            assert_eq!(shelf.share(kept.clone()).as_ptr(), kept.as_ptr());
+        }
+        // equal bytes in another buffer: the shelved one, found by content
+        let copy = Bytes::from(r#"{"status":"COMPLETED"}"#.to_owned());
+        assert_eq!(shelf.share(copy.clone()).as_ptr(), kept.as_ptr());
+        // the address table holds what it knows, so a known address always has its bytes
+        assert!(
+            shelf
+                .known
+                .iter()
+                .any(|b| b.as_ptr() == kept.as_ptr() && b.len() == kept.len())
+        );
+        // a part of the buffer starts at the same address but is shorter: other bytes, not the known buffer
+        let part = kept.slice(..10);
+        let shared = shelf.share(part.clone());
+        assert_eq!(&*shared, br#"{"status":"#);
+        // it took the buffer's place by address; the whole buffer is still found, by content
+        assert_eq!(shelf.share(kept.clone()).as_ptr(), kept.as_ptr());
+        assert!(
+            shelf
+                .known
+                .iter()
+                .all(|b| b.is_empty() || b.len() <= SHELVED_MAX)
+        );
+        // a large answer is neither shelved nor known (it would keep a large buffer alive)
+        let large = Bytes::from(vec![b'x'; SHELVED_MAX + 1]);
+        assert_eq!(shelf.share(large.clone()).as_ptr(), large.as_ptr());
+        assert!(!shelf.known.iter().any(|b| b.as_ptr() == large.as_ptr()));
+        // growing forgets addresses (harmless: the next share finds the bytes by content)
+        let mut small = Shelf::new(10_000);
+        let b = small.share(Bytes::from_static(b"abc"));
+        small.fit(1000);
+        assert_eq!(small.known.len(), small.slots.len());
+        assert_eq!(
+            small.share(Bytes::from(b"abc".to_vec())).as_ptr(),
+            b.as_ptr()
+        );
     }
 
     #[test]

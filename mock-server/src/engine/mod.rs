@@ -11,6 +11,7 @@ mod board;
 pub mod body;
 mod control;
 pub mod fault;
+mod kept;
 pub mod outcome;
 mod queue;
 pub mod reads;
@@ -36,6 +37,7 @@ pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 /// inline up to 23 bytes and shared beyond, so a clone never allocates.
 pub type Id = smol_str::SmolStr;
 
+pub use self::kept::{Polled, Ticket};
 pub use self::uuid::Uuid;
 
 /// Presized maps stop at this many entries (a larger `--max-tasks` grows past it on demand).
@@ -185,6 +187,8 @@ struct TidState {
     finals: BTreeSet<(Timestamp, u64, Id)>,
     /// When the terminal is free after every occupying task in `pending`.
     tail_free: Timestamp,
+    /// The last poll's answer ([`kept`]).
+    answer: Option<kept::Kept>,
 }
 
 impl TidState {
@@ -210,6 +214,7 @@ impl Default for TidState {
             receipts: 0,
             finals: BTreeSet::new(),
             tail_free: Timestamp(i64::MIN),
+            answer: None,
         }
     }
 }
@@ -459,24 +464,29 @@ impl Engine {
 
     /// `GET /v1/tasks/{taskId}`.
     pub fn task(&mut self, who: &Claims, id: &str, now: Timestamp) -> Result<TaskView, Error> {
-        let tid = match self.tasks.get(id) {
-            Some(t) if self.sees(who, &t.tid) => t.tid.clone(),
+        let tid = self.polled_tid(who, id)?;
+        self.settle(&tid, now);
+        Ok(self.view(id, now))
+    }
+
+    /// The terminal of task `id` if `who` may read it, else `TASK_NOT_FOUND` (404, or 403 under its profile).
+    fn polled_tid(&self, who: &Claims, id: &str) -> Result<Id, Error> {
+        match self.tasks.get(id) {
+            Some(t) if self.sees(who, &t.tid) => Ok(t.tid.clone()),
             _ => {
                 let status = if self.settings.profiles.task_not_found_403 {
                     403
                 } else {
                     404
                 };
-                return Err(Error::new(
+                Err(Error::new(
                     status,
                     "TASK_NOT_FOUND",
                     "cloud job not found for current terminal",
                     None,
-                ));
+                ))
             }
-        };
-        self.settle(&tid, now);
-        Ok(self.view(id, now))
+        }
     }
 
     /// `GET /v1/transactions/{transactionId}`.

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::kept::Stage;
 use super::outcome::Outcome;
 use super::task::{Schedule, Task, TaskStatus};
 use super::transaction::{Batch, CardBrand, CardData, DccData, Transaction, TxnResult};
@@ -184,6 +185,11 @@ impl Engine {
     /// The task as of `now` (call `settle` first for its effects).
     pub(super) fn view(&self, id: &str, now: Timestamp) -> TaskView {
         let task = &self.tasks[id];
+        self.view_at(task, self.stage(task, now))
+    }
+
+    /// What of `task`'s answer depends on `now`.
+    pub(super) fn stage(&self, task: &Task, now: Timestamp) -> Stage {
         let schedule = self.schedule_of(task, now);
         let status = schedule.status_at(now);
         let context_id = (status == TaskStatus::Completed && task.settled.is_some())
@@ -194,16 +200,25 @@ impl Engine {
                 .map(|f| (task.drawn.exception_id.clone(), f)),
             _ => None,
         };
+        Stage {
+            status,
+            context_id,
+            failure,
+        }
+    }
+
+    /// `task` read at `stage`.
+    pub(super) fn view_at(&self, task: &Task, stage: Stage) -> TaskView {
         TaskView {
             title: task.request.title().clone(),
             task_id: task.id.clone(),
             created: task.created,
             class: task.class,
-            status,
+            status: stage.status,
             initiator: task.request.initiator().clone(),
-            context_id,
+            context_id: stage.context_id,
             request: task.request.clone(),
-            failure,
+            failure: stage.failure,
         }
     }
 }

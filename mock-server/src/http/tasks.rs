@@ -1,12 +1,14 @@
 //! `POST /v1/tasks/TRANSACTION`, `POST /v1/tasks/BATCH` (any other class → 406) and `GET /v1/tasks/{taskId}`:
 //! extract, one engine call, DTO.
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 
 use super::dto::TaskDto;
 use super::extract::{Bearer, Body, Segment, parse_task_body, require_json};
-use super::wire::Wire;
+use super::wire::{Wire, Written};
+use crate::engine::Polled;
 use crate::engine::token::Claims;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -112,14 +114,21 @@ pub async fn read(
     State(app): State<AppState>,
     Bearer(who): Bearer,
     Segment(id): Segment,
-) -> Result<Wire<TaskDto>, ApiError> {
+) -> Result<Written, ApiError> {
     read_task(&app, &who, &id)
 }
 
-/// The task with this id (`GET /v1/tasks/{taskId}`, and `GET` on a create path: the task whose id is that word).
-pub(super) fn read_task(app: &AppState, who: &Claims, id: &str) -> Result<Wire<TaskDto>, ApiError> {
-    let view = app.with_engine(|e, now| e.task(who, id, now))?;
-    Ok(Wire(view.into()))
+/// The task with this id (`GET /v1/tasks/{taskId}`, and `GET` on a create path: the task whose id is that word):
+/// the bytes written for the same answer last time, else written now and kept ([`crate::engine::Polled`]).
+pub(super) fn read_task(app: &AppState, who: &Claims, id: &str) -> Result<Written, ApiError> {
+    match app.with_engine(|e, now| e.poll(who, id, now))? {
+        Polled::Kept(bytes) => Ok(Written(bytes)),
+        Polled::Fresh(view, ticket) => {
+            let bytes = Bytes::from(Wire(TaskDto::from(view)).to_vec());
+            app.with_engine_untimed(|e| e.keep_answer(ticket, bytes.clone()));
+            Ok(Written(bytes))
+        }
+    }
 }
 
 /// `GET /v1/tasks/TRANSACTION`: the task with id `TRANSACTION`, which never exists (ids have 10 characters).
@@ -132,7 +141,7 @@ pub(super) fn read_task(app: &AppState, who: &Claims, id: &str) -> Result<Wire<T
 pub async fn read_transaction_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
-) -> Result<Wire<TaskDto>, ApiError> {
+) -> Result<Written, ApiError> {
     read_task(&app, &who, "TRANSACTION")
 }
 
@@ -146,6 +155,6 @@ pub async fn read_transaction_id(
 pub async fn read_batch_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
-) -> Result<Wire<TaskDto>, ApiError> {
+) -> Result<Written, ApiError> {
     read_task(&app, &who, "BATCH")
 }

@@ -128,12 +128,21 @@ impl<T: WriteJson> Wire<T> {
 
 impl<T: WriteJson> IntoResponse for Wire<T> {
     fn into_response(self) -> Response {
+        Written(Bytes::from(self.to_vec())).into_response()
+    }
+}
+
+/// A JSON document already written (a poll's answer the engine kept: `engine::Polled`).
+pub struct Written(pub Bytes);
+
+impl IntoResponse for Written {
+    fn into_response(self) -> Response {
         (
             [(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            Bytes::from(self.to_vec()),
+            self.0,
         )
             .into_response()
     }

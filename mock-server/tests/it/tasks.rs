@@ -1,6 +1,6 @@
 //! POST /v1/tasks/{class} and GET /v1/tasks/{id}: shapes, access rules, validation, error bodies.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::*;
 
@@ -594,4 +594,45 @@ async fn the_task_routes_answer_alike_with_and_without_the_router() {
         a[0]
     );
     assert!(a[1].contains("\n200 OK\n"), "{}", a[1]);
+}
+
+/// Polls are answered from the bytes kept for the terminal's last poll while nothing changed (engine::kept): two
+/// tasks of one terminal polled in turn, across their status changes, each get their own answer, and an answer read
+/// again is byte for byte what it was.
+#[tokio::test]
+async fn tasks_polled_in_turn_each_get_their_own_answer_as_it_changes() {
+    let app = TestApp::spawn().await; // realistic: a card sale takes 5 s, the next one queues behind it
+    let token = app.token().await;
+    let a = app.create_ok(&token, &sale(1111)).await;
+    let b = app.create_ok(&token, &sale(2222)).await;
+    let mut seen = Vec::new();
+    for step in [0.0, 1.0, 4.0, 1.0, 5.0] {
+        app.advance(step);
+        for id in [&a, &b, &a, &b] {
+            let r = app.task(&token, id).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            assert_eq!(r.json["taskId"], json!(id), "{}", r.text);
+            seen.push((id.clone(), r.text));
+        }
+    }
+    for pair in seen.chunks(4) {
+        assert_eq!(pair[0], pair[2], "the same task read twice at one time");
+        assert_eq!(pair[1], pair[3]);
+        assert_ne!(pair[0].1, pair[1].1);
+    }
+    let status = |text: &str| serde_json::from_str::<Value>(text).unwrap()["status"].clone();
+    let of = |i: usize| (status(&seen[4 * i].1), status(&seen[4 * i + 1].1));
+    assert_eq!(of(0), (json!("CREATED"), json!("CREATED")));
+    assert_eq!(of(1), (json!("STARTED"), json!("CREATED")));
+    assert_eq!(
+        of(2),
+        (json!("COMPLETED"), json!("CREATED")),
+        "b waits for a"
+    );
+    assert_eq!(of(4), (json!("COMPLETED"), json!("COMPLETED")));
+    assert_eq!(seen[8].1, seen[12].1, "a's final answer does not change");
+    let amount =
+        |text: &str| serde_json::from_str::<Value>(text).unwrap()["payload"]["amount"].clone();
+    assert_eq!(amount(&seen[16].1), json!(1111));
+    assert_eq!(amount(&seen[17].1), json!(2222));
 }

@@ -1,0 +1,177 @@
+//! A poll's answer kept per terminal: `GET /v1/tasks/{taskId}` is the request a POS repeats most, and between two
+//! polls its answer rarely changes (only the status and what comes with it). The HTTP layer writes an answer once
+//! ([`Polled::Fresh`]) and hands the bytes back ([`Engine::keep_answer`]); the next poll of that task at the same
+//! [`Stage`] gets those bytes ([`Polled::Kept`]), not a new copy. One answer per terminal, so what is kept is
+//! bounded by the terminals, and dropped with their state (reset, a forgotten terminal). Nothing here decides
+//! what an answer says: that is still [`Engine::task`]'s view, written by the HTTP layer.
+
+use bytes::Bytes;
+
+use super::task::{Failure, Task, TaskStatus};
+use super::{Claims, Engine, Error, Id, TaskView, Uuid};
+use crate::clock::Timestamp;
+
+/// What of a task's answer can change after the task is made: its status and what the status brings. The rest
+/// (title, ids, times, payload) is fixed at creation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Stage {
+    pub status: TaskStatus,
+    pub context_id: Option<Uuid>,
+    pub failure: Option<(Id, Failure)>,
+}
+
+/// The answer kept for a terminal: the bytes written for one task at one stage.
+#[derive(Clone, Debug)]
+pub(super) struct Kept {
+    task: Id,
+    seq: u64,
+    stage: Stage,
+    bytes: Bytes,
+}
+
+/// A poll, as the engine answers it to the HTTP layer.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // made once a poll and matched at once: boxing would allocate on every new view
+pub enum Polled {
+    /// The bytes written for this task at this stage, the last time it was polled.
+    Kept(Bytes),
+    /// The view to write, and where to keep what is written ([`Engine::keep_answer`]).
+    Fresh(TaskView, Ticket),
+}
+
+/// Which task and stage a written answer is for.
+#[derive(Debug)]
+pub struct Ticket {
+    tid: Id,
+    kept: Kept,
+}
+
+impl Kept {
+    fn holds(&self, task: &Task, stage: &Stage) -> bool {
+        self.seq == task.seq && self.task == task.id && self.stage == *stage
+    }
+}
+
+impl Engine {
+    /// `GET /v1/tasks/{taskId}` for the HTTP layer: [`Engine::task`], or the bytes written for the same view
+    /// last time.
+    pub fn poll(&mut self, who: &Claims, id: &str, now: Timestamp) -> Result<Polled, Error> {
+        let tid = self.polled_tid(who, id)?;
+        self.settle(&tid, now);
+        let task = &self.tasks[id];
+        let stage = self.stage(task, now);
+        if let Some(kept) = self.tids.get(&tid).and_then(|s| s.answer.as_ref())
+            && kept.holds(task, &stage)
+        {
+            return Ok(Polled::Kept(kept.bytes.clone()));
+        }
+        let kept = Kept {
+            task: task.id.clone(),
+            seq: task.seq,
+            stage: stage.clone(),
+            bytes: Bytes::new(),
+        };
+        Ok(Polled::Fresh(
+            self.view_at(task, stage),
+            Ticket { tid, kept },
+        ))
+    }
+
+    /// Keeps `bytes`, written for a [`Polled::Fresh`] view, as its terminal's answer (replacing the one before).
+    pub fn keep_answer(&mut self, ticket: Ticket, bytes: Bytes) {
+        if let Some(state) = self.tids.get_mut(&ticket.tid) {
+            state.answer = Some(Kept {
+                bytes,
+                ..ticket.kept
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Timestamp;
+    use crate::config::Config;
+    use crate::server::engine_for;
+
+    fn on(tid: &str) -> Claims {
+        Claims {
+            user_name: "jan.novak@example.com".into(),
+            tid: Some(tid.into()),
+            client_id: "atom".into(),
+            scope: vec![],
+            authorities: vec![],
+            iat: 0,
+            exp: i64::MAX,
+            nbf: None,
+            jti: "j".into(),
+            ati: None,
+        }
+    }
+
+    fn fresh(polled: Polled) -> (TaskView, Ticket) {
+        match polled {
+            Polled::Fresh(view, ticket) => (view, ticket),
+            Polled::Kept(b) => panic!("expected a view to write, got kept bytes {b:?}"),
+        }
+    }
+
+    fn kept(polled: Polled) -> Bytes {
+        match polled {
+            Polled::Kept(b) => b,
+            Polled::Fresh(view, _) => panic!("expected kept bytes, got a view of {}", view.task_id),
+        }
+    }
+
+    #[test]
+    fn a_poll_gets_the_bytes_kept_for_its_task_at_the_same_stage_and_a_view_otherwise() {
+        let mut e = engine_for(&Config::default()).expect("engine"); // realistic latency: STARTED after 1 s
+        let who = on("999888");
+        let t0 = Timestamp::DEFAULT_START;
+        let sale = super::super::body::parse(
+            br#"{"apiKey":"333W212J3","Tid":"999888","initiator":"t","title":"a","amount":1111,"transactionOperation":"SALE","transactionType":"CARD","currencyCode":"CZK"}"#,
+        )
+        .expect("json");
+        let a = e
+            .create_task(&who, "TRANSACTION", &sale, t0)
+            .expect("a")
+            .task_id;
+        let (view, ticket) = fresh(e.poll(&who, &a, t0).expect("poll"));
+        assert_eq!(view.status, TaskStatus::Created);
+        e.keep_answer(ticket, Bytes::from_static(b"a created"));
+        assert_eq!(kept(e.poll(&who, &a, t0).expect("poll")), "a created");
+        assert_eq!(
+            kept(e.poll(&who, &a, t0.plus_ms(999)).expect("same stage")),
+            "a created"
+        );
+        // a new stage: a new view
+        let (view, ticket) = fresh(e.poll(&who, &a, t0.plus_ms(1000)).expect("poll"));
+        assert_eq!(view.status, TaskStatus::Started);
+        e.keep_answer(ticket, Bytes::from_static(b"a started"));
+        // another task of the terminal is not answered with the kept bytes, and takes their place
+        let b = e
+            .create_task(&who, "TRANSACTION", &sale, t0.plus_ms(1000))
+            .expect("b")
+            .task_id;
+        let (view, ticket) = fresh(e.poll(&who, &b, t0.plus_ms(1000)).expect("poll"));
+        assert_eq!(view.task_id, b);
+        e.keep_answer(ticket, Bytes::from_static(b"b created"));
+        let (view, _) = fresh(e.poll(&who, &a, t0.plus_ms(1000)).expect("poll"));
+        assert_eq!(
+            (view.task_id, view.status),
+            (a.clone(), TaskStatus::Started)
+        );
+        // the engine's own view agrees with what a poll writes
+        assert_eq!(
+            e.task(&who, &a, t0.plus_ms(1000)).expect("task"),
+            fresh(e.poll(&who, &a, t0.plus_ms(1000)).expect("poll")).0
+        );
+        // a ticket outliving its terminal's state keeps nothing; a reset forgets what was kept
+        let (_, ticket) = fresh(e.poll(&who, &a, t0.plus_ms(1000)).expect("poll"));
+        e.reset(None).expect("reset");
+        e.keep_answer(ticket, Bytes::from_static(b"stale"));
+        assert!(e.tids.values().all(|s| s.answer.is_none()));
+        assert_eq!(e.poll(&who, &a, t0).expect_err("gone").status, 404);
+    }
+}
