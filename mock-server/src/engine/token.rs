@@ -36,10 +36,11 @@ impl Default for TokenTtls {
 /// JWT claims of access and refresh tokens (cloud-mock.md §3). A refresh token carries `ati`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
-    /// Login e-mail.
-    pub user_name: String,
+    /// Login e-mail (inline up to 23 bytes, like the TID: a token seen before is checked on every call, and over
+    /// many terminals each heap block behind its claims was one more cold read a call).
+    pub user_name: super::Id,
     /// Terminal id, `null` for a master login.
-    pub tid: Option<String>,
+    pub tid: Option<super::Id>,
     /// Always `atom`.
     pub client_id: String,
     /// `["read","write"]`.
@@ -281,7 +282,7 @@ impl Tokens {
         }
         self.issue(
             &claims.user_name,
-            claims.tid,
+            claims.tid.map(String::from),
             now,
             rng,
             Some(token.to_owned()),
@@ -302,8 +303,8 @@ impl Tokens {
         };
         let iat = now.unix_seconds();
         let access = Claims {
-            user_name: user.to_owned(),
-            tid: tid.clone(),
+            user_name: user.into(),
+            tid: tid.as_deref().map(super::Id::from),
             client_id: "atom".into(),
             scope: vec!["read".into(), "write".into()],
             authorities: vec![role.into()],
