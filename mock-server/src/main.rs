@@ -14,8 +14,31 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// The async runtime: tokio's single-threaded scheduler when the process may use one CPU only (`taskset`, a
+/// container limited to one CPU: `available_parallelism` reads the affinity mask and the cgroup quota), else the
+/// multi-threaded one (`TOKIO_WORKER_THREADS` sets its workers, and setting it keeps it even on one CPU). On one
+/// CPU a multi-threaded runtime has one worker anyway and pays for what lets workers steal from each other: task
+/// creation on one core, 32 connections, ran 4 % faster single-threaded (8 alternating rounds) and a request cost
+/// ~700 fewer instructions (callgrind). Nothing in the server blocks its thread longer than a request.
+fn main() -> ExitCode {
+    let one_cpu = std::thread::available_parallelism().is_ok_and(|n| n.get() == 1)
+        && std::env::var_os("TOKIO_WORKER_THREADS").is_none();
+    let (mut builder, runtime) = if one_cpu {
+        let runtime = "single-threaded (one CPU available)";
+        (tokio::runtime::Builder::new_current_thread(), runtime)
+    } else {
+        (tokio::runtime::Builder::new_multi_thread(), "multi-threaded")
+    };
+    match builder.enable_all().build() {
+        Ok(rt) => rt.block_on(run(runtime)),
+        Err(e) => {
+            eprintln!("gptom-mock: cannot start the async runtime: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(runtime: &str) -> ExitCode {
     let mut cli = Cli::parse();
     let command = cli.command.take();
     let docs = match &command {
@@ -87,6 +110,7 @@ async fn main() -> ExitCode {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         )
         .init();
+    tracing::info!("async runtime: {runtime}");
     // Handlers go in before the port opens: a SIGTERM sent as soon as the mock answers must drain, not kill.
     let stop = shutdown_signal();
     let clock = clock_for(&config);

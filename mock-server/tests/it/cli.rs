@@ -74,7 +74,27 @@ fn bad_flags_and_bad_fixtures_fail_before_listening() {
 
 #[tokio::test]
 async fn port_zero_prints_where_it_listens_and_sigterm_stops_it() {
-    let mut child = Command::new(BIN)
+    let log = serve_once_and_stop(Command::new(BIN)).await;
+    assert!(log.contains("async runtime: "), "{log}");
+}
+
+/// On one CPU (`taskset -c 0`, as a container limited to one CPU) the mock runs tokio's single-threaded
+/// scheduler, and serves and drains the same.
+#[tokio::test]
+async fn on_one_cpu_it_runs_single_threaded_and_serves_the_same() {
+    let mut pinned = Command::new("taskset");
+    pinned.args(["-c", "0", BIN]).env_remove("TOKIO_WORKER_THREADS");
+    let log = serve_once_and_stop(pinned).await;
+    assert!(
+        log.contains("async runtime: single-threaded (one CPU available)"),
+        "{log}"
+    );
+}
+
+/// Starts the mock (`cmd`) on port 0, reads where it listens, asks its health, stops it with SIGTERM and
+/// returns its log.
+async fn serve_once_and_stop(mut cmd: Command) -> String {
+    let mut child = cmd
         .args(["--port", "0", "--seed", "5", "--clock", "manual"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -128,6 +148,7 @@ async fn port_zero_prints_where_it_listens_and_sigterm_stops_it() {
         !log.contains('\u{1b}'),
         "escape codes in a non-terminal log: {log:?}"
     );
+    log.into_owned()
 }
 
 #[test]
