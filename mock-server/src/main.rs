@@ -27,7 +27,10 @@ fn main() -> ExitCode {
         let runtime = "single-threaded (one CPU available)";
         (tokio::runtime::Builder::new_current_thread(), runtime)
     } else {
-        (tokio::runtime::Builder::new_multi_thread(), "multi-threaded")
+        (
+            tokio::runtime::Builder::new_multi_thread(),
+            "multi-threaded",
+        )
     };
     match builder.enable_all().build() {
         Ok(rt) => rt.block_on(run(runtime)),

@@ -83,7 +83,9 @@ async fn port_zero_prints_where_it_listens_and_sigterm_stops_it() {
 #[tokio::test]
 async fn on_one_cpu_it_runs_single_threaded_and_serves_the_same() {
     let mut pinned = Command::new("taskset");
-    pinned.args(["-c", "0", BIN]).env_remove("TOKIO_WORKER_THREADS");
+    pinned
+        .args(["-c", "0", BIN])
+        .env_remove("TOKIO_WORKER_THREADS");
     let log = serve_once_and_stop(pinned).await;
     assert!(
         log.contains("async runtime: single-threaded (one CPU available)"),
