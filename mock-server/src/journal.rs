@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::hash::BuildHasher;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use serde::Serialize;
 use serde_json::Value;
@@ -14,8 +14,7 @@ use crate::clock::Timestamp;
 use crate::engine::validate::likely_mistakes;
 use crate::facts::{bearer_claim, facts_of};
 
-/// Equal bytes (the same buffer, or the last ones looked at first: headers that differ mostly differ in the bearer
-/// token's signature, at the end, after a long prefix that every token of a user shares).
+/// Equal bytes (the same buffer, or the last ones looked at first: answers that differ mostly differ near the end).
 fn same(a: &[u8], b: &[u8]) -> bool {
     let tail = a.len().min(16);
     a.len() == b.len()
@@ -45,11 +44,11 @@ const WAYS: usize = 4;
 /// Largest buffer put on the [`Shelf`]: bigger ones are rare and would make what it holds unbounded in practice.
 const SHELVED_MAX: usize = 2048;
 
-/// The buffers the journal keeps, found again by their bytes. A client repeats its headers call after call, a poll
-/// its empty body and, once the task is final, its answer: each is kept once and shared by every entry that holds
-/// it, so a full ring (10 000 entries by default) holds little more than the records themselves, and recording a
-/// call writes no fresh copy into memory the ring last used 10 000 requests ago. Found by content, not among the
-/// newest entries only, so that it holds for 1 000 terminals polling in turn as for one.
+/// The answers the journal keeps, found again by their bytes. A poll's answer repeats once its task is final: it is
+/// kept once and shared by every entry that holds it, so a ring of polls (10 000 entries by default) holds little
+/// more than the records themselves. Found by content, not among the newest entries only, so that it holds for
+/// 1 000 terminals polling in turn as for one. (What requests sent is not looked up here but copied, see
+/// [`Copies`].)
 ///
 /// A set-associative table (a slot number from the bytes' hash, [`WAYS`] buffers a set, the least recently used
 /// one replaced) that grows with the ring up to as many slots as the ring has entries (8 192 at most): it never
@@ -142,6 +141,43 @@ impl Shelf {
             self.known[at] = b;
         }
         kept
+    }
+}
+
+/// Size of the blocks [`Copies`] writes into.
+const BLOCK: usize = 64 * 1024;
+
+/// Where the journal copies what a request sent (target, headers, body): each copy right after the previous one in
+/// a block, as a `Bytes` that shares the block, and a new block when one is full (a copy larger than a sixteenth of
+/// a block gets its own buffer). A block is freed with the last entry holding a part of it, and the ring drops its
+/// entries oldest first, so blocks go in the order they came: the copies of a full ring take what it holds, in a
+/// few dozen blocks.
+///
+/// Copied, not looked up among the buffers already kept: finding equal bytes means reading the kept copy, wherever
+/// it lies, and over a thousand clients in turn (each its own token in its headers) that copy is cold — about a
+/// dozen cache misses a call, a fifth of a task creation's — while writing on where the last copy ended is what
+/// memory does fastest. Copies, not slices: hyper's read buffer backs the parsed URI, headers and body, and a slice
+/// kept in the journal would keep that whole buffer alive.
+#[derive(Debug, Default)]
+struct Copies {
+    /// The rest of the current block (empty until the first copy).
+    block: BytesMut,
+}
+
+impl Copies {
+    /// `bytes` in the current block (or a new one).
+    fn copy(&mut self, bytes: &[u8]) -> Bytes {
+        if bytes.is_empty() {
+            return Bytes::new();
+        }
+        if bytes.len() > BLOCK / 16 {
+            return Bytes::copy_from_slice(bytes);
+        }
+        if self.block.capacity() < bytes.len() {
+            self.block = BytesMut::with_capacity(BLOCK);
+        }
+        self.block.extend_from_slice(bytes);
+        self.block.split().freeze()
     }
 }
 
@@ -316,9 +352,11 @@ pub struct Journal {
     next_seq: u64,
     evicted: u64,
     seal_tokens: bool,
-    /// Buffers shared between entries.
+    /// Answers shared between entries.
     shelf: Shelf,
-    /// Where a request's headers are written before they are looked for on the shelf (one warm buffer, reused).
+    /// What requests sent, copied.
+    copies: Copies,
+    /// Where a request's headers are written before they are copied (one warm buffer, reused).
     scratch: Vec<u8>,
 }
 
@@ -350,6 +388,7 @@ impl Journal {
             evicted: 0,
             seal_tokens: false,
             shelf: Shelf::new(cap),
+            copies: Copies::default(),
             scratch: Vec::new(),
         }
     }
@@ -362,28 +401,26 @@ impl Journal {
         self
     }
 
-    /// A request's target, headers (as `name: value` lines) and body as the journal keeps them: buffers it already
-    /// holds when it holds the same bytes (see [`Shelf`]), else new copies.
-    pub(crate) fn shared(
+    /// A request's target, headers (as `name: value` lines) and body as the journal keeps them (see [`Copies`]).
+    pub(crate) fn copy_request(
         &mut self,
         target: &str,
         headers: &HeaderMap,
         body: &[u8],
     ) -> (Bytes, Bytes, Bytes) {
-        let Journal { shelf, scratch, .. } = self;
+        let Journal {
+            copies, scratch, ..
+        } = self;
         scratch.clear();
         write_head(scratch, headers);
-        // Copies, not slices: hyper's read buffer backs the parsed URI, headers and body, and a slice kept in the
-        // journal would keep that whole buffer alive.
-        let copy = |b: &[u8]| Bytes::copy_from_slice(b);
         (
-            shelf.get_or(target.as_bytes(), || copy(target.as_bytes())),
-            shelf.get_or(scratch, || copy(scratch)),
-            shelf.get_or(body, || copy(body)),
+            copies.copy(target.as_bytes()),
+            copies.copy(scratch),
+            copies.copy(body),
         )
     }
 
-    /// Records an exchange whose target, headers and body [`Journal::shared`] gave.
+    /// Records an exchange whose target, headers and body [`Journal::copy_request`] gave.
     pub(crate) fn push(&mut self, mut e: Record) {
         // The answer is shared too, to reads only: a poll's answer repeats, a creation's is new each time and would
         // only crowd out what repeats.
@@ -607,66 +644,91 @@ mod tests {
         }
     }
 
-    /// A call as the HTTP layer journals it: the request's buffers from the journal's shelf, then the record.
+    /// A call as the HTTP layer journals it: the request's buffers copied, then the record. Returns the answer as
+    /// the journal keeps it.
     fn journaled(j: &mut Journal, method: Method, headers: &HeaderMap, response: &str) -> Bytes {
-        let (target, head, request) = j.shared("/v1/tasks/a", headers, b"");
+        let (target, head, request) = j.copy_request("/v1/tasks/a", headers, b"");
         j.push(Record {
             method,
             target,
-            head: head.clone(),
+            head,
             request,
             ..poll("", response)
         });
-        head
+        j.entries.back().unwrap().response.clone()
     }
 
     #[test]
-    fn a_request_like_an_earlier_one_shares_its_buffers() {
+    fn a_request_is_copied_whole_each_copy_after_the_last_in_one_block() {
         let mut headers = HeaderMap::new();
         headers.insert("authorization", HeaderValue::from_static("Bearer t"));
         headers.append("accept", HeaderValue::from_static("*/*"));
         let mut j = Journal::new(10);
-        let head = |h: &HeaderMap, j: &mut Journal| j.shared("/v1/tasks/a", h, b"").1;
-        let (target, first, body) = j.shared("/v1/tasks/a", &headers, br#"{"amount":1}"#);
-        assert_eq!(&*first, b"authorization: Bearer t\naccept: */*\n");
+        let (target, head, body) = j.copy_request("/v1/tasks/a", &headers, br#"{"amount":1}"#);
         assert_eq!(&*target, b"/v1/tasks/a");
-        let (again, same_head, same_body) = j.shared("/v1/tasks/a", &headers, br#"{"amount":1}"#);
-        assert_eq!(again.as_ptr(), target.as_ptr());
-        assert_eq!(same_head.as_ptr(), first.as_ptr());
-        assert_eq!(same_body.as_ptr(), body.as_ptr());
-        let other = j.shared("/v1/tasks/a", &headers, br#"{"amount":2}"#).2;
-        assert_ne!(other.as_ptr(), body.as_ptr(), "another body");
-        assert_eq!(&*other, br#"{"amount":2}"#);
-        // any difference: a value, a name, a header more or less, another order, the same ending
+        assert_eq!(&*head, b"authorization: Bearer t\naccept: */*\n");
+        assert_eq!(head, own_head(&headers));
+        assert_eq!(&*body, br#"{"amount":1}"#);
+        // one after the other in the same block
+        let end = |b: &Bytes| b.as_ptr() as usize + b.len();
+        assert_eq!(head.as_ptr() as usize, end(&target));
+        assert_eq!(body.as_ptr() as usize, end(&head));
+        // any headers, as they came (a value, a name, a header more or less, another order)
         let mut other = headers.clone();
         other.insert("authorization", HeaderValue::from_static("Bearer u"));
         let mut more = headers.clone();
         more.append("accept", HeaderValue::from_static("text/plain"));
-        let mut fewer = HeaderMap::new();
-        fewer.insert("authorization", HeaderValue::from_static("Bearer t"));
         let mut reordered = HeaderMap::new();
         reordered.insert("accept", HeaderValue::from_static("*/*"));
         reordered.insert("authorization", HeaderValue::from_static("Bearer t"));
-        let mut same_end = HeaderMap::new();
-        same_end.insert("authorization", HeaderValue::from_static("Bearer x"));
-        same_end.append("accept", HeaderValue::from_static("*/*"));
-        for h in [other, more, fewer, reordered, same_end, HeaderMap::new()] {
-            let made = head(&h, &mut j);
-            assert_ne!(made.as_ptr(), first.as_ptr(), "{h:?}");
+        for h in [other, more, reordered, HeaderMap::new()] {
+            let (_, made, none) = j.copy_request("/", &h, b"");
             assert_eq!(made, own_head(&h), "{h:?}");
+            assert!(none.is_empty());
         }
-        assert_eq!(head(&headers, &mut j).as_ptr(), first.as_ptr());
+        // a large body gets its own buffer; the block goes on after it
+        let large = vec![b'x'; BLOCK / 16 + 1];
+        let (small, _, own) = j.copy_request("/a", &HeaderMap::new(), &large);
+        assert_eq!(own, large);
+        assert_eq!(j.copies.block.as_ptr() as usize, end(&small));
+        // a full block: the next copy starts a new one, and what the old one holds stays
+        let mut copies = Vec::new();
+        while copies.len() < 200 {
+            copies.push(j.copy_request(
+                &format!("/v1/tasks/{}", copies.len()),
+                &headers,
+                &[b'b'; 700],
+            ));
+        }
+        let parts: Vec<&Bytes> = copies.iter().flat_map(|(t, h, b)| [t, h, b]).collect();
+        let starts = parts
+            .windows(2)
+            .filter(|w| w[1].as_ptr() as usize != end(w[0]))
+            .count();
+        assert!(
+            (2..=3).contains(&starts),
+            "200 copies of ~750 bytes fill two or three more 64 KiB blocks, one after another: {starts}"
+        );
+        for (n, (target, head, body)) in copies.iter().enumerate() {
+            assert_eq!(target, format!("/v1/tasks/{n}").as_bytes());
+            assert_eq!(head, &own_head(&headers));
+            assert_eq!(body, &[b'b'; 700][..]);
+        }
+        // copies outlive the journal that made them
+        drop(j);
+        assert_eq!(&*copies[0].0, b"/v1/tasks/0");
     }
 
     #[test]
-    fn a_thousand_clients_in_turn_share_their_headers_and_the_shelf_stays_bounded() {
+    fn a_thousand_clients_in_turn_share_their_answers_and_the_shelf_stays_bounded() {
         let client = |n: usize| {
             let mut h = HeaderMap::new();
             let v = format!("Bearer eyJhbGciOiJIUzI1NiJ9.{n:0>40}");
             h.insert("authorization", HeaderValue::from_str(&v).unwrap());
             h
         };
-        let call = |j: &mut Journal, n: usize| journaled(j, Method::GET, &client(n), "{}");
+        let answer = |n: usize| format!(r#"{{"taskId":"{n:0>20}","status":"COMPLETED"}}"#);
+        let call = |j: &mut Journal, n: usize| journaled(j, Method::GET, &client(n), &answer(n));
         let mut j = Journal::new(10_000);
         for _ in 0..10_000 {
             j.push(poll("", "{}"));
@@ -676,9 +738,9 @@ mod tests {
             8192,
             "grown with the ring, to its most"
         );
-        let heads: Vec<Bytes> = (0..1000).map(|n| call(&mut j, n)).collect();
+        let answers: Vec<Bytes> = (0..1000).map(|n| call(&mut j, n)).collect();
         let found = (0..1000)
-            .filter(|&n| call(&mut j, n).as_ptr() == heads[n].as_ptr())
+            .filter(|&n| call(&mut j, n).as_ptr() == answers[n].as_ptr())
             .count();
         // a set of the table may get more than its four ways' share of the 1 000
         assert!(found >= 990, "{found} of 1 000 found again");
@@ -783,21 +845,16 @@ mod tests {
         }
         let kept: Vec<&Record> = j.entries.iter().collect();
         assert_eq!(
-            kept[0].head.as_ptr(),
-            kept[1].head.as_ptr(),
-            "the same headers are shared"
+            kept[0].head, kept[1].head,
+            "the same headers, each call its copy"
         );
         assert_eq!(
             kept[0].response.as_ptr(),
             kept[1].response.as_ptr(),
             "the same answer is shared"
         );
-        assert_eq!(kept[0].target.as_ptr(), kept[2].target.as_ptr());
-        assert_ne!(
-            kept[1].head.as_ptr(),
-            kept[2].head.as_ptr(),
-            "other headers are their own"
-        );
+        assert_eq!(kept[0].target, kept[2].target);
+        assert_ne!(kept[1].head, kept[2].head);
         assert_ne!(kept[1].response, kept[2].response);
         let read = j.select(&Filter::default());
         assert_eq!(read.len(), 3);
@@ -813,22 +870,23 @@ mod tests {
             read[2].headers.get("authorization").map(String::as_str),
             Some("Bearer [redacted]")
         );
-        // the same ending is not enough
-        for head in [
-            "x-a: 1\nauthorization: Bearer u\n",
-            "x-b: 1\nauthorization: Bearer u\n",
-        ] {
+        // the same ending is not enough for an answer
+        let ending = r#"{"x":1,"status":"COMPLETED"}"#;
+        for head in ["x-a: 1\n", "x-b: 1\n"] {
             call(&mut j, Method::GET, head, completed);
         }
+        call(&mut j, Method::GET, "x-b: 1\n", ending);
         let kept: Vec<&Record> = j.entries.iter().collect();
-        assert_ne!(kept[3].head.as_ptr(), kept[4].head.as_ptr());
-        assert_eq!(&*kept[4].head, b"x-b: 1\nauthorization: Bearer u\n");
+        assert_eq!(kept[3].response.as_ptr(), kept[4].response.as_ptr());
+        assert_ne!(kept[4].response.as_ptr(), kept[5].response.as_ptr());
+        assert_eq!(&*kept[4].head, b"x-b: 1\n");
+        assert_eq!(&*kept[5].response, ending.as_bytes());
         // a creation's answer is its own (it is new each time: kept off the shelf)
         call(&mut j, Method::POST, "x-b: 1\n", r#"{"taskId":"a"}"#);
         call(&mut j, Method::POST, "x-b: 1\n", r#"{"taskId":"a"}"#);
         let kept: Vec<&Record> = j.entries.iter().collect();
-        assert_ne!(kept[5].response.as_ptr(), kept[6].response.as_ptr());
-        assert_eq!(kept[5].head.as_ptr(), kept[6].head.as_ptr());
+        assert_ne!(kept[6].response.as_ptr(), kept[7].response.as_ptr());
+        assert_eq!(kept[6].head, kept[7].head);
     }
 
     #[test]

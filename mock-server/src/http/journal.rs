@@ -134,7 +134,8 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
         }
     };
     let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
-    let (target, head, kept) = app.with_journal(|j| j.shared(target, &parts.headers, &request));
+    let (target, head, kept) =
+        app.with_journal(|j| j.copy_request(target, &parts.headers, &request));
     // Boxed, here and in the fault layer: holding the inner future inline makes every enclosing future larger,
     // and futures are copied whole when they are boxed further out (≈ 6 % of a GET's cost before this).
     let hot = next.hot.then(|| super::hot::route(&app, &parts)).flatten();
