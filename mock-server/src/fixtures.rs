@@ -292,10 +292,10 @@ fn directory(
             return Err(src.error_at(&t.tid, format!("TID {tid:?} is empty or defined twice")));
         }
         let terminal = Terminal {
-            tid: tid.clone(),
-            api_key: t.api_key,
+            tid: tid.as_str().into(),
+            api_key: t.api_key.into(),
             merchant_id: t.merchant_id,
-            currency: currency.clone(),
+            currency: currency.as_str().into(),
             mode: t.mode,
             reachable: t.reachable,
             tip_enabled: t.tip_enabled,
@@ -334,7 +334,7 @@ fn directory(
             username: a.username.value.clone(),
             password: a.password,
             kind,
-            tids: a.tids.into_iter().map(|t| t.value).collect(),
+            tids: a.tids.into_iter().map(|t| t.value.into()).collect(),
         };
         accounts.insert(a.username.value.into(), account);
     }

@@ -36,7 +36,7 @@ impl Engine {
                 let mut open = open.into_iter();
                 json!({"tid": t.tid, "mode": t.mode, "reachable": t.reachable, "currency": t.currency,
                        "latency": latency, "operator": operator,
-                       "nextOutcome": self.overrides.get(&t.tid),
+                       "nextOutcome": self.overrides.get(t.tid.as_str()),
                        "sandbox": self.sandboxes().iter().find(|s| s.holds(&t.tid)).map(|s| s.id.as_str()),
                        "working": open.next(), "queue": open.collect::<Vec<_>>(),
                        "recent": recent.get(t.tid.as_str()).cloned().unwrap_or_default()})

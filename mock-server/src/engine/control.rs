@@ -260,7 +260,7 @@ impl Engine {
             self.sandboxes()
                 .iter()
                 .filter(|s| s.id == id)
-                .flat_map(|s| s.terminals.iter().map(|(_, t)| t.tid.clone()))
+                .flat_map(|s| s.terminals.iter().map(|(_, t)| t.tid.to_string()))
                 .collect()
         });
         if let Some(tid) = only {
@@ -319,7 +319,7 @@ impl Engine {
                 let s = self.tids.get(t.tid.as_str());
                 json!({"tid": t.tid, "mode": t.mode, "reachable": t.reachable, "currency": t.currency,
                        "latency": t.latency.as_deref().unwrap_or(&self.settings.latency),
-                       "nextOutcome": self.overrides.get(&t.tid),
+                       "nextOutcome": self.overrides.get(t.tid.as_str()),
                        "openBatch": {"number": s.map_or(1, |s| s.open_batch),
                                      "totals": s.map(|s| s.open_totals).unwrap_or_default()},
                        "batches": s.map(|s| s.batches.as_slice()).unwrap_or_default()})

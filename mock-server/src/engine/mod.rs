@@ -381,7 +381,7 @@ impl Engine {
         channel: Channel,
         now: Timestamp,
     ) -> Result<TaskView, Error> {
-        let tid = Id::new(&terminal.tid);
+        let tid = terminal.tid.clone();
         let class = match request {
             TaskRequest::Transaction(_) => TaskClass::Transaction,
             TaskRequest::Batch(_) => TaskClass::Batch,

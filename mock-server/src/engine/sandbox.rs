@@ -87,8 +87,8 @@ impl Engine {
             };
             tids.insert(fixture_tid.to_string(), tid.clone());
             let terminal = Terminal {
-                tid,
-                api_key: self.rng.base62(9).to_uppercase(),
+                tid: tid.into(),
+                api_key: self.rng.base62(9).to_uppercase().into(),
                 ..Terminal::clone(fixture)
             };
             terminals.push((fixture_tid.to_string(), terminal));
@@ -103,7 +103,11 @@ impl Engine {
                     username: sandbox_user(&a.username, &id),
                     password: a.password.clone(),
                     kind: a.kind,
-                    tids: a.tids.iter().filter_map(|t| tids.get(t).cloned()).collect(),
+                    tids: a
+                        .tids
+                        .iter()
+                        .filter_map(|t| tids.get(t.as_str()).map(super::Id::new))
+                        .collect(),
                 };
                 (a.username.clone(), account)
             })
@@ -116,7 +120,7 @@ impl Engine {
                 .directory
                 .terminals
                 .iter()
-                .map(|(tid, t)| (tid.to_string(), t.api_key.clone()))
+                .map(|(tid, t)| (tid.to_string(), t.api_key.to_string()))
                 .collect(),
             terminals,
             accounts,
@@ -159,7 +163,7 @@ impl Engine {
         let tids: Vec<String> = sandbox
             .terminals
             .iter()
-            .map(|(_, t)| t.tid.clone())
+            .map(|(_, t)| t.tid.to_string())
             .collect();
         for tid in &tids {
             self.forget_terminal(tid);

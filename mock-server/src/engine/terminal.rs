@@ -14,13 +14,13 @@ pub enum Mode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Terminal {
     /// Terminal id, e.g. `999888`.
-    pub tid: String,
+    pub tid: super::Id,
     /// The key integrators send as `apiKey`.
-    pub api_key: String,
+    pub api_key: super::Id,
     /// Merchant (branch) id printed on card receipts.
     pub merchant_id: String,
     /// ISO 4217 alphabetic currency, e.g. `CZK`.
-    pub currency: String,
+    pub currency: super::Id,
     /// Automatic (queueing) or semi-integrated.
     pub mode: Mode,
     /// `false` makes every task push fail with 502.
@@ -38,10 +38,10 @@ impl Terminal {
     /// without the upstream's accounts.
     pub fn stand_in(currency: &str) -> Self {
         Terminal {
-            tid: String::new(),
-            api_key: String::new(),
+            tid: super::Id::default(),
+            api_key: super::Id::default(),
             merchant_id: String::new(),
-            currency: currency.to_owned(),
+            currency: currency.into(),
             mode: Mode::Automatic,
             reachable: true,
             tip_enabled: true,
@@ -70,7 +70,7 @@ pub struct Account {
     /// Terminal or master.
     pub kind: AccountKind,
     /// TIDs this login may use.
-    pub tids: Vec<String>,
+    pub tids: Vec<super::Id>,
 }
 
 /// The OAuth client every integrator uses (`atom:ashfuf4e5fa`).

@@ -336,10 +336,11 @@ pub fn access<'d>(
     let Some(tid) = f.string(Name::Tid)?.filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
-    let allowed = match (&who.tid, dir.account(&who.user_name)) {
-        (Some(token_tid), _) => **token_tid == *tid,
-        (None, Some(a)) => a.kind == AccountKind::Master && a.tids.iter().any(|t| *t == *tid),
-        (None, None) => false,
+    let allowed = match &who.tid {
+        Some(token_tid) => **token_tid == *tid,
+        None => dir
+            .account(&who.user_name)
+            .is_some_and(|a| a.kind == AccountKind::Master && a.tids.iter().any(|t| *t == *tid)),
     };
     let terminal = dir
         .terminals
@@ -405,7 +406,7 @@ pub fn transaction(
         )?,
     };
     let currency_code = match f.string(Name::CurrencyCode)? {
-        None => terminal.currency.as_str().into(),
+        None => terminal.currency.clone(),
         Some(c) if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
             return Err(Error::validation(
                 "currencyCode",

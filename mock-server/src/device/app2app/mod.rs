@@ -91,7 +91,7 @@ impl Layer<'_> {
         }
         let id = self.engine.rng().uuid().to_string();
         let reg = Registration {
-            tid: terminal.tid.clone(),
+            tid: terminal.tid.to_string(),
             client_id: cid.clone(),
             task_id: None,
             created: now,

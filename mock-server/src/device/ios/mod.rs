@@ -93,7 +93,7 @@ impl Layer<'_> {
         let tid = terminal.tid.clone();
         let pending = Pending {
             op,
-            tid: tid.clone(),
+            tid: tid.to_string(),
             redirect_url,
             warnings,
         };
@@ -150,7 +150,7 @@ impl Layer<'_> {
             .map_err(|_| error(failure))?;
         if let Some(rid) = p.get("requestID") {
             self.devices.request_ids.insert(
-                (terminal.tid.clone(), rid.to_owned()),
+                (terminal.tid.to_string(), rid.to_owned()),
                 view.task_id.to_string(),
             );
         }
