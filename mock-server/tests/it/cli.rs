@@ -78,13 +78,28 @@ async fn port_zero_prints_where_it_listens_and_sigterm_stops_it() {
     assert!(log.contains("async runtime: "), "{log}");
 }
 
-/// On one CPU (`taskset -c 0`, as a container limited to one CPU) the mock runs tokio's single-threaded
+/// The first CPU this process may run on (`Cpus_allowed_list: 2-3,6` → `2`): a cpuset need not hold CPU 0.
+fn first_allowed_cpu() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let list = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+        .expect("Cpus_allowed_list in /proc/self/status");
+    let first = list.trim().split([',', '-']).next().unwrap_or_default();
+    assert!(
+        !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()),
+        "{list:?}"
+    );
+    first.to_owned()
+}
+
+/// On one CPU (`taskset -c N`, as a container limited to one CPU) the mock runs tokio's single-threaded
 /// scheduler, and serves and drains the same.
 #[tokio::test]
 async fn on_one_cpu_it_runs_single_threaded_and_serves_the_same() {
     let mut pinned = Command::new("taskset");
     pinned
-        .args(["-c", "0", BIN])
+        .args(["-c", &first_allowed_cpu(), BIN])
         .env_remove("TOKIO_WORKER_THREADS");
     let log = serve_once_and_stop(pinned).await;
     assert!(
