@@ -90,10 +90,9 @@ impl Layer<'_> {
             .get("redirectUrl")
             .filter(|r| !r.is_empty())
             .map(str::to_owned);
-        let tid = terminal.tid.clone();
         let pending = Pending {
             op,
-            tid: tid.to_string(),
+            tid: terminal.tid.to_string(),
             redirect_url,
             warnings,
         };
