@@ -287,6 +287,8 @@ def terminals_fixture(directory, n):
 
 
 ROUNDS = 3
+# The 1 000-terminal rows: more, shorter rounds (32 s of load per verb; 3 rounds of 4 s swung ±10 % between runs).
+TERMINAL_ROUNDS, TERMINAL_SECONDS = 8, 2
 
 
 def median_ratio(references, measured):
@@ -350,30 +352,35 @@ def scale_cost(binary, seconds=4, held=100_000, terminals=1_000):
                 creds.append((tok, sale))
                 tasks.append(json.loads(made)["taskId"])
             def spread(k, verb):
-                """GET or POST, each request on the next of the first k terminals (a Lua request() per request:
-                wrk costs the same whatever k, so k = 1 is the reference)."""
+                """GET or POST, each request on the next of the first k terminals. Every request is written once,
+                before the run, and request() hands the next one out: wrk then costs the same whatever k, so
+                k = 1 is the reference. (Formatting each request in request() made wrk the bottleneck: at
+                1 000 terminals its own time per GET rose 14 %, and it ran at 0.97 of its core.)"""
                 tokens = ", ".join(f'"{t}"' for t, _ in creds[:k])
                 ids = ", ".join(f'"{t}"' for t in tasks[:k])
                 bodies = ", ".join("'" + json.dumps(sl) + "'" for _, sl in creds[:k])
-                common = f"local tokens = {{{tokens}}}\nlocal ids = {{{ids}}}\nlocal bodies = {{{bodies}}}\nlocal n = 0\n"
-                get_lua = common + """request = function()
-  n = n % #tokens + 1
-  return wrk.format("GET", "/v1/tasks/" .. ids[n], {["Authorization"] = "Bearer " .. tokens[n]})
+                made = {"get": 'wrk.format("GET", "/v1/tasks/" .. ids[i], {["Authorization"] = "Bearer " .. tokens[i]})',
+                        "post": 'wrk.format("POST", "/v1/tasks/TRANSACTION", {["Authorization"] = "Bearer " .. tokens[i], '
+                                '["Content-Type"] = "application/json"}, bodies[i])'}[verb]
+                lua = f"""local tokens = {{{tokens}}}
+local ids = {{{ids}}}
+local bodies = {{{bodies}}}
+local requests = {{}}
+for i = 1, #tokens do requests[i] = {made} end
+local n = 0
+request = function()
+  n = n % #requests + 1
+  return requests[n]
 end
 """
-                post_lua = common + """request = function()
-  n = n % #tokens + 1
-  return wrk.format("POST", "/v1/tasks/TRANSACTION",
-    {["Authorization"] = "Bearer " .. tokens[n], ["Content-Type"] = "application/json"}, bodies[n])
-end
-"""
-                return wrk_script_rps(base + "/", seconds, get_lua if verb == "get" else post_lua)
+                return wrk_script_rps(base + "/", TERMINAL_SECONDS, lua)
 
             def rounds(verb):
-                """One terminal and all of them in turn, `ROUNDS` times: the medians, and the median of the
-                per-round ratios (one run each swung ±20 % between bench runs)."""
+                """One terminal and all of them in turn, `TERMINAL_ROUNDS` short runs each: the medians, and the
+                median of the per-round ratios (the machine's pace drifts within seconds: runs close in time
+                make ratios that agree; 3 rounds of 4 s swung ±10 % between bench runs)."""
                 ones, alls = [], []
-                for _ in range(ROUNDS):
+                for _ in range(TERMINAL_ROUNDS):
                     ones.append(spread(1, verb))
                     alls.append(spread(terminals, verb))
                 return (statistics.median(o[0] for o in ones), statistics.median(k[0] for k in alls),
@@ -389,7 +396,7 @@ end
             post1, postk, bad_post, post_ratio = rounds("post")
             one = {"get_rps": round(get1), "post_rps": round(post1), "non_2xx": preload}
             out["terminals"] = {"get_rps": round(getk), "post_rps": round(postk), "non_2xx": bad_get + bad_post,
-                                "count": terminals, "one_terminal": one, "rounds": ROUNDS,
+                                "count": terminals, "one_terminal": one, "rounds": TERMINAL_ROUNDS,
                                 "get_ratio": get_ratio, "post_ratio": post_ratio}
         finally:
             proc.kill()

@@ -349,13 +349,13 @@ fn directory(
         },
     );
     let first_tid = order.first().cloned().unwrap_or_default();
-    Ok(Directory {
+    // the trees' order, kept by the directory's maps
+    Ok(Directory::new(
         client,
-        // the trees' order, kept by the directory's maps
-        terminals: terminals.into_iter().collect(),
-        accounts: accounts.into_iter().collect(),
+        terminals.into_iter().collect(),
         first_tid,
-    })
+        accounts.into_iter().collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -405,7 +405,7 @@ mod tests {
         assert!(!d.terminals["483592"].reachable);
         assert_eq!(d.terminals["700100"].currency, "EUR");
         assert_eq!(
-            d.accounts["example-cloud-admin@example.com"].kind,
+            d.accounts()["example-cloud-admin@example.com"].kind,
             AccountKind::Master
         );
         assert_eq!(

@@ -29,7 +29,7 @@ impl Engine {
 
     /// Sets the password of `user` (a confirmed password change).
     pub fn set_password(&mut self, user: &str, new: &str) {
-        if let Some(a) = self.world.directory.accounts.get_mut(user) {
+        if let Some(a) = self.world.directory.accounts_mut().get_mut(user) {
             a.password = new.to_owned();
         }
     }

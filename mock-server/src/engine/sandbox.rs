@@ -96,7 +96,7 @@ impl Engine {
         let accounts: Vec<(String, Account)> = self
             .fixtures
             .directory
-            .accounts
+            .accounts()
             .values()
             .map(|a| {
                 let account = Account {
@@ -142,7 +142,7 @@ impl Engine {
             );
         }
         for (_, a) in &sandbox.accounts {
-            insert_sorted(&mut dir.accounts, a.username.as_str().into(), a.clone());
+            insert_sorted(dir.accounts_mut(), a.username.as_str().into(), a.clone());
         }
     }
 
@@ -172,7 +172,7 @@ impl Engine {
         for (_, a) in &sandbox.accounts {
             self.world
                 .directory
-                .accounts
+                .accounts_mut()
                 .shift_remove(a.username.as_str());
         }
         Ok(tids)

@@ -91,9 +91,40 @@ pub struct Directory {
     pub terminals: Keyed<std::sync::Arc<Terminal>>,
     /// The first terminal of the fixtures (device channels' default TID).
     pub first_tid: String,
-    /// Accounts by username, in username order.
-    pub accounts: Keyed<Account>,
+    /// Accounts by username, in username order. Read with [`Directory::accounts`]; every change goes through
+    /// [`Directory::accounts_mut`], which takes a new [`Directory::stamp`].
+    accounts: Keyed<Account>,
+    stamp: Stamp,
 }
+
+/// A number no other state of the logins had: taken anew on every mutable access to them and by every copy of a
+/// directory (a reset's fresh world included), drawn from one process-wide counter. A grant checked at one
+/// stamp holds while the directory still shows that stamp (the token cache's shortcut, [`super::token`]).
+#[derive(Debug)]
+struct Stamp(u64);
+
+impl Stamp {
+    fn next() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Stamp(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Clone for Stamp {
+    /// A copy of the logins may then change apart from them: never the same stamp.
+    fn clone(&self) -> Self {
+        Stamp::next()
+    }
+}
+
+impl PartialEq for Stamp {
+    /// Says nothing of what the directory holds: two directories with the same logins are equal.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Stamp {}
 
 /// A map kept in key order (listings, sandboxes and the admin state walk it in that order) whose lookups hash:
 /// every call looks a login and a terminal up, among a thousand in a shared deployment. Add with
@@ -111,6 +142,38 @@ pub fn insert_sorted<V>(map: &mut Keyed<V>, key: super::Id, value: V) {
 }
 
 impl Directory {
+    /// A directory of these logins and terminals.
+    pub fn new(
+        client: OAuthClient,
+        terminals: Keyed<std::sync::Arc<Terminal>>,
+        first_tid: String,
+        accounts: Keyed<Account>,
+    ) -> Self {
+        Directory {
+            client,
+            terminals,
+            first_tid,
+            accounts,
+            stamp: Stamp::next(),
+        }
+    }
+
+    /// Accounts by username, in username order.
+    pub fn accounts(&self) -> &Keyed<Account> {
+        &self.accounts
+    }
+
+    /// The accounts, to change: the directory takes a new [`Directory::stamp`].
+    pub fn accounts_mut(&mut self) -> &mut Keyed<Account> {
+        self.stamp = Stamp::next();
+        &mut self.accounts
+    }
+
+    /// Unique to the logins as they are now: it changes whenever they may have changed (never 0).
+    pub fn stamp(&self) -> u64 {
+        self.stamp.0
+    }
+
     /// The account `username`, if any.
     pub fn account(&self, username: &str) -> Option<&Account> {
         self.accounts.get(username)

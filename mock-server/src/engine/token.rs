@@ -151,11 +151,21 @@ pub struct Tokens {
     /// Access tokens whose signature and claims were already checked, hashed by their signature; the whole token
     /// is kept and compared, so only the very same token hits (the signature is not stored apart: over many
     /// terminals each lookup read one more cold block for it). Time and account checks still run on every use.
-    verified: hashbrown::HashTable<(Box<str>, Arc<Claims>)>,
+    verified: hashbrown::HashTable<Verified>,
     /// Hashes signatures for `verified` (seeded per process, like the engine's maps).
     signature_hash: foldhash::fast::RandomState,
     /// Lifetimes.
     pub ttls: TokenTtls,
+}
+
+/// A token [`Tokens::authenticate`] has checked: its text, its claims, and the [`Directory::stamp`] at which its
+/// login last granted its TID (0: not yet). While the directory shows that stamp no login has changed since, so
+/// the grant still holds and is not looked up again (over many terminals that lookup read about four cold
+/// blocks a call: the login's name, the map's index and entry, its TIDs).
+struct Verified {
+    text: Box<str>,
+    claims: Arc<Claims>,
+    granted: u64,
 }
 
 /// A JWT's last part (the whole text if it has no dot). Read on every call: the dot is found with SIMD
@@ -399,6 +409,17 @@ impl Tokens {
         Ok(())
     }
 
+    /// Whether the token's login still exists and still has its TID.
+    fn check_grant(dir: &Directory, claims: &Claims) -> Result<(), AuthError> {
+        if dir.grants(&claims.user_name, claims.tid.as_deref()) {
+            Ok(())
+        } else {
+            Err(AuthError::Invalid(
+                "Invalid access token: the account no longer exists".into(),
+            ))
+        }
+    }
+
     /// Verifies a bearer token as an *access* token of an account that still has that TID. A token seen before
     /// skips the signature check and the claim decoding (the hot path of every `/v1` call), not the rest.
     /// The token comes as the header's bytes: one seen before is recognised by them, and only a new one is read
@@ -411,49 +432,101 @@ impl Tokens {
     ) -> Result<Arc<Claims>, AuthError> {
         let token = token.ok_or(AuthError::Missing)?;
         let hash = self.signature_hash.hash_one(signature(token));
-        let claims = match self
+        let stamp = dir.stamp();
+        if let Some(seen) = self
             .verified
-            .find(hash, |(seen, _)| seen.as_bytes() == token)
+            .find_mut(hash, |seen| seen.text.as_bytes() == token)
         {
-            Some((_, claims)) => {
-                Self::check_time(claims, now)?;
-                claims.clone()
+            Self::check_time(&seen.claims, now)?;
+            if seen.granted != stamp {
+                Self::check_grant(dir, &seen.claims)?;
+                seen.granted = stamp;
             }
-            _ => {
-                let token = std::str::from_utf8(token).map_err(|_| {
-                    AuthError::Invalid("Cannot convert access token to JSON: not UTF-8".into())
-                })?;
-                let claims = Arc::new(self.verify(token, now)?);
-                if !claims.is_refresh() {
-                    if self.verified.len() >= VERIFIED_CAP {
-                        self.verified.clear();
-                    }
-                    let signatures = &self.signature_hash;
-                    self.verified
-                        .insert_unique(hash, (token.into(), claims.clone()), |(t, _)| {
-                            signatures.hash_one(signature(t.as_bytes()))
-                        });
-                }
-                claims
-            }
-        };
+            return Ok(seen.claims.clone());
+        }
+        let token = std::str::from_utf8(token).map_err(|_| {
+            AuthError::Invalid("Cannot convert access token to JSON: not UTF-8".into())
+        })?;
+        let claims = Arc::new(self.verify(token, now)?);
         if claims.is_refresh() {
             return Err(AuthError::Invalid(
                 "Invalid access token: a refresh token cannot be used here".into(),
             ));
         }
-        if !dir.grants(&claims.user_name, claims.tid.as_deref()) {
-            return Err(AuthError::Invalid(
-                "Invalid access token: the account no longer exists".into(),
-            ));
+        // kept even when its login no longer grants it: the next use looks the login up again
+        let granted = Self::check_grant(dir, &claims);
+        if self.verified.len() >= VERIFIED_CAP {
+            self.verified.clear();
         }
+        let signatures = &self.signature_hash;
+        self.verified.insert_unique(
+            hash,
+            Verified {
+                text: token.into(),
+                claims: claims.clone(),
+                granted: if granted.is_ok() { stamp } else { 0 },
+            },
+            |seen| signatures.hash_one(signature(seen.text.as_bytes())),
+        );
+        granted?;
         Ok(claims)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::signature;
+    use super::{AuthError, TokenPath, signature};
+    use crate::clock::Timestamp;
+    use crate::config::Config;
+    use crate::server::engine_for;
+
+    #[test]
+    fn a_remembered_grant_holds_only_while_no_login_has_changed() {
+        let mut e = engine_for(&Config::default()).expect("engine");
+        let now = Timestamp::DEFAULT_START;
+        let form: Vec<(String, String)> = [
+            ("grant_type", "password"),
+            ("username", "jan.novak@example.com"),
+            ("password", "ABCDEFGHIJKL"),
+            ("tid", "999888"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .into();
+        let token = e
+            .token(&form, TokenPath::Cloud, now)
+            .expect("token")
+            .access_token;
+        let use_it = |e: &mut crate::engine::Engine| e.authenticate(Some(token.as_bytes()), now);
+        assert!(use_it(&mut e).is_ok(), "first use: verified and granted");
+        assert!(use_it(&mut e).is_ok(), "again: remembered");
+        // a change to the logins (here the password, which leaves the grant as it was) is looked at again
+        let stamp = e.world.directory.stamp();
+        e.set_password("jan.novak@example.com", "NEWPASSWORD1");
+        assert_ne!(e.world.directory.stamp(), stamp);
+        assert!(
+            use_it(&mut e).is_ok(),
+            "a new password keeps the token's grant"
+        );
+        // the login loses the TID: the remembered grant no longer holds
+        e.world
+            .directory
+            .accounts_mut()
+            .get_mut("jan.novak@example.com")
+            .expect("login")
+            .tids
+            .retain(|t| t != "999888");
+        match use_it(&mut e) {
+            Err(AuthError::Invalid(why)) => assert!(why.contains("no longer exists"), "{why}"),
+            other => panic!("expected a refused token, got {other:?}"),
+        }
+        // a copy of the logins never shows the stamp of the logins it was copied from
+        let copy = e.world.directory.clone();
+        assert_ne!(copy.stamp(), e.world.directory.stamp());
+        assert_eq!(
+            copy, e.world.directory,
+            "the stamp takes no part in equality"
+        );
+    }
 
     #[test]
     fn the_signature_is_the_text_after_the_last_dot_as_rsplit_finds_it() {

@@ -110,6 +110,8 @@ async fn a_sandbox_is_a_copy_of_the_fixtures_that_nobody_else_touches() {
         .await;
     assert_eq!(after.json["tasks"], json!([]), "{}", after.text);
     let again = token_for(&app, &user, &tid).await;
+    // used once: its login's grant is remembered with it (and must not outlive the login)
+    assert_eq!(app.get(&again, "/v1/tasks/x").await.status, 404);
 
     // deleted: its login and its tokens stop working, its terminal is gone
     let gone = app
@@ -129,7 +131,9 @@ async fn a_sandbox_is_a_copy_of_the_fixtures_that_nobody_else_touches() {
         )
         .await;
     assert!(refused.status.is_client_error(), "{}", refused.text);
-    assert_eq!(app.get(&again, "/v1/tasks/x").await.status, 401);
+    let stale = app.get(&again, "/v1/tasks/x").await;
+    assert_eq!(stale.status, 401, "{}", stale.text);
+    assert!(stale.text.contains("no longer exists"), "{}", stale.text);
     let state = app
         .admin(Method::GET, &format!("/state?tid={tid}"), Value::Null)
         .await;
