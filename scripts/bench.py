@@ -286,9 +286,9 @@ def terminals_fixture(directory, n):
         f.write("\n".join(lines) + "\n")
 
 
-ROUNDS = 3
-# The 1 000-terminal rows: more, shorter rounds (32 s of load per verb; 3 rounds of 4 s swung ±10 % between runs).
-TERMINAL_ROUNDS, TERMINAL_SECONDS = 8, 2
+# The rows of cost as the work grows: many short rounds, each case right after its reference (the machine's pace
+# drifts within seconds, so runs close in time give ratios that agree; 3 rounds of 4 s swung ±10 % between runs).
+SCALE_ROUNDS, SCALE_SECONDS = 8, 2
 
 
 def median_ratio(references, measured):
@@ -296,12 +296,12 @@ def median_ratio(references, measured):
     return round(statistics.median(m / max(1.0, r) for r, m in zip(references, measured)), 3)
 
 
-def scale_cost(binary, seconds=4, held=100_000, terminals=1_000):
+def scale_cost(binary, seconds=SCALE_SECONDS, held=100_000, terminals=1_000):
     """How cost grows with the work held (issue 19): GET and POST on an empty mock, with `held` tasks and their
     transactions already held (the default caps: the oldest final tasks are evicted as new ones come), and spread
     over `terminals` terminals at once, each request another terminal's (against one terminal, same script); all in
-    this run, each ratio the median of `ROUNDS` rounds' ratios. The journal is at its cap (10 000) in every one of
-    them after the first second of load."""
+    this run, each ratio the median of `SCALE_ROUNDS` rounds' ratios. The journal is at its cap (10 000) in every
+    one of them after the first second of load."""
     if not shutil.which("wrk"):
         return {"error": "wrk not installed"}
     out = {}
@@ -321,7 +321,7 @@ def scale_cost(binary, seconds=4, held=100_000, terminals=1_000):
         bad = create_tasks(base, tok, held)
         call(base + "/__admin/state?tid=" + TID)  # every task settled: final, each with its transaction
         empties, helds = [], []
-        for _ in range(ROUNDS):  # the two cases in turn, as the harness's rounds
+        for _ in range(SCALE_ROUNDS):  # the two cases in turn, as the harness's rounds
             empties.append(empty_round())
             # the newest task for the GETs: each round's POSTs evict the oldest final tasks
             helds.append(pair_rps(base, tok, first_task(base, tok), seconds))
@@ -335,7 +335,7 @@ def scale_cost(binary, seconds=4, held=100_000, terminals=1_000):
             "non_2xx": sum(r["non_2xx"] for r in runs)}
 
     out["empty"] = medians(empties)
-    out["held"] = medians(helds) | {"preload_non_200": bad, "rss_mb": rss, "rounds": ROUNDS}
+    out["held"] = medians(helds) | {"preload_non_200": bad, "rss_mb": rss, "rounds": SCALE_ROUNDS}
     for verb in ("get", "post"):
         out["held"][f"{verb}_ratio"] = median_ratio([e[f"{verb}_rps"] for e in empties],
                                                     [h[f"{verb}_rps"] for h in helds])
@@ -373,14 +373,13 @@ request = function()
   return requests[n]
 end
 """
-                return wrk_script_rps(base + "/", TERMINAL_SECONDS, lua)
+                return wrk_script_rps(base + "/", seconds, lua)
 
             def rounds(verb):
-                """One terminal and all of them in turn, `TERMINAL_ROUNDS` short runs each: the medians, and the
-                median of the per-round ratios (the machine's pace drifts within seconds: runs close in time
-                make ratios that agree; 3 rounds of 4 s swung ±10 % between bench runs)."""
+                """One terminal and all of them in turn, `SCALE_ROUNDS` times: the medians, and the median of the
+                per-round ratios."""
                 ones, alls = [], []
-                for _ in range(TERMINAL_ROUNDS):
+                for _ in range(SCALE_ROUNDS):
                     ones.append(spread(1, verb))
                     alls.append(spread(terminals, verb))
                 return (statistics.median(o[0] for o in ones), statistics.median(k[0] for k in alls),
@@ -396,7 +395,7 @@ end
             post1, postk, bad_post, post_ratio = rounds("post")
             one = {"get_rps": round(get1), "post_rps": round(post1), "non_2xx": preload}
             out["terminals"] = {"get_rps": round(getk), "post_rps": round(postk), "non_2xx": bad_get + bad_post,
-                                "count": terminals, "one_terminal": one, "rounds": TERMINAL_ROUNDS,
+                                "count": terminals, "one_terminal": one, "rounds": SCALE_ROUNDS,
                                 "get_ratio": get_ratio, "post_ratio": post_ratio}
         finally:
             proc.kill()
