@@ -55,15 +55,14 @@ const SHELVED_MAX: usize = 2048;
 /// holds much that the ring does not, and an idle mock's is tiny. Which buffer is shared is never seen from
 /// outside (equal bytes), so the hash's seed does not matter; it is fixed anyway.
 ///
-/// Buffers handed in again (a poll's answer the engine kept for its terminal: `engine::kept`) are also known by
-/// their address, in `known`, so that they are not hashed and compared again: the same live buffer (the table
-/// holds it, so its address cannot be reused for other bytes) with the same length holds the same bytes.
+/// Only buffers no one else holds come here ([`Journal::push`]): one the engine holds too (a poll's answer it kept
+/// for its terminal: `engine::kept`) is already shared by every poll that repeats it, and is taken as it is, not
+/// hashed and compared again. (Before, such buffers were looked up by address in a direct-mapped table; over 1 000
+/// terminals polling in turn a quarter of the lookups collided and hashed the whole answer, a cold read.)
 #[derive(Debug)]
 struct Shelf {
     /// `(hash, buffer)`, most recently used first within each set; an empty buffer is a free slot.
     slots: Box<[(u64, Bytes)]>,
-    /// Buffers shared lately, by address (as many as `slots`, one per address hash).
-    known: Box<[Bytes]>,
     /// How many slots it may grow to.
     most: usize,
 }
@@ -72,7 +71,6 @@ impl Shelf {
     fn new(cap: usize) -> Self {
         Shelf {
             slots: Self::empty(4 * WAYS),
-            known: vec![Bytes::new(); 4 * WAYS].into(),
             most: cap.next_power_of_two().clamp(4 * WAYS, 8192),
         }
     }
@@ -95,7 +93,6 @@ impl Shelf {
                 }
             }
         }
-        self.known = vec![Bytes::new(); self.slots.len()].into();
     }
 
     fn set(&mut self, hash: u64) -> &mut [(u64, Bytes)] {
@@ -128,19 +125,8 @@ impl Shelf {
 
     /// `b`, or the buffer holding the same bytes.
     fn share(&mut self, b: Bytes) -> Bytes {
-        // Fibonacci hashing of the address: the top bits of its product with 2^64 / φ
-        let bits = self.known.len().trailing_zeros();
-        let at = ((b.as_ptr() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize;
-        let known = &self.known[at];
-        if known.as_ptr() == b.as_ptr() && known.len() == b.len() {
-            return b;
-        }
         let bytes: &[u8] = &b;
-        let kept = self.get_or(bytes, || b.clone());
-        if !b.is_empty() && b.len() <= SHELVED_MAX {
-            self.known[at] = b;
-        }
-        kept
+        self.get_or(bytes, || b.clone())
     }
 }
 
@@ -420,11 +406,13 @@ impl Journal {
         )
     }
 
-    /// Records an exchange whose target, headers and body [`Journal::copy_request`] gave.
-    pub(crate) fn push(&mut self, mut e: Record) {
+    /// Records an exchange whose target, headers and body [`Journal::copy_request`] gave. `held`: whether its answer's
+    /// buffer was held elsewhere too before the journal took it (`Bytes::is_unique`), as a poll's answer the engine
+    /// keeps for its terminal is: that buffer is taken as it is.
+    pub(crate) fn push(&mut self, mut e: Record, held: bool) {
         // The answer is shared too, to reads only: a poll's answer repeats, a creation's is new each time and would
         // only crowd out what repeats.
-        if e.method == Method::GET {
+        if e.method == Method::GET && !held {
             e.response = self.shelf.share(std::mem::take(&mut e.response));
         }
         e.seq = self.next_seq;
@@ -648,13 +636,14 @@ mod tests {
     /// the journal keeps it.
     fn journaled(j: &mut Journal, method: Method, headers: &HeaderMap, response: &str) -> Bytes {
         let (target, head, request) = j.copy_request("/v1/tasks/a", headers, b"");
-        j.push(Record {
+        let record = Record {
             method,
             target,
             head,
             request,
             ..poll("", response)
-        });
+        };
+        j.push(record, false);
         j.entries.back().unwrap().response.clone()
     }
 
@@ -731,7 +720,7 @@ mod tests {
         let call = |j: &mut Journal, n: usize| journaled(j, Method::GET, &client(n), &answer(n));
         let mut j = Journal::new(10_000);
         for _ in 0..10_000 {
-            j.push(poll("", "{}"));
+            j.push(poll("", "{}"), false);
         }
         assert_eq!(
             j.shelf.slots.len(),
@@ -770,54 +759,59 @@ mod tests {
     }
 
     #[test]
-    fn a_buffer_handed_in_again_is_known_by_its_address_and_equal_bytes_still_by_content() {
-        let mut shelf = Shelf::new(100);
-        shelf.fit(100);
+    fn a_buffer_held_elsewhere_is_taken_as_it_is_and_equal_bytes_are_shared_by_content() {
+        let mut j = Journal::new(100);
+        let answer = |response: &Bytes| Record {
+            response: response.clone(),
+            ..poll("", "")
+        };
         let kept = Bytes::from(r#"{"status":"COMPLETED"}"#.to_owned());
-        let first = shelf.share(kept.clone());
-        assert_eq!(
-            first.as_ptr(),
-            kept.as_ptr(),
-            "new bytes: this buffer is shelved"
-        );
-        // the same buffer again (an answer the engine kept): itself, as long as the shelf knows its address
+        let push = |j: &mut Journal, b: &Bytes| {
+            let held = !b.is_unique(); // before the record's clone, as the HTTP layer asks
+            j.push(answer(b), held);
+            j.entries.back().unwrap().response.clone()
+        };
+        // held elsewhere (an answer the engine kept): itself each time, and not shelved
+        let engine = kept.clone();
         for _ in 0..3 {
-            assert_eq!(shelf.share(kept.clone()).as_ptr(), kept.as_ptr());
+            assert_eq!(push(&mut j, &engine).as_ptr(), kept.as_ptr());
         }
-        // equal bytes in another buffer: the shelved one, found by content
+        assert!(
+            !j.shelf
+                .slots
+                .iter()
+                .any(|(_, b)| b.as_ptr() == kept.as_ptr())
+        );
+        // equal bytes in buffers no one else holds: the first is shelved, the next get it
+        let first = Bytes::from(r#"{"status":"COMPLETED"}"#.to_owned());
+        let shelved = first.as_ptr();
+        assert_eq!(push(&mut j, &first).as_ptr(), shelved);
+        drop(first);
         let copy = Bytes::from(r#"{"status":"COMPLETED"}"#.to_owned());
-        assert_eq!(shelf.share(copy.clone()).as_ptr(), kept.as_ptr());
-        // the address table holds what it knows, so a known address always has its bytes
-        assert!(
-            shelf
-                .known
-                .iter()
-                .any(|b| b.as_ptr() == kept.as_ptr() && b.len() == kept.len())
-        );
-        // a part of the buffer starts at the same address but is shorter: other bytes, not the known buffer
-        let part = kept.slice(..10);
-        let shared = shelf.share(part.clone());
-        assert_eq!(&*shared, br#"{"status":"#);
-        // it took the buffer's place by address; the whole buffer is still found, by content
-        assert_eq!(shelf.share(kept.clone()).as_ptr(), kept.as_ptr());
-        assert!(
-            shelf
-                .known
-                .iter()
-                .all(|b| b.is_empty() || b.len() <= SHELVED_MAX)
-        );
-        // a large answer is neither shelved nor known (it would keep a large buffer alive)
+        assert_eq!(push(&mut j, &copy).as_ptr(), shelved);
+        // other bytes, and a part of a buffer (same address, shorter): not the shelved buffer
+        let part = Bytes::from(r#"{"status":"COMPLETED"}"#.to_owned()).slice(..10);
+        assert_eq!(&*push(&mut j, &part), br#"{"status":"#);
+        assert_ne!(push(&mut j, &part).as_ptr(), shelved);
+        // a large answer is not shelved (it would keep a large buffer alive)
         let large = Bytes::from(vec![b'x'; SHELVED_MAX + 1]);
-        assert_eq!(shelf.share(large.clone()).as_ptr(), large.as_ptr());
-        assert!(!shelf.known.iter().any(|b| b.as_ptr() == large.as_ptr()));
-        // growing forgets addresses (harmless: the next share finds the bytes by content)
-        let mut small = Shelf::new(10_000);
-        let b = small.share(Bytes::from_static(b"abc"));
-        small.fit(1000);
-        assert_eq!(small.known.len(), small.slots.len());
-        assert_eq!(
-            small.share(Bytes::from(b"abc".to_vec())).as_ptr(),
-            b.as_ptr()
+        let large_at = large.as_ptr();
+        assert_eq!(push(&mut j, &large).as_ptr(), large_at);
+        assert!(!j.shelf.slots.iter().any(|(_, b)| b.as_ptr() == large_at));
+        // only reads are shelved: a creation's answer is new each time
+        let created = Bytes::from(r#"{"taskId":"a"}"#.to_owned());
+        j.push(
+            Record {
+                method: Method::POST,
+                ..answer(&created)
+            },
+            false,
+        );
+        assert!(
+            !j.shelf
+                .slots
+                .iter()
+                .any(|(_, b)| &**b == br#"{"taskId":"a"}"#)
         );
     }
 

@@ -2,6 +2,7 @@
 //! settling tasks that became final (their transaction, batch close or voided origin), eviction beyond the caps,
 //! and reading a task as of `now`. No axum, no timers.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::kept::Stage;
@@ -66,6 +67,7 @@ impl Engine {
             *planned = plan;
         }
         state.tail_free = free;
+        state.answer = None; // its stage may have changed
     }
 
     /// Applies the effects of every task of `tid` that became final by `now`, in the order they did.
@@ -83,9 +85,7 @@ impl Engine {
         let Some(state) = tids.get_mut(tid) else {
             return;
         };
-        // `is_empty` first: an emptied tree keeps its root node, and `first` would read it (over 1 000 terminals,
-        // one more cold block a call for every terminal with nothing left to settle)
-        while !state.finals.is_empty() && state.finals.first().is_some_and(|first| first.0 <= now) {
+        while state.due(now) {
             let Some((_, _, id)) = state.finals.pop_first() else {
                 break;
             };
@@ -131,12 +131,17 @@ impl Engine {
         // without collecting the victims first; each search goes on after the last victim (one walk in all)
         let mut from = 0;
         for _ in self.settings.max_tasks..self.tasks.len() {
-            let Some(at) = self.task_order.range(from..).position(|id| {
-                self.tasks.get(id).is_some_and(|t| {
-                    t.settled.is_some()
-                        && self.tids.get(&t.tid).is_none_or(|s| s.plan(id).is_none())
-                })
-            }) else {
+            let victim = self
+                .task_order
+                .range(from..)
+                .enumerate()
+                .find_map(|(at, id)| {
+                    let t = self.tasks.get(id)?;
+                    let state = self.tids.get(&t.tid);
+                    let idle = t.settled.is_some() && state.is_none_or(|s| s.plan(id).is_none());
+                    idle.then(|| (at, t.tid.clone()))
+                });
+            let Some((at, tid)) = victim else {
                 break;
             };
             from += at;
@@ -144,6 +149,12 @@ impl Engine {
                 break;
             };
             self.tasks.remove(&id);
+            // a poll of it is TASK_NOT_FOUND now, not the answer kept for it
+            if let Some(state) = self.tids.get_mut(&tid)
+                && state.answer.as_ref().is_some_and(|kept| kept.is_for(&id))
+            {
+                state.answer = None;
+            }
         }
     }
 
@@ -192,7 +203,19 @@ impl Engine {
 
     /// What of `task`'s answer depends on `now`.
     pub(super) fn stage(&self, task: &Task, now: Timestamp) -> Stage {
+        self.stage_span(task, now).0
+    }
+
+    /// [`Engine::stage`], and the times between which it stays the same while only the clock moves: the steps of
+    /// the task's timeline around `now` (none for a task out of its queue and not settled, whose timeline is
+    /// drawn afresh at every call). Whatever else changes a stage (an operator's cancel or choice replans the
+    /// queue, eviction removes the task, settling comes at a step's time) drops the answer kept for it.
+    pub(super) fn stage_span(&self, task: &Task, now: Timestamp) -> (Stage, Range<Timestamp>) {
         let schedule = self.schedule_of(task, now);
+        let span = match &schedule {
+            std::borrow::Cow::Borrowed(s) => s.span_at(now),
+            std::borrow::Cow::Owned(_) => now..now,
+        };
         let status = schedule.status_at(now);
         let context_id = (status == TaskStatus::Completed && task.settled.is_some())
             .then_some(task.drawn.context_id);
@@ -202,11 +225,12 @@ impl Engine {
                 .map(|f| (task.drawn.exception_id.clone(), f)),
             _ => None,
         };
-        Stage {
+        let stage = Stage {
             status,
             context_id,
             failure,
-        }
+        };
+        (stage, span)
     }
 
     /// `task` read at `stage`.

@@ -2,6 +2,8 @@
 //! (`Schedule::status_at`) from its begin time on the terminal's FIFO queue, its latency profile, its outcome,
 //! `timeToLive` and an operator cancel. No timers, no axum.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use super::Id;
@@ -200,6 +202,15 @@ impl Schedule {
             .take_while(|(t, _)| *t <= now)
             .last()
             .map_or(TaskStatus::Created, |(_, s)| *s)
+    }
+
+    /// The times between which [`Schedule::status_at`] answers as at `now`: from the step in force (the start of
+    /// time before the first) to the next one (the end of time after the last).
+    pub fn span_at(&self, now: Timestamp) -> Range<Timestamp> {
+        let times = || self.steps.iter().map(|(t, _)| *t);
+        let from = times().take_while(|t| *t <= now).last();
+        let until = times().find(|t| *t > now);
+        from.unwrap_or(Timestamp(i64::MIN))..until.unwrap_or(Timestamp(i64::MAX))
     }
 
     /// When the final status is reached.

@@ -148,33 +148,29 @@ pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
-    /// Access tokens whose signature and claims were already checked, hashed by their signature; the whole token
-    /// is kept and compared, so only the very same token hits (the signature is not stored apart: over many
-    /// terminals each lookup read one more cold block for it). Time and account checks still run on every use.
+    /// Access tokens whose signature and claims were already checked, found by two independent hashes of their
+    /// whole text (128 bits: only the very same token matches, a tampered one is verified afresh and refused).
+    /// Not the text itself: over many terminals comparing it read seven cold blocks a call.
     verified: hashbrown::HashTable<Verified>,
-    /// Hashes signatures for `verified` (seeded per process, like the engine's maps).
-    signature_hash: foldhash::fast::RandomState,
+    /// Hashes tokens for `verified` (seeded per process, like the engine's maps).
+    token_hash: foldhash::fast::RandomState,
+    /// The second hash, seeded apart.
+    check_hash: foldhash::fast::RandomState,
     /// Lifetimes.
     pub ttls: TokenTtls,
 }
 
-/// A token [`Tokens::authenticate`] has checked: its text, its claims, and the [`Directory::stamp`] at which its
+/// A token [`Tokens::authenticate`] has checked: its hashes, its claims, and the [`Directory::stamp`] at which its
 /// login last granted its TID (0: not yet). While the directory shows that stamp no login has changed since, so
 /// the grant still holds and is not looked up again (over many terminals that lookup read about four cold
 /// blocks a call: the login's name, the map's index and entry, its TIDs).
 struct Verified {
-    text: Box<str>,
+    /// The token's hash in `verified` (kept for when the table grows).
+    hash: u64,
+    /// Its second hash.
+    check: u64,
     claims: Arc<Claims>,
     granted: u64,
-}
-
-/// A JWT's last part (the whole text if it has no dot). Read on every call: the dot is found with SIMD
-/// (`rsplit('.')` took ~380 instructions a call).
-fn signature(token: &[u8]) -> &[u8] {
-    match memchr::memrchr(b'.', token) {
-        Some(dot) => &token[dot + 1..],
-        None => token,
-    }
 }
 
 /// Most tokens [`Tokens::authenticate`] remembers; the memory is dropped all at once when full.
@@ -199,7 +195,8 @@ impl Tokens {
             decoding: DecodingKey::from_secret(secret),
             validation,
             verified: hashbrown::HashTable::new(),
-            signature_hash: Default::default(),
+            token_hash: Default::default(),
+            check_hash: Default::default(),
             ttls,
         }
     }
@@ -431,11 +428,12 @@ impl Tokens {
         now: Timestamp,
     ) -> Result<Arc<Claims>, AuthError> {
         let token = token.ok_or(AuthError::Missing)?;
-        let hash = self.signature_hash.hash_one(signature(token));
+        let hash = self.token_hash.hash_one(token);
+        let check = self.check_hash.hash_one(token);
         let stamp = dir.stamp();
         if let Some(seen) = self
             .verified
-            .find_mut(hash, |seen| seen.text.as_bytes() == token)
+            .find_mut(hash, |seen| seen.hash == hash && seen.check == check)
         {
             Self::check_time(&seen.claims, now)?;
             if seen.granted != stamp {
@@ -458,15 +456,15 @@ impl Tokens {
         if self.verified.len() >= VERIFIED_CAP {
             self.verified.clear();
         }
-        let signatures = &self.signature_hash;
         self.verified.insert_unique(
             hash,
             Verified {
-                text: token.into(),
+                hash,
+                check,
                 claims: claims.clone(),
                 granted: if granted.is_ok() { stamp } else { 0 },
             },
-            |seen| signatures.hash_one(signature(seen.text.as_bytes())),
+            |seen| seen.hash,
         );
         granted?;
         Ok(claims)
@@ -475,7 +473,7 @@ impl Tokens {
 
 #[cfg(test)]
 mod tests {
-    use super::{AuthError, TokenPath, signature};
+    use super::{AuthError, TokenPath};
     use crate::clock::Timestamp;
     use crate::config::Config;
     use crate::server::engine_for;
@@ -526,17 +524,5 @@ mod tests {
             copy, e.world.directory,
             "the stamp takes no part in equality"
         );
-    }
-
-    #[test]
-    fn the_signature_is_the_text_after_the_last_dot_as_rsplit_finds_it() {
-        for token in ["a.b.c", "header.payload.", "nodot", "", ".", "a..b", "é.ü"] {
-            let expected = token.rsplit('.').next().unwrap_or(token);
-            assert_eq!(
-                signature(token.as_bytes()),
-                expected.as_bytes(),
-                "{token:?}"
-            );
-        }
     }
 }

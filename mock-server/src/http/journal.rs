@@ -163,6 +163,7 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
         .unwrap_or_default();
     let (parts, body) = res.into_parts();
     let response = super::whole(body, usize::MAX).await.unwrap_or_default();
+    let held = !response.is_unique(); // a poll's answer the engine kept: shared already
     let entry = Record {
         seq: 0,
         time,
@@ -176,7 +177,7 @@ pub async fn exchange(app: AppState, req: Request, next: Routes) -> Response {
         noticed,
     };
     let shown = app.with_journal(|j| {
-        j.push(entry);
+        j.push(entry, held);
         app.listened().then(|| j.newest()).flatten()
     });
     if let Some(live) = shown {
