@@ -49,6 +49,8 @@ pub enum Polled {
 pub struct Ticket {
     tid: Id,
     kept: Kept,
+    /// The terminal's stamp when the view was read (the engine may have changed between the poll and the keep).
+    stamp: u64,
 }
 
 impl Kept {
@@ -73,11 +75,13 @@ impl Engine {
         self.settle(&tid, now);
         let task = &self.tasks[id];
         let (stage, span) = self.stage_span(task, now);
-        if let Some(kept) = self.tids.get(&tid).and_then(|s| s.answer.as_ref())
+        let state = self.tids.get(&tid);
+        if let Some(kept) = state.and_then(|s| s.answer.as_ref())
             && kept.holds(task, &stage)
         {
             return Ok(Polled::Kept(kept.bytes.clone()));
         }
+        let stamp = state.map_or(0, |s| s.stamp.0);
         let kept = Kept {
             task: task.id.clone(),
             seq: task.seq,
@@ -87,7 +91,7 @@ impl Engine {
         };
         Ok(Polled::Fresh(
             self.view_at(task, stage),
-            Ticket { tid, kept },
+            Ticket { tid, kept, stamp },
         ))
     }
 
@@ -113,9 +117,13 @@ impl Engine {
         Some(kept.bytes.clone())
     }
 
-    /// Keeps `bytes`, written for a [`Polled::Fresh`] view, as its terminal's answer (replacing the one before).
+    /// Keeps `bytes`, written for a [`Polled::Fresh`] view, as its terminal's answer (replacing the one before),
+    /// unless the terminal's stamp changed since the view was read: the engine is not held between the two calls,
+    /// and an operator's cancel or an eviction in between may have made the view stale.
     pub fn keep_answer(&mut self, ticket: Ticket, bytes: Bytes) {
-        if let Some(state) = self.tids.get_mut(&ticket.tid) {
+        if let Some(state) = self.tids.get_mut(&ticket.tid)
+            && state.stamp.0 == ticket.stamp
+        {
             state.answer = Some(Kept {
                 bytes,
                 ..ticket.kept
@@ -222,7 +230,7 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_answer_is_dropped_with_its_task_and_when_its_queue_is_replanned() {
+    fn a_kept_answer_goes_with_its_task_or_a_replan_and_a_stale_view_is_not_kept() {
         let config = Config {
             max_tasks: 2,
             ..Config::default()
@@ -244,6 +252,14 @@ mod tests {
         e.cancel_task(&a, t0.plus_ms(1000)).expect("cancelled");
         let (view, _) = fresh(e.poll(&who, &a, t0.plus_ms(1000)).expect("poll"));
         assert_eq!(view.status, TaskStatus::Cancelled);
+        // a view read before a cancel and handed back after it is not kept (the engine is not held in between)
+        let a2 = sale(&mut e, &who, t0.plus_ms(1000));
+        let (view, before) = fresh(e.poll(&who, &a2, t0.plus_ms(1000)).expect("poll"));
+        assert_eq!(view.status, TaskStatus::Created);
+        e.cancel_task(&a2, t0.plus_ms(1000)).expect("cancelled");
+        e.keep_answer(before, Bytes::from_static(b"a2 stale"));
+        let (view, _) = fresh(e.poll(&who, &a2, t0.plus_ms(1000)).expect("poll"));
+        assert_eq!(view.status, TaskStatus::Cancelled);
 
         // a final answer is kept for good, until its task is evicted: then TASK_NOT_FOUND
         let b = sale(&mut e, &who, t0);
@@ -263,9 +279,16 @@ mod tests {
             e.tids["999888"].finals.is_empty(),
             "c settled by the poll of b"
         );
-        // over the cap of 2: a, then b, the oldest final tasks, are evicted
+        // over the cap of 2 the oldest final tasks (a, a2, then b) are evicted
         sale(&mut e, &who, due);
         assert!(e.tasks.get(&b).is_none() && e.tasks.get(&c).is_some());
         assert_eq!(e.poll(&who, &b, due).expect_err("evicted").status, 404);
+        // c's view read, then c evicted before it is kept: not kept, a poll of c is TASK_NOT_FOUND
+        let then = late.plus_ms(600_000);
+        let (_, ticket) = fresh(e.poll(&who, &c, then).expect("poll"));
+        sale(&mut e, &who, then); // not due before `then`: a poll at `then` could take the kept answer
+        assert!(e.tasks.get(&c).is_none(), "c evicted");
+        e.keep_answer(ticket, Bytes::from_static(b"c stale"));
+        assert_eq!(e.poll(&who, &c, then).expect_err("evicted").status, 404);
     }
 }

@@ -171,6 +171,9 @@ struct TidState {
     finals: BTreeSet<(Timestamp, u64, Id)>,
     /// The last poll's answer ([`kept`]).
     answer: Option<kept::Kept>,
+    /// Taken anew whenever what a poll of one of its tasks answers may change other than by the clock (a replan, an
+    /// eviction): an answer written under another stamp is not kept ([`Engine::keep_answer`]).
+    stamp: terminal::Stamp,
     /// Tasks not yet removed from the queue, in creation order, each with its timeline (kept current: a new task
     /// extends them, an operator cancel rebuilds them). One block per terminal, looked through in order: a queue
     /// holds a task or two, and over many terminals a separate map of timelines was one more cold block a call.
@@ -223,6 +226,7 @@ impl Default for TidState {
             receipts: 0,
             finals: BTreeSet::new(),
             tail_free: Timestamp(i64::MIN),
+            stamp: terminal::Stamp::next(),
             answer: None,
         }
     }

@@ -68,6 +68,7 @@ impl Engine {
         }
         state.tail_free = free;
         state.answer = None; // its stage may have changed
+        state.stamp = super::terminal::Stamp::next(); // and an answer being written now is not kept
     }
 
     /// Applies the effects of every task of `tid` that became final by `now`, in the order they did.
@@ -149,11 +150,12 @@ impl Engine {
                 break;
             };
             self.tasks.remove(&id);
-            // a poll of it is TASK_NOT_FOUND now, not the answer kept for it
-            if let Some(state) = self.tids.get_mut(&tid)
-                && state.answer.as_ref().is_some_and(|kept| kept.is_for(&id))
-            {
-                state.answer = None;
+            // a poll of it is TASK_NOT_FOUND now, not the answer kept for it (nor one being written now)
+            if let Some(state) = self.tids.get_mut(&tid) {
+                if state.answer.as_ref().is_some_and(|kept| kept.is_for(&id)) {
+                    state.answer = None;
+                }
+                state.stamp = super::terminal::Stamp::next();
             }
         }
     }

@@ -99,12 +99,13 @@ pub struct Directory {
 
 /// A number no other state of the logins had: taken anew on every mutable access to them and by every copy of a
 /// directory (a reset's fresh world included), drawn from one process-wide counter. A grant checked at one
-/// stamp holds while the directory still shows that stamp (the token cache's shortcut, [`super::token`]).
+/// stamp holds while the directory still shows that stamp (the token cache's shortcut, [`super::token`]). A
+/// terminal's queue state has one too, for the answer kept for its polls (`engine::kept`).
 #[derive(Debug)]
-struct Stamp(u64);
+pub(super) struct Stamp(pub(super) u64);
 
 impl Stamp {
-    fn next() -> Self {
+    pub(super) fn next() -> Self {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Stamp(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
     }
