@@ -204,6 +204,16 @@ impl TidState {
         !self.finals.is_empty() && self.finals.first().is_some_and(|first| first.0 <= now)
     }
 
+    /// Something other than the clock may have changed what a poll answers (a replan; the eviction of task `only`):
+    /// drops the kept answer (only `only`'s, when given) and takes a new stamp, so that an answer written for a
+    /// view read before is not kept either ([`Engine::keep_answer`]).
+    fn unkeep(&mut self, only: Option<&str>) {
+        if only.is_none_or(|id| self.answer.as_ref().is_some_and(|kept| kept.is_for(id))) {
+            self.answer = None;
+        }
+        self.stamp = terminal::Stamp::next();
+    }
+
     /// The timeline of task `id`, while it is in the queue.
     fn plan(&self, id: &str) -> Option<&Schedule> {
         self.pending

@@ -67,8 +67,7 @@ impl Engine {
             *planned = plan;
         }
         state.tail_free = free;
-        state.answer = None; // its stage may have changed
-        state.stamp = super::terminal::Stamp::next(); // and an answer being written now is not kept
+        state.unkeep(None); // its stage may have changed
     }
 
     /// Applies the effects of every task of `tid` that became final by `now`, in the order they did.
@@ -138,8 +137,8 @@ impl Engine {
                 .enumerate()
                 .find_map(|(at, id)| {
                     let t = self.tasks.get(id)?;
-                    let state = self.tids.get(&t.tid);
-                    let idle = t.settled.is_some() && state.is_none_or(|s| s.plan(id).is_none());
+                    let idle = t.settled.is_some()
+                        && self.tids.get(&t.tid).is_none_or(|s| s.plan(id).is_none());
                     idle.then(|| (at, t.tid.clone()))
                 });
             let Some((at, tid)) = victim else {
@@ -152,10 +151,7 @@ impl Engine {
             self.tasks.remove(&id);
             // a poll of it is TASK_NOT_FOUND now, not the answer kept for it (nor one being written now)
             if let Some(state) = self.tids.get_mut(&tid) {
-                if state.answer.as_ref().is_some_and(|kept| kept.is_for(&id)) {
-                    state.answer = None;
-                }
-                state.stamp = super::terminal::Stamp::next();
+                state.unkeep(Some(&id));
             }
         }
     }
