@@ -16,14 +16,13 @@
 )]
 
 use std::hint::black_box;
-use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use mock_server::engine::Engine;
 use mock_server::engine::body::Json;
 use mock_server::engine::task::TaskStatus;
 use mock_server::engine::terminal::Directory;
-use mock_server::engine::token::{Claims, TokenPath, TokenTtls, Tokens};
+use mock_server::engine::token::{TokenPath, TokenTtls, Tokens, Who};
 use mock_server::http::dto::{TaskDto, TransactionDto};
 use mock_server::http::extract::parse_task_body;
 use mock_server::rng::MockRng;
@@ -66,8 +65,8 @@ fn engine(latency: &str) -> Engine {
     mock_server::server::engine_for(&config).expect("built-in fixtures load")
 }
 
-/// Claims of the terminal login of TID 999888, through the engine's own grant and authentication.
-fn terminal_claims(engine: &mut Engine) -> Arc<Claims> {
+/// Who the token of the terminal login of TID 999888 speaks for, through the engine's own grant and authentication.
+fn terminal_claims(engine: &mut Engine) -> Who {
     let grant = engine
         .token(&password_form(), TokenPath::Cloud, NOW)
         .expect("password grant");

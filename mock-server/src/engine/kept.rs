@@ -10,7 +10,7 @@ use std::ops::Range;
 use bytes::Bytes;
 
 use super::task::{Failure, Task, TaskStatus};
-use super::{Claims, Engine, Error, Id, TaskView, Uuid};
+use super::{Engine, Error, Id, TaskView, Uuid, Who};
 use crate::clock::Timestamp;
 
 /// What of a task's answer can change after the task is made: its status and what the status brings. The rest
@@ -67,7 +67,7 @@ impl Kept {
 impl Engine {
     /// `GET /v1/tasks/{taskId}` for the HTTP layer: [`Engine::task`], or the bytes written for the same view
     /// last time.
-    pub fn poll(&mut self, who: &Claims, id: &str, now: Timestamp) -> Result<Polled, Error> {
+    pub fn poll(&mut self, who: &Who, id: &str, now: Timestamp) -> Result<Polled, Error> {
         if let Some(bytes) = self.kept_for(who, id, now) {
             return Ok(Polled::Kept(bytes));
         }
@@ -102,8 +102,8 @@ impl Engine {
     /// `None` when this cannot tell: a master login, another task's answer, the clock outside the span, or a
     /// task of the terminal due to settle (a poll settles first); the poll then goes the long way, which answers
     /// the same.
-    fn kept_for(&self, who: &Claims, id: &str, now: Timestamp) -> Option<Bytes> {
-        let state = self.tids.get(who.tid.as_deref()?)?;
+    fn kept_for(&self, who: &Who, id: &str, now: Timestamp) -> Option<Bytes> {
+        let state = self.tids.get(who.tid()?)?;
         let kept = state.answer.as_ref()?;
         if kept.task != id || !kept.span.contains(&now) || state.due(now) {
             return None;
@@ -139,19 +139,8 @@ mod tests {
     use crate::config::Config;
     use crate::server::engine_for;
 
-    fn on(tid: &str) -> Claims {
-        Claims {
-            user_name: "jan.novak@example.com".into(),
-            tid: Some(tid.into()),
-            client_id: "atom".into(),
-            scope: vec![],
-            authorities: vec![],
-            iat: 0,
-            exp: i64::MAX,
-            nbf: None,
-            jti: "j".into(),
-            ati: None,
-        }
+    fn on(tid: &str) -> Who {
+        Who::Terminal(tid.into())
     }
 
     fn fresh(polled: Polled) -> (TaskView, Ticket) {
@@ -219,7 +208,7 @@ mod tests {
         assert_eq!(e.poll(&who, &a, t0).expect_err("gone").status, 404);
     }
 
-    fn sale(e: &mut Engine, who: &Claims, at: Timestamp) -> Id {
+    fn sale(e: &mut Engine, who: &Who, at: Timestamp) -> Id {
         let body = super::super::body::parse(
             br#"{"apiKey":"333W212J3","Tid":"999888","initiator":"t","title":"a","amount":1111,"transactionOperation":"SALE","transactionType":"CARD","currencyCode":"CZK"}"#,
         )

@@ -48,7 +48,7 @@ use self::outcome::{Outcome, Override};
 use self::table::Table;
 use self::task::{Drawn, Failure, LatencyProfile, Schedule, Task, TaskClass, TaskStatus};
 use self::terminal::{Mode, Terminal};
-use self::token::{AuthError, Claims, OAuthError, TokenGrant, TokenPath, Tokens};
+use self::token::{AuthError, OAuthError, TokenGrant, TokenPath, Tokens, Who};
 use self::transaction::{Batch, BatchTotals, Transaction};
 use self::validate::{Operation, PayType, TaskRequest};
 use crate::clock::Timestamp;
@@ -349,17 +349,17 @@ impl Engine {
         &mut self,
         bearer: Option<&[u8]>,
         now: Timestamp,
-    ) -> Result<std::sync::Arc<Claims>, AuthError> {
+    ) -> Result<Who, AuthError> {
         self.tokens.authenticate(&self.world.directory, bearer, now)
     }
 
-    fn sees(&self, who: &Claims, tid: &str) -> bool {
-        match &who.tid {
-            Some(t) => t == tid,
-            None => self
+    fn sees(&self, who: &Who, tid: &str) -> bool {
+        match who {
+            Who::Terminal(t) => t == tid,
+            Who::Master(user) => self
                 .world
                 .directory
-                .account(&who.user_name)
+                .account(user)
                 .is_some_and(|a| a.tids.iter().any(|t| t == tid)),
         }
     }
@@ -367,7 +367,7 @@ impl Engine {
     /// `POST /v1/tasks/{class}`.
     pub fn create_task(
         &mut self,
-        who: &Claims,
+        who: &Who,
         class: &str,
         body: &body::Json<'_>,
         now: Timestamp,
@@ -486,14 +486,14 @@ impl Engine {
     }
 
     /// `GET /v1/tasks/{taskId}`.
-    pub fn task(&mut self, who: &Claims, id: &str, now: Timestamp) -> Result<TaskView, Error> {
+    pub fn task(&mut self, who: &Who, id: &str, now: Timestamp) -> Result<TaskView, Error> {
         let tid = self.polled_tid(who, id)?;
         self.settle(&tid, now);
         Ok(self.view(id, now))
     }
 
     /// The terminal of task `id` if `who` may read it, else `TASK_NOT_FOUND` (404, or 403 under its profile).
-    fn polled_tid(&self, who: &Claims, id: &str) -> Result<Id, Error> {
+    fn polled_tid(&self, who: &Who, id: &str) -> Result<Id, Error> {
         match self.tasks.get(id) {
             Some(t) if self.sees(who, &t.tid) => Ok(t.tid.clone()),
             _ => {
@@ -515,7 +515,7 @@ impl Engine {
     /// `GET /v1/transactions/{transactionId}`.
     pub fn transaction(
         &mut self,
-        who: &Claims,
+        who: &Who,
         id: &str,
         now: Timestamp,
     ) -> Result<Transaction, Error> {

@@ -66,6 +66,33 @@ impl Claims {
     pub fn is_refresh(&self) -> bool {
         self.ati.is_some()
     }
+
+    /// Who the token speaks for.
+    fn who(&self) -> Who {
+        match &self.tid {
+            Some(tid) => Who::Terminal(tid.clone()),
+            None => Who::Master(self.user_name.clone()),
+        }
+    }
+}
+
+/// Who a verified access token speaks for: all of its claims the `/v1` calls read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// A terminal login's token: its TID (the login is not needed again: the token sees that TID alone).
+    Terminal(super::Id),
+    /// A master login's token: the login, whose TIDs it sees (looked up on each call, as they may change).
+    Master(super::Id),
+}
+
+impl Who {
+    /// The TID of a terminal login's token.
+    pub fn tid(&self) -> Option<&str> {
+        match self {
+            Who::Terminal(tid) => Some(tid),
+            Who::Master(_) => None,
+        }
+    }
 }
 
 /// The body of a successful token response, in wire order.
@@ -160,17 +187,36 @@ pub struct Tokens {
     pub ttls: TokenTtls,
 }
 
-/// A token [`Tokens::authenticate`] has checked: its hashes, its claims, and the [`Directory::stamp`] at which its
-/// login last granted its TID (0: not yet). While the directory shows that stamp no login has changed since, so
-/// the grant still holds and is not looked up again (over many terminals that lookup read about four cold
-/// blocks a call: the login's name, the map's index and entry, its TIDs).
+/// A token [`Tokens::authenticate`] has checked: its hashes, the [`Directory::stamp`] at which its login last
+/// granted its TID (0: not yet), and what a call reads of its claims, in one 64-byte block (`repr(C, align(64))`):
+/// over 1 000 terminals each block behind a token was one more cold read a call. While the directory shows that
+/// stamp no login has changed since, so the grant still holds and is not looked up again (that lookup read about
+/// four cold blocks a call: the login's name, the map's index and entry, its TIDs). A token with a not-before
+/// claim (the mock never issues one) is not remembered: it is verified afresh on every call.
+#[repr(C, align(64))]
 struct Verified {
     /// The token's hash in `verified` (kept for when the table grows).
     hash: u64,
     /// Its second hash.
     check: u64,
-    claims: Arc<Claims>,
     granted: u64,
+    /// `exp` in milliseconds: the token is refused from then on.
+    until: i64,
+    /// The claimed TID (`None`: a master login's token).
+    tid: Option<super::Id>,
+    /// The rest, read only for a master login or an expired token.
+    claims: Arc<Claims>,
+}
+
+const _: () = assert!(std::mem::size_of::<Verified>() == 64);
+
+impl Verified {
+    fn who(&self) -> Who {
+        match &self.tid {
+            Some(tid) => Who::Terminal(tid.clone()),
+            None => self.claims.who(),
+        }
+    }
 }
 
 /// Most tokens [`Tokens::authenticate`] remembers; the memory is dropped all at once when full.
@@ -392,10 +438,7 @@ impl Tokens {
     fn check_time(claims: &Claims, now: Timestamp) -> Result<(), AuthError> {
         let now_s = now.0;
         if claims.exp.saturating_mul(1000) <= now_s {
-            return Err(AuthError::Invalid(format!(
-                "Access token expired: {}",
-                claims.jti
-            )));
+            return Err(Self::expired(claims));
         }
         if claims
             .nbf
@@ -404,6 +447,10 @@ impl Tokens {
             return Err(AuthError::Invalid("Access token is not valid yet".into()));
         }
         Ok(())
+    }
+
+    fn expired(claims: &Claims) -> AuthError {
+        AuthError::Invalid(format!("Access token expired: {}", claims.jti))
     }
 
     /// Whether the token's login still exists and still has its TID.
@@ -417,16 +464,16 @@ impl Tokens {
         }
     }
 
-    /// Verifies a bearer token as an *access* token of an account that still has that TID. A token seen before
-    /// skips the signature check and the claim decoding (the hot path of every `/v1` call), not the rest.
-    /// The token comes as the header's bytes: one seen before is recognised by them, and only a new one is read
-    /// as text.
+    /// Verifies a bearer token as an *access* token of an account that still has that TID, and says who it speaks
+    /// for. A token seen before skips the signature check and the claim decoding (the hot path of every `/v1`
+    /// call), not the rest. The token comes as the header's bytes: one seen before is recognised by them, and only
+    /// a new one is read as text.
     pub fn authenticate(
         &mut self,
         dir: &Directory,
         token: Option<&[u8]>,
         now: Timestamp,
-    ) -> Result<Arc<Claims>, AuthError> {
+    ) -> Result<Who, AuthError> {
         let token = token.ok_or(AuthError::Missing)?;
         let hash = self.token_hash.hash_one(token);
         let check = self.check_hash.hash_one(token);
@@ -435,17 +482,19 @@ impl Tokens {
             .verified
             .find_mut(hash, |seen| seen.hash == hash && seen.check == check)
         {
-            Self::check_time(&seen.claims, now)?;
+            if seen.until <= now.0 {
+                return Err(Self::expired(&seen.claims));
+            }
             if seen.granted != stamp {
                 Self::check_grant(dir, &seen.claims)?;
                 seen.granted = stamp;
             }
-            return Ok(seen.claims.clone());
+            return Ok(seen.who());
         }
         let token = std::str::from_utf8(token).map_err(|_| {
             AuthError::Invalid("Cannot convert access token to JSON: not UTF-8".into())
         })?;
-        let claims = Arc::new(self.verify(token, now)?);
+        let claims = self.verify(token, now)?;
         if claims.is_refresh() {
             return Err(AuthError::Invalid(
                 "Invalid access token: a refresh token cannot be used here".into(),
@@ -453,27 +502,29 @@ impl Tokens {
         }
         // kept even when its login no longer grants it: the next use looks the login up again
         let granted = Self::check_grant(dir, &claims);
-        if self.verified.len() >= VERIFIED_CAP {
-            self.verified.clear();
-        }
-        self.verified.insert_unique(
-            hash,
-            Verified {
+        let who = claims.who();
+        if claims.nbf.is_none() {
+            if self.verified.len() >= VERIFIED_CAP {
+                self.verified.clear();
+            }
+            let seen = Verified {
                 hash,
                 check,
-                claims: claims.clone(),
                 granted: if granted.is_ok() { stamp } else { 0 },
-            },
-            |seen| seen.hash,
-        );
+                until: claims.exp.saturating_mul(1000),
+                tid: claims.tid.clone(),
+                claims: Arc::new(claims),
+            };
+            self.verified.insert_unique(hash, seen, |seen| seen.hash);
+        }
         granted?;
-        Ok(claims)
+        Ok(who)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{AuthError, TokenPath};
+    use super::{AuthError, Claims, TokenPath, TokenTtls, Tokens, Who};
     use crate::clock::Timestamp;
     use crate::config::Config;
     use crate::server::engine_for;
@@ -524,5 +575,46 @@ mod tests {
             copy, e.world.directory,
             "the stamp takes no part in equality"
         );
+    }
+
+    #[test]
+    fn a_token_is_remembered_with_its_terminal_unless_it_has_a_not_before() {
+        let e = engine_for(&Config::default()).expect("engine");
+        let dir = &e.world.directory;
+        let now = Timestamp::DEFAULT_START;
+        let mut tokens = Tokens::new(b"secret", TokenTtls::default());
+        let claims = |nbf| Claims {
+            user_name: "jan.novak@example.com".into(),
+            tid: Some("999888".into()),
+            client_id: "atom".into(),
+            scope: vec!["read".into(), "write".into()],
+            authorities: vec!["ROLE_TERMINAL".into()],
+            iat: now.unix_seconds(),
+            exp: now.unix_seconds() + 60,
+            nbf,
+            jti: "j".into(),
+            ati: None,
+        };
+        let plain = tokens.sign(&claims(None)).expect("signed");
+        let not_before = tokens
+            .sign(&claims(Some(now.unix_seconds())))
+            .expect("signed");
+        for token in [&plain, &not_before, &plain, &not_before] {
+            let who = tokens.authenticate(dir, Some(token.as_bytes()), now);
+            assert_eq!(who, Ok(Who::Terminal("999888".into())));
+        }
+        assert_eq!(
+            tokens.verified.len(),
+            1,
+            "only the token without nbf is kept"
+        );
+        // the remembered token is refused from its `exp` on, with the expiry message of a fresh check
+        let at_exp = now.plus_ms(60_000);
+        for token in [&plain, &not_before] {
+            match tokens.authenticate(dir, Some(token.as_bytes()), at_exp) {
+                Err(AuthError::Invalid(why)) => assert_eq!(why, "Access token expired: j"),
+                other => panic!("expected an expired token, got {other:?}"),
+            }
+        }
     }
 }

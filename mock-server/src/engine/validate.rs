@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::body::{Field, Json, Name, Object, kind};
 use super::terminal::{AccountKind, Directory, Terminal};
-use super::token::Claims;
+use super::token::Who;
 use super::{Error, Id};
 
 /// `SALE`, `VOID` or `REFUND`.
@@ -328,7 +328,7 @@ pub fn object<'b, 'a>(body: &'b Json<'a>) -> Result<&'b Object<'a>, Error> {
 /// that terminal's key. Runs only on the fields present; missing ones fail the field rules later.
 pub fn access<'d>(
     body: &Object<'_>,
-    who: &Claims,
+    who: &Who,
     dir: &'d Directory,
     strict: bool,
 ) -> Result<Option<&'d std::sync::Arc<Terminal>>, Error> {
@@ -336,10 +336,10 @@ pub fn access<'d>(
     let Some(tid) = f.string(Name::Tid)?.filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
-    let allowed = match &who.tid {
-        Some(token_tid) => **token_tid == *tid,
-        None => dir
-            .account(&who.user_name)
+    let allowed = match who {
+        Who::Terminal(token_tid) => **token_tid == *tid,
+        Who::Master(user) => dir
+            .account(user)
             .is_some_and(|a| a.kind == AccountKind::Master && a.tids.iter().any(|t| *t == *tid)),
     };
     let terminal = dir
@@ -347,9 +347,9 @@ pub fn access<'d>(
         .get(tid.as_ref())
         .filter(|_| allowed)
         .ok_or_else(|| {
-            let why = match &who.tid {
-                Some(t) => format!("the token is bound to TID {t}"),
-                None => format!("TID {tid} does not belong to this master account"),
+            let why = match who {
+                Who::Terminal(t) => format!("the token is bound to TID {t}"),
+                Who::Master(_) => format!("TID {tid} does not belong to this master account"),
             };
             Error::forbidden(format!("[Tid]:{{{why}}}"))
         })?;

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 use serde_json::Value;
 
 use crate::engine::body;
-use crate::engine::token::{AuthError, Claims};
+use crate::engine::token::{AuthError, Who};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -103,8 +103,8 @@ fn malformed(e: serde_json::Error) -> ApiError {
     ApiError::malformed(format!("the request body is not valid JSON: {e}"))
 }
 
-/// The verified claims of an `Authorization: Bearer` access token.
-pub struct Bearer(pub std::sync::Arc<Claims>);
+/// Who an `Authorization: Bearer` access token speaks for, once verified.
+pub struct Bearer(pub Who);
 
 impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;

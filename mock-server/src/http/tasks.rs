@@ -9,7 +9,7 @@ use super::dto::TaskDto;
 use super::extract::{Bearer, Body, Segment, parse_task_body, require_json};
 use super::wire::{Wire, Written};
 use crate::engine::Polled;
-use crate::engine::token::Claims;
+use crate::engine::token::Who;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -22,7 +22,7 @@ super::api! {
 /// A task of `class` from a JSON `body` (also [`super::hot`]).
 pub(super) fn create(
     app: &AppState,
-    who: &crate::engine::token::Claims,
+    who: &Who,
     class: &str,
     headers: &HeaderMap,
     body: &[u8],
@@ -120,7 +120,7 @@ pub async fn read(
 
 /// The task with this id (`GET /v1/tasks/{taskId}`, and `GET` on a create path: the task whose id is that word):
 /// the bytes written for the same answer last time, else written now and kept ([`crate::engine::Polled`]).
-pub(super) fn read_task(app: &AppState, who: &Claims, id: &str) -> Result<Written, ApiError> {
+pub(super) fn read_task(app: &AppState, who: &Who, id: &str) -> Result<Written, ApiError> {
     match app.with_engine(|e, now| e.poll(who, id, now))? {
         Polled::Kept(bytes) => Ok(Written(bytes)),
         Polled::Fresh(view, ticket) => {

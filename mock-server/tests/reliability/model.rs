@@ -12,7 +12,7 @@ use mock_server::Timestamp;
 use mock_server::engine::Engine;
 use mock_server::engine::outcome::Outcome;
 use mock_server::engine::task::TaskStatus;
-use mock_server::engine::token::Claims;
+use mock_server::engine::token::Who;
 use proptest::prelude::*;
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
 use serde_json::{Value, json};
@@ -675,7 +675,7 @@ fn is_final(s: TaskStatus) -> bool {
 struct Sut {
     engine: Engine,
     now: Timestamp,
-    who: Claims,
+    who: Who,
     ids: Vec<String>,
 }
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use mock_server::engine::Engine;
-use mock_server::engine::token::Claims;
+use mock_server::engine::token::Who;
 use mock_server::{Config, ManualClock, MockServer, Timestamp};
 use proptest::test_runner::{Config as PropConfig, RngSeed};
 use serde_json::{Value, json};
@@ -43,20 +43,9 @@ pub fn engine(latency: &str, max_tasks: usize, max_transactions: usize) -> Engin
     mock_server::server::engine_for(&config).expect("built-in fixtures load")
 }
 
-/// Claims of the master login (company-wide, `tid: null`), as `authenticate` would return them.
-pub fn master() -> Claims {
-    Claims {
-        user_name: MASTER.into(),
-        tid: None,
-        client_id: "atom".into(),
-        scope: vec!["read".into(), "write".into()],
-        authorities: vec!["ROLE_MASTER".into()],
-        iat: 0,
-        exp: i64::MAX / 1000,
-        nbf: None,
-        jti: "reliability".into(),
-        ati: None,
-    }
+/// Who the master login's token (company-wide, `tid: null`) speaks for, as `authenticate` would return it.
+pub fn master() -> Who {
+    Who::Master(MASTER.into())
 }
 
 /// A CARD or CASH SALE body.
