@@ -7,8 +7,9 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 use serde_json::Value;
 
-use crate::engine::body;
+use crate::clock::Timestamp;
 use crate::engine::token::{AuthError, Who};
+use crate::engine::{Engine, body};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -120,30 +121,55 @@ impl FromRequestParts<AppState> for Bearer {
 impl Bearer {
     /// The claims of the request's `Authorization: Bearer` token, checked now.
     pub fn from_headers(headers: &HeaderMap, app: &AppState) -> Result<Self, ApiError> {
-        let token = match headers
-            .get(header::AUTHORIZATION)
-            .map(HeaderValue::as_bytes)
-        {
-            None => None,
-            // `HeaderValue::to_str`'s check, a word at a time: a header value never holds a control character
-            // (http refuses them), so the only bytes it refuses are those above 0x7f
-            Some(v) if !v.is_ascii() => {
-                return Err(AuthError::Invalid("Authorization header is not ASCII".into()).into());
+        let token = bearer_token(headers)?;
+        let who = app.with_engine(|e, now| e.authenticate(token, now))?;
+        Ok(Bearer(who))
+    }
+}
+
+/// The token of an `Authorization: Bearer` header, as the header's bytes (`None`: no such header), not yet
+/// verified; a header that cannot hold one is refused (401).
+pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&[u8]>, ApiError> {
+    match headers
+        .get(header::AUTHORIZATION)
+        .map(HeaderValue::as_bytes)
+    {
+        None => Ok(None),
+        // `HeaderValue::to_str`'s check, a word at a time: a header value never holds a control character (http
+        // refuses them), so the only bytes it refuses are those above 0x7f
+        Some(v) if !v.is_ascii() => {
+            Err(AuthError::Invalid("Authorization header is not ASCII".into()).into())
+        }
+        Some(v) => {
+            // `Bearer <token>`: the scheme up to the first space, in any case; the rest trimmed (ASCII whitespace
+            // is all a header value can hold). Bytes: a token seen before is never read as text.
+            let (scheme, rest) = v.split_at(v.iter().position(|&b| b == b' ').unwrap_or(v.len()));
+            let token = rest.trim_ascii();
+            if !scheme.eq_ignore_ascii_case(b"bearer") || token.is_empty() {
+                return Err(AuthError::Missing.into());
             }
-            Some(v) => {
-                // `Bearer <token>`: the scheme up to the first space, in any case; the rest trimmed (ASCII
-                // whitespace is all a header value can hold). Bytes: a token seen before is never read as text.
-                let (scheme, rest) =
-                    v.split_at(v.iter().position(|&b| b == b' ').unwrap_or(v.len()));
-                let token = rest.trim_ascii();
-                if !scheme.eq_ignore_ascii_case(b"bearer") || token.is_empty() {
-                    return Err(AuthError::Missing.into());
-                }
-                Some(token)
-            }
-        };
-        let claims = app.with_engine(|e, now| e.authenticate(token, now))?;
-        Ok(Bearer(claims))
+            Ok(Some(token))
+        }
+    }
+}
+
+/// Who a `/v1` call is made by, as its handler has it: already verified (by the [`Bearer`] extractor, on the
+/// router), or a token to verify in the same engine call as the request itself ([`super::hot`]: one lock and one
+/// clock read a request, not two).
+pub enum Caller<'a> {
+    /// Verified.
+    Known(&'a Who),
+    /// Not yet: [`bearer_token`]'s answer.
+    Token(Option<&'a [u8]>),
+}
+
+impl Caller<'_> {
+    /// Who it is, verifying the token now if it has not been.
+    pub fn who(&self, engine: &mut Engine, now: Timestamp) -> Result<Who, ApiError> {
+        match self {
+            Caller::Known(who) => Ok((*who).clone()),
+            Caller::Token(token) => Ok(engine.authenticate(*token, now)?),
+        }
     }
 }
 

@@ -3,13 +3,14 @@
 //! segment needs no decoding; every other request, these included, goes through the router, which still holds
 //! their routes (and the OpenAPI document lists them from there). The answers are the router's: the same
 //! extractor code and handler functions, in the same order (token, content type, body, engine). What it saves:
-//! the route lookup, the path parameters, the route's boxed service clones and the handler's boxed future.
+//! the route lookup, the path parameters, the route's boxed service clones and the handler's boxed future; and
+//! the token is verified in the engine call that answers (one lock and one clock read a request, not two).
 
 use axum::http::Method;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
-use super::extract::Bearer;
+use super::extract::{Caller, bearer_token};
 use super::faults;
 use super::tasks;
 use crate::state::AppState;
@@ -40,13 +41,13 @@ pub fn route(app: &AppState, req: &Parts) -> Option<Hot> {
 /// The answer to a hot request whose body (already read by the journal) is `body`. Synchronous: nothing in
 /// it waits (the router's extractor and handlers are async only by their traits).
 pub fn answer(app: &AppState, hot: Hot, req: &Parts, body: &[u8]) -> Response {
-    let who = match Bearer::from_headers(&req.headers, app) {
-        Ok(Bearer(who)) => who,
+    let who = match bearer_token(&req.headers) {
+        Ok(token) => Caller::Token(token),
         Err(e) => return e.into_response(),
     };
     let segment = &req.uri.path()[TASKS.len()..];
     match hot {
-        Hot::Read => tasks::read_task(app, &who, segment).into_response(),
-        Hot::Create => tasks::create(app, &who, segment, &req.headers, body).into_response(),
+        Hot::Read => tasks::read_task(app, who, segment).into_response(),
+        Hot::Create => tasks::create(app, who, segment, &req.headers, body).into_response(),
     }
 }

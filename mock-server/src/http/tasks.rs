@@ -6,10 +6,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 
 use super::dto::TaskDto;
-use super::extract::{Bearer, Body, Segment, parse_task_body, require_json};
+use super::extract::{Bearer, Body, Caller, Segment, parse_task_body, require_json};
 use super::wire::{Wire, Written};
 use crate::engine::Polled;
-use crate::engine::token::Who;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -19,17 +18,20 @@ super::api! {
     pub fn routes / doc: [create_transaction, read_transaction_id], [create_batch, read_batch_id], [create_other, read]
 }
 
-/// A task of `class` from a JSON `body` (also [`super::hot`]).
+/// A task of `class` from a JSON `body` (also [`super::hot`]). The caller is verified first, then the content
+/// type and the body, in one engine call.
 pub(super) fn create(
     app: &AppState,
-    who: &Who,
+    who: Caller<'_>,
     class: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Wire<TaskDto>, ApiError> {
-    require_json(headers)?;
-    let body = parse_task_body(body)?;
-    let view = app.with_engine(|e, now| e.create_task(who, class, &body, now))?;
+    let body = require_json(headers).and_then(|()| parse_task_body(body));
+    let view = app.with_engine(|e, now| {
+        let who = who.who(e, now)?;
+        Ok::<_, ApiError>(e.create_task(&who, class, &body?, now)?)
+    })?;
     Ok(Wire(view.into()))
 }
 
@@ -52,7 +54,7 @@ pub async fn create_transaction(
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    create(&app, &who, "TRANSACTION", &headers, &body)
+    create(&app, Caller::Known(&who), "TRANSACTION", &headers, &body)
 }
 
 /// Create a batch-close task.
@@ -74,7 +76,7 @@ pub async fn create_batch(
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    create(&app, &who, "BATCH", &headers, &body)
+    create(&app, Caller::Known(&who), "BATCH", &headers, &body)
 }
 
 /// Any other task class: always refused (cloud-mock.md §7: `POST /v1/tasks/{other}` → 406
@@ -97,7 +99,7 @@ pub async fn create_other(
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Wire<TaskDto>, ApiError> {
-    create(&app, &who, &class, &headers, &body)
+    create(&app, Caller::Known(&who), &class, &headers, &body)
 }
 
 /// Read a task's status as of now.
@@ -115,13 +117,17 @@ pub async fn read(
     Bearer(who): Bearer,
     Segment(id): Segment,
 ) -> Result<Written, ApiError> {
-    read_task(&app, &who, &id)
+    read_task(&app, Caller::Known(&who), &id)
 }
 
 /// The task with this id (`GET /v1/tasks/{taskId}`, and `GET` on a create path: the task whose id is that word):
 /// the bytes written for the same answer last time, else written now and kept ([`crate::engine::Polled`]).
-pub(super) fn read_task(app: &AppState, who: &Who, id: &str) -> Result<Written, ApiError> {
-    match app.with_engine(|e, now| e.poll(who, id, now))? {
+pub(super) fn read_task(app: &AppState, who: Caller<'_>, id: &str) -> Result<Written, ApiError> {
+    let polled = app.with_engine(|e, now| {
+        let who = who.who(e, now)?;
+        Ok::<_, ApiError>(e.poll(&who, id, now)?)
+    })?;
+    match polled {
         Polled::Kept(bytes) => Ok(Written(bytes)),
         Polled::Fresh(view, ticket) => {
             let bytes = Bytes::from(Wire(TaskDto::from(view)).to_vec());
@@ -142,7 +148,7 @@ pub async fn read_transaction_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
 ) -> Result<Written, ApiError> {
-    read_task(&app, &who, "TRANSACTION")
+    read_task(&app, Caller::Known(&who), "TRANSACTION")
 }
 
 /// `GET /v1/tasks/BATCH`: the task with id `BATCH`, which never exists (ids have 10 characters).
@@ -156,5 +162,5 @@ pub async fn read_batch_id(
     State(app): State<AppState>,
     Bearer(who): Bearer,
 ) -> Result<Written, ApiError> {
-    read_task(&app, &who, "BATCH")
+    read_task(&app, Caller::Known(&who), "BATCH")
 }
