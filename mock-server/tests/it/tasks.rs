@@ -439,6 +439,22 @@ fn task_requests(
             json,
             sale.clone(),
         ),
+        // the token is judged first: before the content type and the body (the hot path verifies it in the
+        // engine call, after reading both)
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            Some("bad"),
+            "text/plain",
+            "{\"amount\": ".into(),
+        ),
+        (
+            Method::POST,
+            "/v1/tasks/TRANSACTION".into(),
+            None,
+            json,
+            "{\"amount\": ".into(),
+        ),
         (
             Method::POST,
             "/v1/tasks/TRANSACTION".into(),
@@ -594,6 +610,18 @@ async fn the_task_routes_answer_alike_with_and_without_the_router() {
         a[0]
     );
     assert!(a[1].contains("\n200 OK\n"), "{}", a[1]);
+    let refused = |token: &str| {
+        a.iter()
+            .filter(|seen| seen.starts_with("POST /v1/tasks/TRANSACTION\n401"))
+            .filter(|seen| seen.contains(token))
+            .count()
+    };
+    assert_eq!(refused("invalid_token"), 1, "a bad token before a bad body");
+    assert_eq!(
+        refused("Full authentication is required"),
+        2,
+        "Basic credentials, and no token before a bad body"
+    );
 }
 
 /// Polls are answered from the bytes kept for the terminal's last poll while nothing changed (engine::kept): two
