@@ -201,7 +201,7 @@ impl Engine {
 
     /// What of `task`'s answer depends on `now`.
     pub(super) fn stage(&self, task: &Task, now: Timestamp) -> Stage {
-        self.stage_span(task, now).0
+        Self::stage_in(task, &self.schedule_of(task, now), now)
     }
 
     /// [`Engine::stage`], and the times between which it stays the same while only the clock moves: the steps of
@@ -214,6 +214,11 @@ impl Engine {
             std::borrow::Cow::Borrowed(s) => s.span_at(now),
             std::borrow::Cow::Owned(_) => now..now,
         };
+        (Self::stage_in(task, &schedule, now), span)
+    }
+
+    /// `task`'s stage at `now` on its timeline `schedule`.
+    fn stage_in(task: &Task, schedule: &Schedule, now: Timestamp) -> Stage {
         let status = schedule.status_at(now);
         let context_id = (status == TaskStatus::Completed && task.settled.is_some())
             .then_some(task.drawn.context_id);
@@ -223,12 +228,11 @@ impl Engine {
                 .map(|f| (task.drawn.exception_id.clone(), f)),
             _ => None,
         };
-        let stage = Stage {
+        Stage {
             status,
             context_id,
             failure,
-        };
-        (stage, span)
+        }
     }
 
     /// `task` read at `stage`.

@@ -3,7 +3,6 @@
 //! clock. Errors here are Spring-OAuth shaped (`error`, `error_description`). No axum.
 
 use std::hash::BuildHasher;
-use std::sync::Arc;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -205,7 +204,7 @@ struct Verified {
     /// The claimed TID (`None`: a master login's token).
     tid: Option<super::Id>,
     /// The rest, read only for a master login or an expired token.
-    claims: Arc<Claims>,
+    claims: Box<Claims>,
 }
 
 const _: () = assert!(std::mem::size_of::<Verified>() == 64);
@@ -513,7 +512,7 @@ impl Tokens {
                 granted: if granted.is_ok() { stamp } else { 0 },
                 until: claims.exp.saturating_mul(1000),
                 tid: claims.tid.clone(),
-                claims: Arc::new(claims),
+                claims: Box::new(claims),
             };
             self.verified.insert_unique(hash, seen, |seen| seen.hash);
         }

@@ -114,14 +114,7 @@ impl FromRequestParts<AppState> for Bearer {
         parts: &mut Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Self::from_headers(&parts.headers, app)
-    }
-}
-
-impl Bearer {
-    /// The claims of the request's `Authorization: Bearer` token, checked now.
-    pub fn from_headers(headers: &HeaderMap, app: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(headers)?;
+        let token = bearer_token(&parts.headers)?;
         let who = app.with_engine(|e, now| e.authenticate(token, now))?;
         Ok(Bearer(who))
     }
