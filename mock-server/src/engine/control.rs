@@ -281,7 +281,12 @@ impl Engine {
             only.is_none_or(|o| o == tid)
                 && mine.as_ref().is_none_or(|m| m.iter().any(|t| t == tid))
         };
-        let mut tids: Vec<super::Id> = self.tids.keys().filter(|t| shown(t)).cloned().collect();
+        let mut tids: Vec<super::Id> = self
+            .tids
+            .keys()
+            .filter(|t| shown(t))
+            .map(super::Id::from)
+            .collect();
         tids.sort_unstable(); // settled in TID order, as they always were
         for tid in &tids {
             self.settle(tid, now);

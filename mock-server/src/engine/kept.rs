@@ -54,6 +54,27 @@ pub struct Ticket {
 }
 
 impl Kept {
+    /// No answer kept: its task is no task's (ids are never empty). Not an `Option`: the compiler told `None`
+    /// apart by a byte of the stage, in a third block of the terminal's state that a poll need not read.
+    pub(super) fn nothing() -> Self {
+        Kept {
+            task: Id::default(),
+            span: Timestamp(0)..Timestamp(0),
+            bytes: Bytes::new(),
+            seq: 0,
+            stage: Stage {
+                status: TaskStatus::Created,
+                context_id: None,
+                failure: None,
+            },
+        }
+    }
+
+    /// The answer kept, if any.
+    pub(super) fn get(&self) -> Option<&Kept> {
+        (!self.task.is_empty()).then_some(self)
+    }
+
     fn holds(&self, task: &Task, stage: &Stage) -> bool {
         self.seq == task.seq && self.task == task.id && self.stage == *stage
     }
@@ -75,8 +96,8 @@ impl Engine {
         self.settle(&tid, now);
         let task = &self.tasks[id];
         let (stage, span) = self.stage_span(task, now);
-        let state = self.tids.get(&tid);
-        if let Some(kept) = state.and_then(|s| s.answer.as_ref())
+        let state = self.tid_state(&tid);
+        if let Some(kept) = state.and_then(|s| s.answer.get())
             && kept.holds(task, &stage)
         {
             return Ok(Polled::Kept(kept.bytes.clone()));
@@ -103,8 +124,8 @@ impl Engine {
     /// task of the terminal due to settle (a poll settles first); the poll then goes the long way, which answers
     /// the same.
     fn kept_for(&self, who: &Who, id: &str, now: Timestamp) -> Option<Bytes> {
-        let state = self.tids.get(who.tid()?)?;
-        let kept = state.answer.as_ref()?;
+        let state = self.tid_state(who.tid()?)?;
+        let kept = state.answer.get()?;
         if kept.task != id || !kept.span.contains(&now) || state.due(now) {
             return None;
         }
@@ -124,10 +145,10 @@ impl Engine {
         if let Some(state) = self.tids.get_mut(&ticket.tid)
             && state.stamp.0 == ticket.stamp
         {
-            state.answer = Some(Kept {
+            state.answer = Kept {
                 bytes,
                 ..ticket.kept
-            });
+            };
         }
     }
 }
@@ -204,7 +225,7 @@ mod tests {
         let (_, ticket) = fresh(e.poll(&who, &a, t0.plus_ms(1000)).expect("poll"));
         e.reset(None).expect("reset");
         e.keep_answer(ticket, Bytes::from_static(b"stale"));
-        assert!(e.tids.values().all(|s| s.answer.is_none()));
+        assert!(e.tids.values().all(|s| s.answer.get().is_none()));
         assert_eq!(e.poll(&who, &a, t0).expect_err("gone").status, 404);
     }
 
@@ -279,5 +300,76 @@ mod tests {
         assert!(e.tasks.get(&c).is_none(), "c evicted");
         e.keep_answer(ticket, Bytes::from_static(b"c stale"));
         assert_eq!(e.poll(&who, &c, then).expect_err("evicted").status, 404);
+    }
+
+    #[test]
+    fn a_token_finds_its_terminal_in_the_slot_it_noted_only_while_that_terminal_is_there() {
+        let mut e = engine_for(&Config::default()).expect("engine");
+        let t0 = Timestamp::DEFAULT_START;
+        let login = |e: &mut Engine, user: &str, tid: &str| {
+            let form: Vec<(String, String)> = [
+                ("grant_type", "password"),
+                ("username", user),
+                ("password", "ABCDEFGHIJKL"),
+                ("tid", tid),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into();
+            e.token(&form, super::super::TokenPath::Cloud, t0)
+                .expect("token")
+                .access_token
+        };
+        let (a_token, b_token) = (
+            login(&mut e, "jan.novak@example.com", "999888"),
+            login(&mut e, "pokladna@example.com", "483590"),
+        );
+        let parse = |body: &'static [u8]| super::super::body::parse(body).expect("json");
+        let a_sale = br#"{"apiKey":"333W212J3","Tid":"999888","initiator":"t","title":"a","amount":1111,"transactionOperation":"SALE","transactionType":"CARD","currencyCode":"CZK"}"#;
+        let b_sale = br#"{"apiKey":"K7Q2M9X4A","Tid":"483590","initiator":"t","title":"b","amount":1111,"transactionOperation":"SALE","transactionType":"CARD","currencyCode":"CZK"}"#;
+        let use_token = |e: &mut Engine, token: &str| {
+            e.authenticate(Some(token.as_bytes()), t0)
+                .expect("a valid token")
+        };
+
+        // the first use remembers the token, a later one notes where its terminal's state is
+        let who = use_token(&mut e, &a_token);
+        let a = e
+            .create_task(&who, "TRANSACTION", &parse(a_sale), t0)
+            .expect("a")
+            .task_id;
+        let slot = e.tids.slot("999888").expect("a state for 999888");
+        let who = use_token(&mut e, &a_token);
+        assert_eq!(e.caller_slot, slot, "the token noted its terminal's slot");
+        let (_, ticket) = fresh(e.poll(&who, &a, t0).expect("poll"));
+        e.keep_answer(ticket, Bytes::from_static(b"a created"));
+        let who = use_token(&mut e, &a_token);
+        assert_eq!(kept(e.poll(&who, &a, t0).expect("poll")), "a created");
+
+        // 999888 is reset, and 483590's state takes its slot, with an answer kept for 483590's task
+        e.reset(Some("999888")).expect("reset");
+        let b_who = use_token(&mut e, &b_token);
+        let b = e
+            .create_task(&b_who, "TRANSACTION", &parse(b_sale), t0)
+            .expect("b")
+            .task_id;
+        assert_eq!(
+            e.tids.slot("483590"),
+            Some(slot),
+            "the freed slot is filled first"
+        );
+        let (_, ticket) = fresh(e.poll(&b_who, &b, t0).expect("poll"));
+        e.keep_answer(ticket, Bytes::from_static(b"b created"));
+
+        // 999888's token, which noted that slot, does not get 483590's answer, nor its task
+        let who = use_token(&mut e, &a_token);
+        assert_eq!(
+            e.caller_slot,
+            u32::MAX,
+            "the note is dropped: 999888 has no state"
+        );
+        assert_eq!(e.poll(&who, &b, t0).expect_err("not 999888's").status, 404);
+        assert_eq!(e.poll(&who, &a, t0).expect_err("reset").status, 404);
+        let b_who = use_token(&mut e, &b_token);
+        assert_eq!(kept(e.poll(&b_who, &b, t0).expect("poll")), "b created");
     }
 }

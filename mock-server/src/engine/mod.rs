@@ -29,10 +29,6 @@ mod void;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-/// The engine's hash maps: foldhash (several times cheaper than SipHash on short ids), seeded per process like
-/// std's. Nothing iterates them where order reaches a response, so determinism does not depend on the seed.
-pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-
 /// An id or short code the engine hands around (task ids, TIDs, transaction UUIDs, card digits): immutable,
 /// inline up to 23 bytes and shared beyond, so a clone never allocates.
 pub type Id = smol_str::SmolStr;
@@ -163,14 +159,17 @@ impl TaskView {
 }
 
 /// Per-TID runtime state. In declaration order (`repr(C)`), what a poll answered from the kept answer reads first
-/// ([`Engine::poll`]: the final times, the kept task, span and bytes), so that it lies in as few blocks as may be.
+/// ([`Engine::poll`]: the TID, the final times, the kept task, span and bytes), so that it lies in as few blocks as
+/// may be: the first two 64-byte blocks of its (aligned) box in [`Engine::tids`].
 #[derive(Clone, Debug)]
-#[repr(C)]
+#[repr(C, align(64))]
 struct TidState {
+    /// Its terminal (the key it is stored under).
+    tid: Id,
     /// Tasks in `pending` not yet settled, by the time they become final (then creation order).
     finals: BTreeSet<(Timestamp, u64, Id)>,
-    /// The last poll's answer ([`kept`]).
-    answer: Option<kept::Kept>,
+    /// The last poll's answer ([`kept`]; [`kept::Kept::nothing`] when none).
+    answer: kept::Kept,
     /// Taken anew whenever what a poll of one of its tasks answers may change other than by the clock (a replan, an
     /// eviction): an answer written under another stamp is not kept ([`Engine::keep_answer`]).
     stamp: terminal::Stamp,
@@ -208,8 +207,8 @@ impl TidState {
     /// drops the kept answer (only `only`'s, when given) and takes a new stamp, so that an answer written for a
     /// view read before is not kept either ([`Engine::keep_answer`]).
     fn unkeep(&mut self, only: Option<&str>) {
-        if only.is_none_or(|id| self.answer.as_ref().is_some_and(|kept| kept.is_for(id))) {
-            self.answer = None;
+        if only.is_none_or(|id| self.answer.is_for(id)) {
+            self.answer = kept::Kept::nothing();
         }
         self.stamp = terminal::Stamp::next();
     }
@@ -223,9 +222,17 @@ impl TidState {
     }
 }
 
-impl Default for TidState {
-    fn default() -> Self {
+impl table::Keyed for TidState {
+    fn key(&self) -> &str {
+        &self.tid
+    }
+}
+
+impl TidState {
+    /// The state of a terminal that has had no task yet.
+    fn new(tid: &str) -> Self {
         TidState {
+            tid: tid.into(),
             pending: VecDeque::new(),
             free_at: Timestamp(i64::MIN),
             last_txn_task: None,
@@ -237,7 +244,7 @@ impl Default for TidState {
             finals: BTreeSet::new(),
             tail_free: Timestamp(i64::MIN),
             stamp: terminal::Stamp::next(),
-            answer: None,
+            answer: kept::Kept::nothing(),
         }
     }
 }
@@ -257,8 +264,16 @@ pub struct Engine {
     /// last touched 100 000 creations earlier.
     task_order: VecDeque<Id>,
     /// Hashed, not ordered: a task creation looks its terminal's state up several times, and with many terminals
-    /// the ordered map's string comparisons added up. Where the TIDs are walked they are sorted first.
-    tids: HashMap<Id, TidState>,
+    /// the ordered map's string comparisons added up. Where the TIDs are walked they are sorted first. In slots,
+    /// so that a remembered token can note its terminal's ([`Engine::authenticate`]). Boxed: a slot is then a
+    /// pointer, and whether it holds a state is read there. A bare state's `Option` is told apart by a field the
+    /// compiler picks (a capacity, in its fourth block): over 1 000 terminals, one more cold block a poll.
+    tids: Table<Box<TidState>>,
+    /// The slot in `tids` of the terminal the last token [`Engine::authenticate`] passed speaks for, as that
+    /// token's block remembers it: a poll or creation that follows finds its terminal's state there without
+    /// hashing the TID or reading the index (over 1 000 terminals, a cold block or two a poll). Only a guess:
+    /// [`Table::at`] checks the slot still holds that TID, and a miss looks the TID up as before.
+    caller_slot: u32,
     transactions: Table<Transaction>,
     /// Transaction ids in the order they were made (for eviction).
     txn_order: VecDeque<Uuid>,
@@ -297,7 +312,8 @@ impl Engine {
             // Sized for the caps up front: growing a map of 100 000 entries would stall requests while it rehashes.
             tasks: Table::with_capacity(task_cap),
             task_order: VecDeque::with_capacity(task_cap),
-            tids: HashMap::default(),
+            tids: Table::with_capacity(0),
+            caller_slot: u32::MAX,
             transactions: Table::with_capacity(txn_cap),
             txn_order: VecDeque::with_capacity(txn_cap),
             overrides: BTreeMap::new(),
@@ -350,7 +366,30 @@ impl Engine {
         bearer: Option<&[u8]>,
         now: Timestamp,
     ) -> Result<Who, AuthError> {
-        self.tokens.authenticate(&self.world.directory, bearer, now)
+        let (who, noted) = self
+            .tokens
+            .authenticate_noting(&self.world.directory, bearer, now)?;
+        if let (Who::Terminal(tid), Some(noted)) = (&who, noted) {
+            if self.tids.at(*noted, tid).is_none() {
+                *noted = self.tids.slot(tid).unwrap_or(u32::MAX);
+            }
+            self.caller_slot = *noted;
+        }
+        Ok(who)
+    }
+
+    /// The state of terminal `tid`, looked for first in the slot its caller's token noted.
+    fn tid_state(&self, tid: &str) -> Option<&TidState> {
+        self.tids
+            .at(self.caller_slot, tid)
+            .or_else(|| self.tids.get(tid))
+            .map(|state| &**state)
+    }
+
+    /// The state of terminal `tid`, made when it has none yet.
+    fn tid_state_or_new(&mut self, tid: &str) -> &mut TidState {
+        self.tids
+            .get_or_insert_with(self.caller_slot, tid, || Box::new(TidState::new(tid)))
     }
 
     fn sees(&self, who: &Who, tid: &str) -> bool {
@@ -425,7 +464,7 @@ impl Engine {
             );
             return Err(Error::rule("TERMINAL_BUSY", msg));
         }
-        let queued = self.tids.get(&tid).map_or(0, |s| s.finals.len());
+        let queued = self.tid_state(&tid).map_or(0, |s| s.finals.len());
         if queued >= self.settings.max_queue {
             let msg = format!(
                 "terminal {tid} already has {queued} unfinished tasks queued (limit {}, --max-queue)",
@@ -472,7 +511,7 @@ impl Engine {
         {
             t.void_pending = Some(id.clone());
         }
-        let state = self.tids.entry(tid.clone()).or_default();
+        let state = self.tid_state_or_new(&tid);
         if class == TaskClass::Transaction {
             state.last_txn_task = Some(id.clone());
         }
@@ -523,7 +562,7 @@ impl Engine {
             .tids
             .keys()
             .filter(|t| self.sees(who, t))
-            .cloned()
+            .map(Id::from)
             .collect();
         tids.sort_unstable(); // settled in TID order, as they always were
         for tid in &tids {

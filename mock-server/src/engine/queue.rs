@@ -16,7 +16,7 @@ use crate::clock::Timestamp;
 impl Engine {
     /// The first task of `tid` that is not final at `now`.
     pub(super) fn unfinished(&self, tid: &str, now: Timestamp) -> Option<Id> {
-        let state = self.tids.get(tid)?;
+        let state = self.tid_state(tid)?;
         state
             .pending
             .iter()
@@ -31,7 +31,11 @@ impl Engine {
         let Some(task) = self.tasks.get(id) else {
             return;
         };
-        let state = self.tids.entry(task.tid.clone()).or_default();
+        let state = self
+            .tids
+            .get_or_insert_with(self.caller_slot, &task.tid, || {
+                Box::new(TidState::new(&task.tid))
+            });
         let plan = task.plan(state.tail_free, ttl_cancelled);
         if plan.occupies {
             state.tail_free = state.tail_free.max(plan.final_at());
@@ -80,9 +84,13 @@ impl Engine {
             txn_order,
             world,
             brands,
+            caller_slot,
             ..
         } = self;
-        let Some(state) = tids.get_mut(tid) else {
+        let Some(state) = tids
+            .slot_from(*caller_slot, tid)
+            .and_then(|i| tids.at_mut(i))
+        else {
             return;
         };
         while state.due(now) {

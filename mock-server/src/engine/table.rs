@@ -19,6 +19,12 @@ pub(crate) trait Keyed {
     fn key(&self) -> &str;
 }
 
+impl<T: Keyed> Keyed for Box<T> {
+    fn key(&self) -> &str {
+        (**self).key()
+    }
+}
+
 /// Values by key; see the module documentation.
 #[derive(Debug)]
 pub(crate) struct Table<T> {
@@ -59,8 +65,32 @@ impl<T: Keyed> Table<T> {
             .copied()
     }
 
-    fn slot(&self, key: &str) -> Option<u32> {
+    /// The slot of the value stored under `key`: where [`Table::at`] finds it again without hashing, until it is
+    /// removed.
+    pub fn slot(&self, key: &str) -> Option<u32> {
         self.find(self.hasher.hash_one(key), key)
+    }
+
+    /// The slot of the value stored under `key`, tried first at `hint` (a slot noted before).
+    pub fn slot_from(&self, hint: u32, key: &str) -> Option<u32> {
+        match self.at(hint, key) {
+            Some(_) => Some(hint),
+            None => self.slot(key),
+        }
+    }
+
+    /// The value in slot `i` (one [`Table::slot`] gave), to change (not its key).
+    pub fn at_mut(&mut self, i: u32) -> Option<&mut T> {
+        self.slots.get_mut(i as usize)?.as_mut()
+    }
+
+    /// The value in slot `i` when it is the one stored under `key` (a slot noted before may since hold another
+    /// value, or none).
+    pub fn at(&self, i: u32, key: &str) -> Option<&T> {
+        self.slots
+            .get(i as usize)?
+            .as_ref()
+            .filter(|v| v.key() == key)
     }
 
     /// The value stored under `key`.
@@ -74,6 +104,22 @@ impl<T: Keyed> Table<T> {
         self.slots[i as usize].as_mut()
     }
 
+    /// The value stored under `key` (looked for first at slot `hint`), stored first as `make` makes it when there
+    /// is none.
+    pub fn get_or_insert_with(&mut self, hint: u32, key: &str, make: impl FnOnce() -> T) -> &mut T {
+        let i = match self.slot_from(hint, key) {
+            Some(i) => i,
+            None => {
+                let value = make();
+                debug_assert_eq!(value.key(), key, "made under another key");
+                self.place(value).0
+            }
+        };
+        self.slots[i as usize]
+            .as_mut()
+            .expect("a found slot holds a value")
+    }
+
     /// Whether a value is stored under `key`.
     pub fn contains_key(&self, key: &str) -> bool {
         self.slot(key).is_some()
@@ -81,9 +127,14 @@ impl<T: Keyed> Table<T> {
 
     /// Stores `value` under its key; returns the value it replaces.
     pub fn insert(&mut self, value: T) -> Option<T> {
+        self.place(value).1
+    }
+
+    /// Stores `value` under its key: its slot, and the value it replaces.
+    fn place(&mut self, value: T) -> (u32, Option<T>) {
         let hash = self.hasher.hash_one(value.key());
         if let Some(i) = self.find(hash, value.key()) {
-            return self.slots[i as usize].replace(value);
+            return (i, self.slots[i as usize].replace(value));
         }
         let i = match self.free.pop() {
             Some(i) => {
@@ -108,7 +159,7 @@ impl<T: Keyed> Table<T> {
                 .as_ref()
                 .map_or(0, |v| hasher.hash_one(v.key()))
         });
-        None
+        (i, None)
     }
 
     /// Drops the value stored under `key`, in its slot (moving it out would read every line of it); says whether
@@ -140,6 +191,11 @@ impl<T: Keyed> Table<T> {
             self.slots[i as usize] = None;
             self.free.push(i);
         }
+    }
+
+    /// Every key, in slot order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.values().map(Keyed::key)
     }
 
     /// Every value, in slot order.
@@ -204,6 +260,31 @@ mod tests {
         let keys: Vec<&str> = t.values().map(|v| v.key()).collect();
         assert_eq!(keys, ["a", "f", "c", "e"]);
         assert_eq!(t.slots.len(), 4, "no slot added while some were free");
+    }
+
+    #[test]
+    fn a_slot_finds_its_value_again_until_another_takes_it() {
+        let mut t = Table::with_capacity(0);
+        t.insert(v("a", 1));
+        let b = t.get_or_insert_with(u32::MAX, "b", || v("b", 2)).1;
+        assert_eq!(b, 2);
+        let slot = t.slot("b").expect("b");
+        t.get_or_insert_with(slot, "b", || unreachable!("b is there"))
+            .1 = 3;
+        assert_eq!(t.slot_from(0, "b"), Some(slot), "a wrong hint: looked up");
+        assert_eq!(t.slot_from(slot, "b"), Some(slot));
+        t.at_mut(slot).expect("b").1 = 5;
+        t.get_or_insert_with(0, "b", || unreachable!("b is there"))
+            .1 -= 2;
+        assert_eq!(t.at(slot, "b"), Some(&v("b", 3)));
+        assert_eq!(t.at(slot, "a"), None, "another key's slot");
+        assert_eq!(t.at(u32::MAX, "b"), None, "no such slot");
+        t.remove("b");
+        assert_eq!(t.at(slot, "b"), None, "emptied");
+        t.insert(v("c", 4));
+        assert_eq!(t.slot("c"), Some(slot), "the emptied slot is filled first");
+        assert_eq!(t.at(slot, "b"), None, "now c's");
+        assert_eq!(t.keys().collect::<Vec<_>>(), ["a", "c"]);
     }
 
     #[test]

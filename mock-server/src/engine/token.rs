@@ -191,7 +191,8 @@ pub struct Tokens {
 /// over 1 000 terminals each block behind a token was one more cold read a call. While the directory shows that
 /// stamp no login has changed since, so the grant still holds and is not looked up again (that lookup read about
 /// four cold blocks a call: the login's name, the map's index and entry, its TIDs). A token with a not-before
-/// claim (the mock never issues one) is not remembered: it is verified afresh on every call.
+/// claim (the mock never issues one), or an `exp` that does not fit 32 bits (before 1970 or after 2106), is not
+/// remembered: it is verified afresh on every call.
 #[repr(C, align(64))]
 struct Verified {
     /// The token's hash in `verified` (kept for when the table grows).
@@ -199,8 +200,10 @@ struct Verified {
     /// Its second hash.
     check: u64,
     granted: u64,
-    /// `exp` in milliseconds: the token is refused from then on.
-    until: i64,
+    /// `exp`, in seconds: the token is refused from then on (one whose `exp` does not fit is not remembered).
+    until: u32,
+    /// Where the engine last found its terminal's state ([`Tokens::authenticate_noting`]; `u32::MAX`: nowhere yet).
+    noted: u32,
     /// The claimed TID (`None`: a master login's token).
     tid: Option<super::Id>,
     /// The rest, read only for a master login or an expired token.
@@ -473,22 +476,34 @@ impl Tokens {
         token: Option<&[u8]>,
         now: Timestamp,
     ) -> Result<Who, AuthError> {
+        self.authenticate_noting(dir, token, now)
+            .map(|(who, _)| who)
+    }
+
+    /// [`Tokens::authenticate`], and a number the caller may note in the token's block for its next use (the
+    /// engine notes its terminal's slot there); `None` when the token is not remembered.
+    pub fn authenticate_noting(
+        &mut self,
+        dir: &Directory,
+        token: Option<&[u8]>,
+        now: Timestamp,
+    ) -> Result<(Who, Option<&mut u32>), AuthError> {
         let token = token.ok_or(AuthError::Missing)?;
         let hash = self.token_hash.hash_one(token);
         let check = self.check_hash.hash_one(token);
         let stamp = dir.stamp();
-        if let Some(seen) = self
-            .verified
-            .find_mut(hash, |seen| seen.hash == hash && seen.check == check)
-        {
-            if seen.until <= now.0 {
+        let same = |seen: &Verified| seen.hash == hash && seen.check == check;
+        // found, then taken to change (handing out `noted` from one `find_mut` keeps `self` borrowed for the rest)
+        if self.verified.find(hash, same).is_some() {
+            let seen = self.verified.find_mut(hash, same).expect("just found");
+            if i64::from(seen.until) * 1000 <= now.0 {
                 return Err(Self::expired(&seen.claims));
             }
             if seen.granted != stamp {
                 Self::check_grant(dir, &seen.claims)?;
                 seen.granted = stamp;
             }
-            return Ok(seen.who());
+            return Ok((seen.who(), Some(&mut seen.noted)));
         }
         let token = std::str::from_utf8(token).map_err(|_| {
             AuthError::Invalid("Cannot convert access token to JSON: not UTF-8".into())
@@ -502,7 +517,7 @@ impl Tokens {
         // kept even when its login no longer grants it: the next use looks the login up again
         let granted = Self::check_grant(dir, &claims);
         let who = claims.who();
-        if claims.nbf.is_none() {
+        if let (None, Ok(until)) = (claims.nbf, u32::try_from(claims.exp)) {
             if self.verified.len() >= VERIFIED_CAP {
                 self.verified.clear();
             }
@@ -510,14 +525,15 @@ impl Tokens {
                 hash,
                 check,
                 granted: if granted.is_ok() { stamp } else { 0 },
-                until: claims.exp.saturating_mul(1000),
+                until,
+                noted: u32::MAX,
                 tid: claims.tid.clone(),
                 claims: Box::new(claims),
             };
             self.verified.insert_unique(hash, seen, |seen| seen.hash);
         }
         granted?;
-        Ok(who)
+        Ok((who, None))
     }
 }
 

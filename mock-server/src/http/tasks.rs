@@ -1,7 +1,6 @@
 //! `POST /v1/tasks/TRANSACTION`, `POST /v1/tasks/BATCH` (any other class → 406) and `GET /v1/tasks/{taskId}`:
 //! extract, one engine call, DTO.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 
@@ -130,7 +129,7 @@ pub(super) fn read_task(app: &AppState, who: Caller<'_>, id: &str) -> Result<Wri
     match polled {
         Polled::Kept(bytes) => Ok(Written(bytes)),
         Polled::Fresh(view, ticket) => {
-            let bytes = Bytes::from(Wire(TaskDto::from(view)).to_vec());
+            let bytes = super::wire::shared(Wire(TaskDto::from(view)).to_vec());
             app.with_engine_untimed(|e| e.keep_answer(ticket, bytes.clone()));
             Ok(Written(bytes))
         }
