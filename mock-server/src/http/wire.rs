@@ -147,7 +147,9 @@ impl<const N: usize> AsRef<[u8]> for Inline<N> {
 /// `body` as bytes to hand out many times (a poll's answer the engine keeps for its terminal): a body up to 2 KB in
 /// one block with the count of its holders, which every hand-out (and every drop) changes. `Bytes::from(Vec)` kept
 /// that count in a block of its own: over 1 000 terminals polling in turn, one more cold block a poll (callgrind).
-/// Blocks of 512, 1 024 and 2 048 bytes, the count and length included; a longer body as `Bytes::from`.
+/// Blocks of 512, 1 024 and 2 048 bytes, the count and length included; a longer body as `Bytes::from`. Such
+/// bytes never say they are unique (`Bytes::is_unique`), so the journal takes them as they are, not on its shelf:
+/// as it takes any answer the engine keeps.
 pub fn shared(body: Vec<u8>) -> Bytes {
     fn inline<const N: usize>(body: &[u8]) -> Bytes {
         let mut bytes = [0; N];
