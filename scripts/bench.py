@@ -480,7 +480,7 @@ def peer_ratio(mine, peer):
     rounds = [r for r in ours if theirs.get(r)]
     if not rounds:
         return of_medians, "same run; ratio of the median req/s"
-    ratio = statistics.median(ours[r] / theirs[r] for r in rounds)
+    ratio = median_ratio([theirs[r] for r in rounds], [ours[r] for r in rounds])
     return ratio, (f"same run; median of {len(rounds)} per-round ratios (ratio of the median req/s: "
                    f"{of_medians:.2f}x)")
 

@@ -66,7 +66,7 @@ fn engine(latency: &str) -> Engine {
 }
 
 /// Who the token of the terminal login of TID 999888 speaks for, through the engine's own grant and authentication.
-fn terminal_claims(engine: &mut Engine) -> Who {
+fn terminal_who(engine: &mut Engine) -> Who {
     let grant = engine
         .token(&password_form(), TokenPath::Cloud, NOW)
         .expect("password grant");
@@ -138,7 +138,7 @@ fn engine_benches(c: &mut Criterion) {
     // GET of a final task: with latency `instant` the SALE is COMPLETED from its first read on (its creation
     // answers CREATED, as GP tom's does).
     let mut done = engine("instant");
-    let who = terminal_claims(&mut done);
+    let who = terminal_who(&mut done);
     let created = done
         .create_task(&who, "TRANSACTION", &body, NOW)
         .expect("sale created");
@@ -161,7 +161,7 @@ fn engine_benches(c: &mut Criterion) {
 
     // GET of a task still on its way (latency `realistic`: CREATED for the first second).
     let mut pending = engine("realistic");
-    let who_p = terminal_claims(&mut pending);
+    let who_p = terminal_who(&mut pending);
     let pending_id = pending
         .create_task(&who_p, "TRANSACTION", &body, NOW)
         .expect("sale created")
@@ -181,7 +181,7 @@ fn engine_benches(c: &mut Criterion) {
     // the engine evicts the oldest final tasks and transactions beyond its caps (100 000 each), so the store
     // stays bounded however many iterations criterion runs.
     let mut fresh = engine("instant");
-    let who_c = terminal_claims(&mut fresh);
+    let who_c = terminal_who(&mut fresh);
     let mut now = NOW;
     g.bench_function("create_task", |b| {
         b.iter(|| {
@@ -196,7 +196,7 @@ fn engine_benches(c: &mut Criterion) {
 
 fn json_benches(c: &mut Criterion) {
     let mut e = engine("instant");
-    let who = terminal_claims(&mut e);
+    let who = terminal_who(&mut e);
     let created = e
         .create_task(&who, "TRANSACTION", &Json::from_value(&sale_body()), NOW)
         .expect("sale created");

@@ -142,7 +142,7 @@ impl Engine {
     /// unless the terminal's stamp changed since the view was read: the engine is not held between the two calls,
     /// and an operator's cancel or an eviction in between may have made the view stale.
     pub fn keep_answer(&mut self, ticket: Ticket, bytes: Bytes) {
-        if let Some(state) = self.tids.get_mut(&ticket.tid)
+        if let Some(state) = self.tids.get_mut_from(self.caller_slot, &ticket.tid)
             && state.stamp.0 == ticket.stamp
         {
             state.answer = Kept {

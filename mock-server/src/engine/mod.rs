@@ -370,9 +370,7 @@ impl Engine {
             .tokens
             .authenticate_noting(&self.world.directory, bearer, now)?;
         if let (Who::Terminal(tid), Some(noted)) = (&who, noted) {
-            if self.tids.at(*noted, tid).is_none() {
-                *noted = self.tids.slot(tid).unwrap_or(u32::MAX);
-            }
+            *noted = self.tids.slot_from(*noted, tid).unwrap_or(u32::MAX);
             self.caller_slot = *noted;
         }
         Ok(who)
@@ -381,8 +379,7 @@ impl Engine {
     /// The state of terminal `tid`, looked for first in the slot its caller's token noted.
     fn tid_state(&self, tid: &str) -> Option<&TidState> {
         self.tids
-            .at(self.caller_slot, tid)
-            .or_else(|| self.tids.get(tid))
+            .get_from(self.caller_slot, tid)
             .map(|state| &**state)
     }
 

@@ -87,10 +87,7 @@ impl Engine {
             caller_slot,
             ..
         } = self;
-        let Some(state) = tids
-            .slot_from(*caller_slot, tid)
-            .and_then(|i| tids.at_mut(i))
-        else {
+        let Some(state) = tids.get_mut_from(*caller_slot, tid) else {
             return;
         };
         while state.due(now) {

@@ -79,9 +79,15 @@ impl<T: Keyed> Table<T> {
         }
     }
 
-    /// The value in slot `i` (one [`Table::slot`] gave), to change (not its key).
-    pub fn at_mut(&mut self, i: u32) -> Option<&mut T> {
-        self.slots.get_mut(i as usize)?.as_mut()
+    /// The value stored under `key`, looked for first at slot `hint` (a slot noted before).
+    pub fn get_from(&self, hint: u32, key: &str) -> Option<&T> {
+        self.at(hint, key).or_else(|| self.get(key))
+    }
+
+    /// [`Table::get_from`], to change (not its key).
+    pub fn get_mut_from(&mut self, hint: u32, key: &str) -> Option<&mut T> {
+        let i = self.slot_from(hint, key)?;
+        self.slots[i as usize].as_mut()
     }
 
     /// The value in slot `i` when it is the one stored under `key` (a slot noted before may since hold another
@@ -273,7 +279,13 @@ mod tests {
             .1 = 3;
         assert_eq!(t.slot_from(0, "b"), Some(slot), "a wrong hint: looked up");
         assert_eq!(t.slot_from(slot, "b"), Some(slot));
-        t.at_mut(slot).expect("b").1 = 5;
+        assert_eq!(
+            t.get_from(0, "b"),
+            Some(&v("b", 3)),
+            "a wrong hint: looked up"
+        );
+        assert_eq!(t.get_from(slot, "c"), None);
+        t.get_mut_from(slot, "b").expect("b").1 = 5;
         t.get_or_insert_with(0, "b", || unreachable!("b is there"))
             .1 -= 2;
         assert_eq!(t.at(slot, "b"), Some(&v("b", 3)));
