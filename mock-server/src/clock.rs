@@ -18,6 +18,9 @@ impl Timestamp {
     /// The manual clock's default start, `2026-01-01T00:00:00Z`.
     pub const DEFAULT_START: Timestamp = Timestamp(1_767_225_600_000);
 
+    /// Later than any time the clock reaches (a time for "never").
+    pub const NEVER: Timestamp = Timestamp(i64::MAX);
+
     /// Parses RFC 3339 (`2026-01-01T00:00:00Z`, `2026-01-01T01:00:00.250+01:00`).
     pub fn parse(text: &str) -> Result<Self, String> {
         DateTime::parse_from_rfc3339(text.trim())

@@ -28,7 +28,7 @@ impl Engine {
                 let open: Vec<Value> = self.tids.get(t.tid.as_str()).map_or_else(Vec::new, |s| {
                     s.pending
                         .iter()
-                        .filter_map(|(id, _)| self.tasks.get(id))
+                        .filter_map(|q| self.tasks.get(&q.id))
                         .map(|task| self.card(task, now))
                         .filter(|card| card["final"] != true)
                         .collect()

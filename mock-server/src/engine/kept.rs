@@ -283,10 +283,12 @@ mod tests {
         );
         // a new task due later: the poll of b at its final time still settles it first
         let c = sale(&mut e, &who, late);
-        let due = e.tids["999888"].finals.first().expect("c in the queue").0;
+        let due = e.tids["999888"].next_final;
+        assert!(due > late && due < Timestamp::NEVER, "c in the queue");
         assert_eq!(kept(e.poll(&who, &b, due).expect("poll")), "b final");
-        assert!(
-            e.tids["999888"].finals.is_empty(),
+        assert_eq!(
+            e.tids["999888"].next_final,
+            Timestamp::NEVER,
             "c settled by the poll of b"
         );
         // over the cap of 2 the oldest final tasks (a, a2, then b) are evicted

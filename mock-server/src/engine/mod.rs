@@ -27,7 +27,7 @@ pub mod validate;
 mod void;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 /// An id or short code the engine hands around (task ids, TIDs, transaction UUIDs, card digits): immutable,
 /// inline up to 23 bytes and shared beyond, so a clone never allocates.
@@ -166,8 +166,10 @@ impl TaskView {
 struct TidState {
     /// Its terminal (the key it is stored under).
     tid: Id,
-    /// Tasks in `pending` not yet settled, by the time they become final (then creation order).
-    finals: BTreeSet<(Timestamp, u64, Id)>,
+    /// When the first task of `pending` not yet settled becomes final ([`Timestamp::NEVER`]: none is left). Kept
+    /// in the state itself: the tree of final times it replaced was one more cold block a creation and a settle
+    /// over many terminals (an emptied tree keeps its node), and a queue holds a task or two to look through.
+    next_final: Timestamp,
     /// The last poll's answer ([`kept`]; [`kept::Kept::nothing`] when none).
     answer: kept::Kept,
     /// Taken anew whenever what a poll of one of its tasks answers may change other than by the clock (a replan, an
@@ -176,7 +178,7 @@ struct TidState {
     /// Tasks not yet removed from the queue, in creation order, each with its timeline (kept current: a new task
     /// extends them, an operator cancel rebuilds them). One block per terminal, looked through in order: a queue
     /// holds a task or two, and over many terminals a separate map of timelines was one more cold block a call.
-    pending: VecDeque<(Id, Schedule)>,
+    pending: VecDeque<Queued>,
     /// When the terminal became free of the tasks already removed from `pending`.
     free_at: Timestamp,
     /// The newest TRANSACTION task (for VOID `LAST_TRANSACTION`).
@@ -196,11 +198,31 @@ struct TidState {
 }
 
 impl TidState {
-    /// Whether a task of the queue becomes final at or before `now` and is not settled yet. `is_empty` first:
-    /// an emptied tree keeps its root node, and `first` would read it (over 1 000 terminals, one more cold block
-    /// a call for every terminal with nothing left to settle).
+    /// Whether a task of the queue becomes final at or before `now` and is not settled yet.
     fn due(&self, now: Timestamp) -> bool {
-        !self.finals.is_empty() && self.finals.first().is_some_and(|first| first.0 <= now)
+        self.next_final <= now
+    }
+
+    /// The task of the queue to settle first: of those not settled yet, the one final first, then the one created
+    /// first (the queue is in creation order).
+    fn first_due(&self) -> Option<usize> {
+        let unsettled = self.pending.iter().enumerate().filter(|(_, q)| !q.settled);
+        // `min_by_key` keeps the first of equal keys
+        unsettled
+            .min_by_key(|(_, q)| q.plan.final_at())
+            .map(|(at, _)| at)
+    }
+
+    /// Takes [`TidState::next_final`] anew from the queue.
+    fn refresh_next_final(&mut self) {
+        self.next_final = self
+            .first_due()
+            .map_or(Timestamp::NEVER, |at| self.pending[at].plan.final_at());
+    }
+
+    /// How many tasks of the queue are not settled yet.
+    fn unsettled(&self) -> usize {
+        self.pending.iter().filter(|q| !q.settled).count()
     }
 
     /// Something other than the clock may have changed what a poll answers (a replan; the eviction of task `only`):
@@ -215,11 +237,19 @@ impl TidState {
 
     /// The timeline of task `id`, while it is in the queue.
     fn plan(&self, id: &str) -> Option<&Schedule> {
-        self.pending
-            .iter()
-            .find(|(queued, _)| queued == id)
-            .map(|(_, plan)| plan)
+        self.pending.iter().find(|q| q.id == id).map(|q| &q.plan)
     }
+}
+
+/// A task in its terminal's queue ([`TidState::pending`]).
+#[derive(Clone, Debug)]
+struct Queued {
+    /// The task.
+    id: Id,
+    /// Its timeline.
+    plan: Schedule,
+    /// Whether its effects have been applied ([`Engine::settle`]; its `settled` is this timeline then).
+    settled: bool,
 }
 
 impl table::Keyed for TidState {
@@ -241,7 +271,7 @@ impl TidState {
             batches: Vec::new(),
             sequence: 0,
             receipts: 0,
-            finals: BTreeSet::new(),
+            next_final: Timestamp::NEVER,
             tail_free: Timestamp(i64::MIN),
             stamp: terminal::Stamp::next(),
             answer: kept::Kept::nothing(),
@@ -461,7 +491,7 @@ impl Engine {
             );
             return Err(Error::rule("TERMINAL_BUSY", msg));
         }
-        let queued = self.tid_state(&tid).map_or(0, |s| s.finals.len());
+        let queued = self.tid_state(&tid).map_or(0, TidState::unsettled);
         if queued >= self.settings.max_queue {
             let msg = format!(
                 "terminal {tid} already has {queued} unfinished tasks queued (limit {}, --max-queue)",

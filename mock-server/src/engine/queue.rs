@@ -10,7 +10,7 @@ use super::outcome::Outcome;
 use super::task::{Schedule, Task, TaskStatus};
 use super::transaction::{Batch, CardBrand, CardData, DccData, Transaction, TxnResult};
 use super::validate::{PayType, TaskRequest, TransactionRequest};
-use super::{Engine, Id, TaskView, TidState, World};
+use super::{Engine, Id, Queued, TaskView, TidState, World};
 use crate::clock::Timestamp;
 
 impl Engine {
@@ -20,8 +20,8 @@ impl Engine {
         state
             .pending
             .iter()
-            .find(|(_, s)| !s.is_final_at(now))
-            .map(|(id, _)| id.clone())
+            .find(|q| !q.plan.is_final_at(now))
+            .map(|q| q.id.clone())
     }
 
     /// Puts a new task at the end of its terminal's queue, with its timeline (the queue's earlier timelines
@@ -40,10 +40,12 @@ impl Engine {
         if plan.occupies {
             state.tail_free = state.tail_free.max(plan.final_at());
         }
-        state
-            .finals
-            .insert((plan.final_at(), task.seq, task.id.clone()));
-        state.pending.push_back((task.id.clone(), plan));
+        state.next_final = state.next_final.min(plan.final_at());
+        state.pending.push_back(Queued {
+            id: task.id.clone(),
+            plan,
+            settled: false,
+        });
     }
 
     /// Recomputes the timelines of a terminal's queue (after an operator cancel changed one of them).
@@ -53,9 +55,8 @@ impl Engine {
             return;
         };
         let mut free = state.free_at;
-        state.finals.clear();
-        for (id, planned) in &mut state.pending {
-            let Some(task) = self.tasks.get(id) else {
+        for queued in &mut state.pending {
+            let Some(task) = self.tasks.get(&queued.id) else {
                 continue;
             };
             let plan = task
@@ -65,11 +66,10 @@ impl Engine {
             if plan.occupies {
                 free = free.max(plan.final_at());
             }
-            if task.settled.is_none() {
-                state.finals.insert((plan.final_at(), task.seq, id.clone()));
-            }
-            *planned = plan;
+            queued.settled = task.settled.is_some();
+            queued.plan = plan;
         }
+        state.refresh_next_final();
         state.tail_free = free;
         state.unkeep(None); // its stage may have changed
     }
@@ -91,12 +91,13 @@ impl Engine {
             return;
         };
         while state.due(now) {
-            let Some((_, _, id)) = state.finals.pop_first() else {
+            let Some(at) = state.first_due() else {
                 break;
             };
-            let Some(schedule) = state.plan(&id).cloned() else {
-                continue;
-            };
+            let queued = &mut state.pending[at];
+            queued.settled = true;
+            let (id, schedule) = (queued.id.clone(), queued.plan.clone());
+            state.refresh_next_final();
             let Some(task) = tasks.get_mut(&id) else {
                 continue;
             };
@@ -108,16 +109,14 @@ impl Engine {
             };
             apply_final(task, state, stores, schedule);
         }
-        while let Some((front, _)) = state.pending.front() {
-            match tasks.get(front).and_then(|t| t.settled.as_ref()) {
-                Some(s) => {
-                    if s.occupies {
-                        state.free_at = state.free_at.max(s.final_at());
-                    }
-                    state.pending.pop_front();
-                }
-                None => break,
+        while let Some(front) = state.pending.front() {
+            if !front.settled {
+                break;
             }
+            if front.plan.occupies {
+                state.free_at = state.free_at.max(front.plan.final_at());
+            }
+            state.pending.pop_front();
         }
     }
     /// Keeps the stores within their caps: the oldest *final* tasks go first (a task still running, or one
@@ -390,5 +389,47 @@ fn make_transaction(
         dcc,
         voided: false,
         void_pending: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queued(id: &str, final_at: i64) -> Queued {
+        let plan = Schedule {
+            steps: [(Timestamp(final_at), TaskStatus::Completed)]
+                .into_iter()
+                .collect(),
+            failure: None,
+            occupies: false,
+        };
+        Queued {
+            id: id.into(),
+            plan,
+            settled: false,
+        }
+    }
+
+    #[test]
+    fn a_queue_settles_first_the_task_final_first_then_the_one_created_first() {
+        let mut state = TidState::new("1");
+        assert_eq!(state.next_final, Timestamp::NEVER);
+        assert!(!state.due(Timestamp(i64::MAX - 1)), "nothing to settle");
+        for (id, at) in [("a", 30), ("b", 10), ("c", 10), ("d", 20)] {
+            state.pending.push_back(queued(id, at));
+        }
+        state.refresh_next_final();
+        assert_eq!(state.next_final, Timestamp(10));
+        assert!(!state.due(Timestamp(9)) && state.due(Timestamp(10)));
+        let mut order = Vec::new();
+        while let Some(at) = state.first_due() {
+            order.push(state.pending[at].id.clone());
+            state.pending[at].settled = true;
+            state.refresh_next_final();
+            assert_eq!(state.unsettled(), 4 - order.len());
+        }
+        assert_eq!(order, ["b", "c", "d", "a"]);
+        assert_eq!(state.next_final, Timestamp::NEVER);
     }
 }

@@ -215,7 +215,7 @@ impl Schedule {
 
     /// When the final status is reached.
     pub fn final_at(&self) -> Timestamp {
-        self.steps.last().map_or(Timestamp(i64::MAX), |(t, _)| *t)
+        self.steps.last().map_or(Timestamp::NEVER, |(t, _)| *t)
     }
 
     /// The final status.
