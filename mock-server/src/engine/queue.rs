@@ -118,6 +118,12 @@ impl Engine {
             }
             state.pending.pop_front();
         }
+        if state.pending.is_empty() {
+            // back to the start of its buffer (`clear` does that, `pop_front` does not): the next task is written
+            // where this one was just read, not in the ring's next place (over many terminals, a cold block or two
+            // a creation)
+            state.pending.clear();
+        }
     }
     /// Keeps the stores within their caps: the oldest *final* tasks go first (a task still running, or one
     /// whose timeline later tasks still depend on, is never evicted), then the oldest transactions.
