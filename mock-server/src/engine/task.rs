@@ -210,7 +210,7 @@ impl Schedule {
         let times = || self.steps.iter().map(|(t, _)| *t);
         let from = times().take_while(|t| *t <= now).last();
         let until = times().find(|t| *t > now);
-        from.unwrap_or(Timestamp(i64::MIN))..until.unwrap_or(Timestamp(i64::MAX))
+        from.unwrap_or(Timestamp(i64::MIN))..until.unwrap_or(Timestamp::NEVER)
     }
 
     /// When the final status is reached.
